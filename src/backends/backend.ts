@@ -1,0 +1,104 @@
+import type { SwitchyardError } from './errors.js';
+
+/**
+ * The one backend interface. Both the local ONNX model and the upstream API implement it; the server
+ * never knows which one it talks to. Shaped after the AI SDK's doGenerate/doStream: provider-neutral call
+ * options in, a result (or a stream of typed parts) out.
+ */
+
+export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+
+/** A chat message with its content flattened to text (text parts joined). */
+export interface ChatMessage {
+  role: Role;
+  content: string;
+  name?: string;
+  /** Assistant tool calls, kept verbatim in OpenAI shape for backends that support tools. */
+  toolCalls?: ToolCall[];
+  toolCallId?: string;
+}
+
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export interface CallOptions {
+  messages: ChatMessage[];
+  /** The concrete model id on this backend. */
+  model: string;
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  stop?: string[];
+  seed?: number;
+  /**
+   * Request fields the neutral options do not model (tools, response_format, logit_bias, user, ...).
+   * Backends that can honour them forward them; others ignore them and say so in `warnings`.
+   */
+  extra: Record<string, unknown>;
+  /** Fires when the client disconnects or the router gives up; backends must stop work promptly. */
+  signal: AbortSignal;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
+
+/** Token counts; `undefined` when the backend could not say (never a made-up number). */
+export interface Usage {
+  promptTokens: number | undefined;
+  completionTokens: number | undefined;
+}
+
+export interface GenerateResult {
+  content: string;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  usage: Usage;
+  /** The model that actually answered, as the backend reports it. */
+  model: string;
+  warnings: string[];
+  /** Local backends: wall time spent in the model, in ms (feeds energy accounting). */
+  computeMs?: number;
+}
+
+/** A streamed tool call fragment, in OpenAI's delta shape (index-addressed, arguments arrive in pieces). */
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  name?: string;
+  argumentsDelta?: string;
+}
+
+export type StreamPart =
+  | { type: 'text-delta'; text: string }
+  | { type: 'tool-call-delta'; delta: ToolCallDelta }
+  | { type: 'finish'; finishReason: FinishReason; usage: Usage; model: string; warnings: string[]; computeMs?: number }
+  | { type: 'error'; error: SwitchyardError };
+
+export type BackendState = 'absent' | 'loading' | 'ready' | 'failed';
+
+export interface BackendHealth {
+  state: BackendState;
+  /** Concrete models this backend can serve right now. */
+  models: string[];
+  /** Human-readable cause when state is `failed` or `absent`. */
+  detail?: string;
+  /** Local models only: requests waiting or running, and how many may wait before 429. */
+  queueDepth?: number;
+  queueCapacity?: number;
+  /** Local models only: the model's context window in tokens. */
+  contextWindow?: number;
+}
+
+export interface Backend {
+  readonly target: 'local' | 'cloud';
+  generate(options: CallOptions): Promise<GenerateResult>;
+  /**
+   * Parts in order: any number of deltas, then exactly one `finish` or one `error`.
+   * Errors before the first part may also be thrown from the first `next()`.
+   */
+  stream(options: CallOptions): AsyncIterable<StreamPart>;
+  health(): BackendHealth;
+  close(): Promise<void>;
+}

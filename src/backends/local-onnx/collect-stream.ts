@@ -1,0 +1,22 @@
+import type { GenerateResult, StreamPart } from '../backend.js';
+
+/** generate() is stream() collected: one code path, so both answer the same text for the same request. */
+export async function collectStream(parts: AsyncIterable<StreamPart>): Promise<GenerateResult> {
+  let content = '';
+  for await (const part of parts) {
+    if (part.type === 'text-delta') content += part.text;
+    else if (part.type === 'error') throw part.error;
+    else if (part.type === 'finish') {
+      return {
+        content,
+        toolCalls: [],
+        finishReason: part.finishReason,
+        usage: part.usage,
+        model: part.model,
+        warnings: part.warnings,
+        ...(part.computeMs === undefined ? {} : { computeMs: part.computeMs }),
+      };
+    }
+  }
+  throw new Error('local stream ended without a finish part');
+}

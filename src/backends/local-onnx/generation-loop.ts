@@ -1,0 +1,164 @@
+import ort from 'onnxruntime-node';
+import type { Tokenizer } from '@huggingface/tokenizers';
+import { StreamDecoder } from '../../models/stream-decoder.js';
+import { sampleToken, seededRandom, type SamplingParams } from './sampler.js';
+import { StopMatcher } from './stop-matcher.js';
+
+/** What the generation loop needs to know about the loaded graph. */
+export interface DecoderShape {
+  layers: number;
+  kvHeads: number;
+  headDim: number;
+  vocabSize: number;
+}
+
+export interface GenerationRequest {
+  promptIds: number[];
+  maxTokens: number;
+  sampling: SamplingParams;
+  stop: string[];
+  eosTokenIds: number[];
+}
+
+export interface GenerationOutcome {
+  finishReason: 'stop' | 'length' | 'aborted';
+  promptTokens: number;
+  completionTokens: number;
+  /** Wall time inside session.run, in ms. */
+  computeMs: number;
+  /** Time from start to the first generated token (prefill + first sample), in ms. */
+  firstTokenMs: number;
+}
+
+/**
+ * Greedy/sampled decoding with the KV cache: one prefill run over the prompt, then one run per token that
+ * feeds `present.*` back as `past_key_values.*`. `position_ids` count from 0 over prompt + generated tokens;
+ * `attention_mask` is all ones over that same length (batch of one, no padding).
+ */
+export class GenerationLoop {
+  private readonly inputNames: Set<string>;
+  private readonly kvType: 'float32' | 'float16';
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly shape: DecoderShape,
+    private readonly tokenizer: Tokenizer,
+  ) {
+    this.inputNames = new Set(session.inputNames);
+    const kvMeta = session.inputMetadata.find((m) => m.name === 'past_key_values.0.key');
+    this.kvType = kvMeta !== undefined && kvMeta.isTensor && kvMeta.type === 'float16' ? 'float16' : 'float32';
+  }
+
+  async run(
+    request: GenerationRequest,
+    onText: (text: string) => void,
+    shouldAbort: () => boolean,
+  ): Promise<GenerationOutcome> {
+    const started = performance.now();
+    const random = seededRandom(request.sampling.seed ?? Math.floor(Math.random() * 2 ** 32));
+    const decoder = new StreamDecoder(this.tokenizer);
+    const stops = new StopMatcher(request.stop);
+    const eos = new Set(request.eosTokenIds);
+    let past = this.emptyPast();
+    let ids = request.promptIds;
+    let position = 0;
+    let computeMs = 0;
+    let firstTokenMs = 0;
+    let generated = 0;
+    let finishReason: GenerationOutcome['finishReason'] = 'length';
+    let hitStopSequence = false;
+    while (generated < request.maxTokens) {
+      if (shouldAbort()) {
+        finishReason = 'aborted';
+        break;
+      }
+      const t0 = performance.now();
+      const outputs = await this.session.run(this.feeds(ids, position, past));
+      computeMs += performance.now() - t0;
+      const logits = outputs['logits'] as ort.Tensor;
+      const vocab = logits.dims[2] as number;
+      const rows = logits.dims[1] as number;
+      const token = sampleToken(toFloat(logits), (rows - 1) * vocab, vocab, request.sampling, random);
+      if (generated === 0) firstTokenMs = performance.now() - started;
+      generated++;
+      position += ids.length;
+      past = this.presentAsPast(outputs);
+      if (eos.has(token)) {
+        finishReason = 'stop';
+        generated--; // EOS is not part of the answer's text; OpenAI does not count it either.
+        break;
+      }
+      const step = stops.push(decoder.push(token));
+      if (step.text.length > 0) onText(step.text);
+      if (step.stopped) {
+        finishReason = 'stop';
+        hitStopSequence = true;
+        break;
+      }
+      ids = [token];
+    }
+    if (!hitStopSequence && finishReason !== 'aborted') {
+      // Held-back text: an incomplete character (emitted as U+FFFD) or a partial stop sequence.
+      const tail = stops.push(decoder.flush());
+      const rest = tail.stopped ? tail.text : tail.text + stops.flush();
+      if (rest.length > 0) onText(rest);
+      if (tail.stopped) finishReason = 'stop';
+    }
+    return { finishReason, promptTokens: request.promptIds.length, completionTokens: generated, computeMs, firstTokenMs };
+  }
+
+  private feeds(ids: number[], position: number, past: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
+    const n = ids.length;
+    const total = position + n;
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
+      ...past,
+    };
+    if (this.inputNames.has('position_ids')) {
+      const positions = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) positions[i] = BigInt(position + i);
+      feeds['position_ids'] = new ort.Tensor('int64', positions, [1, n]);
+    }
+    return feeds;
+  }
+
+  /** Empty past: [batch, kv_heads, 0, head_dim] per layer. */
+  private emptyPast(): Record<string, ort.Tensor> {
+    const past: Record<string, ort.Tensor> = {};
+    const dims = [1, this.shape.kvHeads, 0, this.shape.headDim];
+    for (let layer = 0; layer < this.shape.layers; layer++) {
+      for (const kind of ['key', 'value']) {
+        const data = this.kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0);
+        past[`past_key_values.${layer}.${kind}`] = new ort.Tensor(this.kvType, data, dims);
+      }
+    }
+    return past;
+  }
+
+  private presentAsPast(outputs: ort.InferenceSession.ReturnType): Record<string, ort.Tensor> {
+    const past: Record<string, ort.Tensor> = {};
+    for (let layer = 0; layer < this.shape.layers; layer++) {
+      for (const kind of ['key', 'value']) {
+        past[`past_key_values.${layer}.${kind}`] = outputs[`present.${layer}.${kind}`] as ort.Tensor;
+      }
+    }
+    return past;
+  }
+}
+
+/** Logits as numbers; float16 graphs hand back raw half-precision bits in a Uint16Array. */
+function toFloat(tensor: ort.Tensor): ArrayLike<number> {
+  if (tensor.type === 'float32') return tensor.data as Float32Array;
+  if (tensor.type === 'float16') return Float32Array.from(tensor.data as Uint16Array, halfToFloat);
+  throw new Error(`unsupported logits type ${tensor.type}`);
+}
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >> 10) & 0x1f;
+  const fraction = h & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}

@@ -1,0 +1,51 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import ort from 'onnxruntime-node';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { GenerationLoop } from './generation-loop.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+
+/**
+ * Worker thread entry: owns the onnxruntime session so that prefill/decode (which block the thread for
+ * up to a second per run on a 135M model) never stall the HTTP server. One request at a time; the main
+ * thread queues the rest.
+ */
+const init = workerData as WorkerInit;
+const port = parentPort;
+if (port === null) throw new Error('generation-worker must run in a worker thread');
+const send = (message: FromWorker): void => port.postMessage(message);
+const abortFlag = new Int32Array(init.abortFlag);
+
+async function load(): Promise<GenerationLoop> {
+  const started = performance.now();
+  const session = await ort.InferenceSession.create(init.modelPath, {
+    intraOpNumThreads: init.session.intraOpThreads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: init.session.graphOptimizationLevel,
+  });
+  const tokenizer = new Tokenizer(init.tokenizerJson as object, init.tokenizerConfig as object);
+  const loop = new GenerationLoop(session, init.shape, tokenizer);
+  send({ type: 'ready', loadMs: performance.now() - started });
+  return loop;
+}
+
+const loading = load();
+loading.catch((err: unknown) => send({ type: 'load-failed', message: err instanceof Error ? err.message : String(err) }));
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'close') {
+    port.close();
+    return;
+  }
+  const { id, request } = message;
+  loading
+    .then((loop) =>
+      loop.run(
+        request,
+        (text) => send({ type: 'text', id, text }),
+        () => Atomics.load(abortFlag, 0) === id,
+      ),
+    )
+    .then((outcome) => send({ type: 'done', id, outcome }))
+    .catch((err: unknown) => send({ type: 'failed', id, message: err instanceof Error ? err.message : String(err) }));
+});

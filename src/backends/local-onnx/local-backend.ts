@@ -1,0 +1,139 @@
+import type { Backend, BackendHealth, BackendState, CallOptions, GenerateResult, StreamPart } from '../backend.js';
+import { SwitchyardError } from '../errors.js';
+import { createPromptFormatter, type PromptFormatter } from '../../models/chat-format.js';
+import { estimateParameters } from '../../models/model-config.js';
+import { loadModelFolder, type ModelFolder } from '../../models/model-folder.js';
+import { chooseWeightsFile, type WeightsChoice } from '../../models/weights-file.js';
+import { collectStream } from './collect-stream.js';
+import { RequestQueue } from './request-queue.js';
+import { defaultSessionSettings } from './session-defaults.js';
+import { WorkerClient } from './worker-client.js';
+import type { SessionSettings } from './worker-protocol.js';
+import { streamGeneration } from './stream-generation.js';
+
+export interface LocalBackendOptions {
+  modelDir: string;
+  /** Weights file dtype (q4, q4f16, uint8, quantized, fp32, ...); default: the first found in that order. */
+  dtype?: string;
+  /** onnxruntime intra-op threads; default by model size (see session-defaults.ts). */
+  threads?: number;
+  graphOptimizationLevel?: SessionSettings['graphOptimizationLevel'];
+  /** Requests that may wait behind the running one before callers get 429. Default 4. */
+  queueCapacity?: number;
+  logger?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+}
+
+/** How a request measures against the model's window, before any generation. */
+export interface Measurement {
+  promptTokens: number;
+  contextWindow: number;
+  /** prompt + max_tokens (or prompt + 1 when max_tokens is unset) fits the window. */
+  fits: boolean;
+}
+
+interface Loaded {
+  model: ModelFolder;
+  formatter: PromptFormatter;
+  weights: WeightsChoice;
+  worker: WorkerClient;
+}
+
+/** The local SLM: a model folder on onnxruntime-node, run in a worker thread behind a bounded FIFO queue. */
+export class LocalBackend implements Backend {
+  readonly target = 'local' as const;
+  private state: BackendState = 'loading';
+  private detail: string | undefined;
+  private loaded: Loaded | undefined;
+  private model: ModelFolder | undefined;
+  /** Tokenizer + template, ready before the weights so measure() works while the session loads. */
+  private prompting: { model: ModelFolder; formatter: PromptFormatter } | undefined;
+  private readonly queue: RequestQueue;
+  /** Resolves when loading ended, either way (never rejects). */
+  readonly settled: Promise<void>;
+
+  constructor(private readonly options: LocalBackendOptions) {
+    this.queue = new RequestQueue(options.queueCapacity ?? 4);
+    // Loading starts on the next tick so the constructor (and the server start-up) returns at once.
+    this.settled = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.load());
+  }
+
+  /** Tokenizes + templates the messages (main thread, no model run) and checks them against the window. */
+  measure(messages: CallOptions['messages'], maxTokens?: number): Measurement {
+    const { model, formatter } = this.requireTokenizer();
+    const promptTokens = formatter.encode(messages).length;
+    return { promptTokens, contextWindow: model.contextWindow, fits: promptTokens + (maxTokens ?? 1) <= model.contextWindow };
+  }
+
+  health(): BackendHealth {
+    return {
+      state: this.state,
+      models: this.model === undefined ? [] : [this.model.id],
+      ...(this.detail === undefined ? {} : { detail: this.detail }),
+      queueDepth: this.queue.depth,
+      queueCapacity: this.queue.capacity,
+      ...(this.model === undefined ? {} : { contextWindow: this.model.contextWindow }),
+    };
+  }
+
+  /** Loaded weights: dtype and file, once known. */
+  get weights(): WeightsChoice | undefined {
+    return this.loaded?.weights;
+  }
+
+  async generate(options: CallOptions): Promise<GenerateResult> {
+    return collectStream(this.stream(options));
+  }
+
+  stream(options: CallOptions): AsyncIterable<StreamPart> {
+    if (this.loaded === undefined || this.state !== 'ready') {
+      throw new SwitchyardError('unavailable', this.detail ?? `local model is ${this.state}`, { retryAfterMs: 1000 });
+    }
+    return streamGeneration(this.loaded, this.queue, options);
+  }
+
+  async close(): Promise<void> {
+    await this.settled;
+    await this.loaded?.worker.close();
+    this.state = 'absent';
+  }
+
+  private requireTokenizer(): { model: ModelFolder; formatter: PromptFormatter } {
+    if (this.prompting === undefined) throw new SwitchyardError('unavailable', this.detail ?? `local model is ${this.state}`);
+    return this.prompting;
+  }
+
+  private async load(): Promise<void> {
+    const log = this.options.logger;
+    try {
+      if (this.options.modelDir === '') {
+        throw new Error('no model folder under models/; pass --local-model DIR or run `switchyard models pull <repo>`');
+      }
+      const model = loadModelFolder(this.options.modelDir);
+      this.model = model;
+      const formatter = createPromptFormatter(model);
+      this.prompting = { model, formatter };
+      const weights = chooseWeightsFile(model.dir, this.options.dtype);
+      for (const warning of weights.warnings) log?.warn({ model: model.id }, warning);
+      const defaults = defaultSessionSettings(estimateParameters(model.config));
+      const session: SessionSettings = {
+        intraOpThreads: this.options.threads ?? defaults.intraOpThreads,
+        graphOptimizationLevel: this.options.graphOptimizationLevel ?? defaults.graphOptimizationLevel,
+      };
+      const worker = new WorkerClient({
+        modelPath: weights.path,
+        tokenizerJson: model.tokenizerJson,
+        tokenizerConfig: model.tokenizerConfig,
+        shape: { layers: model.config.num_hidden_layers, kvHeads: model.kvHeads, headDim: model.headDim, vocabSize: model.config.vocab_size },
+        session,
+      });
+      const loadMs = await worker.ready;
+      this.loaded = { model, formatter, weights, worker };
+      this.state = 'ready';
+      log?.info({ model: model.id, dtype: weights.dtype, file: weights.path, loadMs: Math.round(loadMs), ...session }, 'local model ready');
+    } catch (err) {
+      this.state = 'failed';
+      this.detail = `loading ${this.options.modelDir} failed: ${err instanceof Error ? err.message : String(err)}`;
+      log?.warn({ err }, this.detail);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import type { CallOptions, StreamPart } from '../backend.js';
+import { SwitchyardError, classifyError } from '../errors.js';
+import type { PromptFormatter } from '../../models/chat-format.js';
+import type { ModelFolder } from '../../models/model-folder.js';
+import type { GenerationOutcome, GenerationRequest } from './generation-loop.js';
+import type { RequestQueue } from './request-queue.js';
+import type { WorkerClient } from './worker-client.js';
+
+interface Runner {
+  model: ModelFolder;
+  formatter: PromptFormatter;
+  worker: WorkerClient;
+}
+
+/**
+ * One request as a stream of parts. The prompt is measured before queueing: a prompt that does not fit
+ * the window is refused with `context-length`, never truncated. Text deltas arrive from the worker as they
+ * are decoded; leaving the loop early (client gone) aborts the generation between two tokens.
+ */
+export async function* streamGeneration(runner: Runner, queue: RequestQueue, options: CallOptions): AsyncGenerator<StreamPart> {
+  const { model } = runner;
+  const promptIds = runner.formatter.encode(options.messages);
+  const room = model.contextWindow - promptIds.length;
+  if (options.maxTokens !== undefined ? options.maxTokens > room : room < 1) {
+    throw new SwitchyardError(
+      'context-length',
+      `This model's maximum context length is ${model.contextWindow} tokens; the messages use ${promptIds.length} tokens` +
+        (options.maxTokens === undefined ? '.' : ` and max_tokens asks for ${options.maxTokens}.`),
+      { code: 'context_length_exceeded', param: 'messages' },
+    );
+  }
+  const warnings: string[] = [];
+  if (options.extra['tools'] !== undefined) warnings.push('tools are not supported by the local model; answered without them');
+  const request: GenerationRequest = {
+    promptIds,
+    maxTokens: options.maxTokens ?? room,
+    sampling: {
+      temperature: options.temperature ?? (model.generation.do_sample === true ? (model.generation.temperature ?? 1) : 0),
+      topP: options.topP ?? model.generation.top_p ?? 1,
+      topK: typeof options.extra['top_k'] === 'number' ? options.extra['top_k'] : (model.generation.top_k ?? 0),
+      seed: options.seed,
+    },
+    stop: options.stop ?? [],
+    eosTokenIds: model.eosTokenIds,
+  };
+
+  // Parts flow from worker callbacks into this generator through a small channel.
+  const buffered: StreamPart[] = [];
+  let wake: (() => void) | undefined;
+  const push = (part: StreamPart): void => {
+    buffered.push(part);
+    wake?.();
+  };
+  const local = new AbortController();
+  const onAbort = (): void => local.abort();
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  if (options.signal.aborted) local.abort();
+
+  let finished = false;
+  queue
+    .run(() => runner.worker.generate(request, (text) => push({ type: 'text-delta', text }), local.signal), local.signal)
+    .then((outcome) => push(finishPart(outcome, model.id, warnings)))
+    .catch((err: unknown) => push({ type: 'error', error: classifyError(err) }))
+    .finally(() => {
+      finished = true;
+      wake?.();
+    });
+  try {
+    for (;;) {
+      const part = buffered.shift();
+      if (part !== undefined) {
+        yield part;
+        if (part.type === 'finish' || part.type === 'error') return;
+        continue;
+      }
+      if (finished) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+    // The consumer stopped early: stop the model too.
+    if (!finished) local.abort();
+  }
+}
+
+function finishPart(outcome: GenerationOutcome, model: string, warnings: string[]): StreamPart {
+  if (outcome.finishReason === 'aborted') {
+    return { type: 'error', error: new SwitchyardError('aborted', 'The request was aborted during generation') };
+  }
+  return {
+    type: 'finish',
+    finishReason: outcome.finishReason,
+    usage: { promptTokens: outcome.promptTokens, completionTokens: outcome.completionTokens },
+    model,
+    warnings,
+    computeMs: Math.round(outcome.computeMs),
+  };
+}

@@ -1,0 +1,83 @@
+import { Worker } from 'node:worker_threads';
+import type { GenerationOutcome, GenerationRequest } from './generation-loop.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+
+interface Pending {
+  onText: (text: string) => void;
+  resolve: (outcome: GenerationOutcome) => void;
+  reject: (err: Error) => void;
+}
+
+/** Main-thread handle on the generation worker: start it, run one request at a time, abort, stop. */
+export class WorkerClient {
+  readonly ready: Promise<number>;
+  private readonly worker: Worker;
+  private readonly abortFlag: Int32Array;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private failure: Error | undefined;
+
+  constructor(init: Omit<WorkerInit, 'abortFlag'>) {
+    const shared = new SharedArrayBuffer(4);
+    this.abortFlag = new Int32Array(shared);
+    const workerData: WorkerInit = { ...init, abortFlag: shared };
+    this.worker = import.meta.url.endsWith('.ts')
+      ? // Under tsx/vitest this module is TypeScript; a worker does not inherit tsx's loader (`execArgv:
+        // ['--import', 'tsx']` is not enough on Node 20), so a small bootstrap registers it, then imports the entry.
+        new Worker(
+          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); ` +
+            `return import(${JSON.stringify(new URL('./generation-worker.ts', import.meta.url).href)}); })`,
+          { eval: true, workerData },
+        )
+      : new Worker(new URL('./generation-worker.js', import.meta.url), { workerData });
+    this.ready = new Promise<number>((resolve, reject) => {
+      this.worker.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') resolve(message.loadMs);
+        else if (message.type === 'load-failed') reject(this.fail(new Error(message.message)));
+        else this.route(message);
+      });
+      this.worker.on('error', (err) => reject(this.fail(err)));
+      this.worker.on('exit', (code) => reject(this.fail(new Error(`generation worker exited with code ${code}`))));
+    });
+    // The backend reads the outcome through `ready`; this only keeps an early failure from being unhandled.
+    this.ready.catch(() => undefined);
+  }
+
+  generate(request: GenerationRequest, onText: (text: string) => void, signal: AbortSignal): Promise<GenerationOutcome> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<GenerationOutcome>((resolve, reject) => {
+      const onAbort = (): void => void Atomics.store(this.abortFlag, 0, id);
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) onAbort();
+      const done = (): void => signal.removeEventListener('abort', onAbort);
+      this.pending.set(id, {
+        onText,
+        resolve: (outcome) => (done(), resolve(outcome)),
+        reject: (err) => (done(), reject(err)),
+      });
+      this.worker.postMessage({ type: 'generate', id, request } satisfies ToWorker);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error('local backend closed');
+    await this.worker.terminate();
+  }
+
+  private route(message: Exclude<FromWorker, { type: 'ready' | 'load-failed' }>): void {
+    const pending = this.pending.get(message.id);
+    if (pending === undefined) return;
+    if (message.type === 'text') return pending.onText(message.text);
+    this.pending.delete(message.id);
+    if (message.type === 'done') pending.resolve(message.outcome);
+    else pending.reject(new Error(message.message));
+  }
+
+  private fail(err: Error): Error {
+    this.failure ??= err;
+    for (const pending of this.pending.values()) pending.reject(err);
+    this.pending.clear();
+    return err;
+  }
+}

@@ -1,0 +1,31 @@
+import type { DecoderShape, GenerationOutcome, GenerationRequest } from './generation-loop.js';
+
+/** Session settings; both knobs measurably change speed on small CPUs (see bench/local.ts). */
+export interface SessionSettings {
+  /** Threads inside one operator (onnxruntime intra-op pool). */
+  intraOpThreads: number;
+  graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+/** Everything the worker needs, passed as workerData (structured-cloned once at start). */
+export interface WorkerInit {
+  modelPath: string;
+  tokenizerJson: unknown;
+  tokenizerConfig: unknown;
+  shape: DecoderShape;
+  session: SessionSettings;
+  /**
+   * Int32[0] = id of the request to abort. Shared memory, because session.run keeps the worker's event loop
+   * busy: a posted 'abort' message would only be read after the generation ended.
+   */
+  abortFlag: SharedArrayBuffer;
+}
+
+export type ToWorker = { type: 'generate'; id: number; request: GenerationRequest } | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready'; loadMs: number }
+  | { type: 'load-failed'; message: string }
+  | { type: 'text'; id: number; text: string }
+  | { type: 'done'; id: number; outcome: GenerationOutcome }
+  | { type: 'failed'; id: number; message: string };

@@ -1,0 +1,49 @@
+import { Template } from '@huggingface/jinja';
+import type { ChatMessage } from '../backends/backend.js';
+import { specialTokenText } from './model-config.js';
+import type { ModelFolder } from './model-folder.js';
+
+/**
+ * Turns chat messages into prompt token ids.
+ *
+ * With a chat template (tokenizer_config.json `chat_template`) the template is rendered with
+ * `add_generation_prompt: true` and encoded without adding special tokens again (templates write their own BOS).
+ *
+ * Without one (base models such as stories260K) the documented plain format is used: the message contents,
+ * in order, joined by a blank line ("\n\n"), with no role markers, encoded with the tokenizer's own special
+ * tokens (usually a leading BOS). The model simply continues that text.
+ */
+export interface PromptFormatter {
+  readonly hasChatTemplate: boolean;
+  render(messages: ChatMessage[]): string;
+  encode(messages: ChatMessage[]): number[];
+}
+
+export function createPromptFormatter(model: ModelFolder): PromptFormatter {
+  const source = chatTemplateSource(model);
+  // Compiled once at load: parsing a template per request costs more than tokenizing the prompt.
+  const template = source === undefined ? undefined : new Template(source);
+  const bos = specialTokenText(model.tokenizerConfig.bos_token) ?? '';
+  const eos = specialTokenText(model.tokenizerConfig.eos_token) ?? '';
+  const render = (messages: ChatMessage[]): string => {
+    if (template === undefined) return messages.map((m) => m.content).join('\n\n');
+    return template.render({
+      messages: messages.map((m) => ({ role: m.role === 'developer' ? 'system' : m.role, content: m.content })),
+      add_generation_prompt: true,
+      bos_token: bos,
+      eos_token: eos,
+    });
+  };
+  return {
+    hasChatTemplate: template !== undefined,
+    render,
+    encode: (messages) => model.tokenizer.encode(render(messages), { add_special_tokens: template === undefined }).ids,
+  };
+}
+
+function chatTemplateSource(model: ModelFolder): string | undefined {
+  const raw = model.tokenizerConfig.chat_template;
+  if (raw === null || raw === undefined) return undefined;
+  if (typeof raw === 'string') return raw;
+  return (raw.find((t) => t.name === 'default') ?? raw[0])?.template;
+}

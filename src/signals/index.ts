@@ -1,0 +1,11 @@
+export * from './snapshot.js';
+export * from './clock.js';
+export * from './compose.js';
+export * from './input-error.js';
+export * from './link-monitor.js';
+export * from './logger.js';
+export * from './override.js';
+export * from './signal-hub.js';
+export * from './trace.js';
+export * from './readers/device-readers.js';
+export { createSystemReaders } from './readers/system-readers.js';

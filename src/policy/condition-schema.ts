@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+/**
+ * The condition language of a policy rule's `when`. One mapping; every key present must hold (implicit AND);
+ * `all` / `any` / `not` nest. Unknown keys are errors (strict objects), so a typo never silently matches.
+ */
+
+/** `{ lt: 20 }`, `{ gte: 0.9 }`, … several keys AND together; a bare number means "equals". */
+export const ComparisonSchema = z.strictObject({
+  lt: z.number().optional(),
+  lte: z.number().optional(),
+  gt: z.number().optional(),
+  gte: z.number().optional(),
+  eq: z.number().optional(),
+  ne: z.number().optional(),
+});
+export const NumberConditionSchema = z.union([z.number(), ComparisonSchema]);
+
+export const TierSchema = z.enum(['low', 'medium', 'high']);
+export const LocalStateSchema = z.enum(['absent', 'loading', 'ready', 'failed']);
+
+/** One name or a list of names (any of them). */
+const OneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
+
+export const ComplexityConditionSchema = z.strictObject({
+  /** Scorer output in [0,1]. */
+  score: NumberConditionSchema.optional(),
+  tier: OneOrMany(TierSchema).optional(),
+  /**
+   * Send this share (0..1) of typical traffic to the cloud: matches when the score is at or above the
+   * scorer's calibrated threshold for that share. Resolved to a threshold once, at load.
+   */
+  cloudShare: z.number().gt(0).lt(1).optional(),
+});
+
+export const TokensConditionSchema = z.strictObject({
+  /** Prompt tokens as counted by the local tokenizer. */
+  prompt: NumberConditionSchema.optional(),
+  /** Requested completion budget (`max_tokens`); unknown when the request sets none. */
+  completion: NumberConditionSchema.optional(),
+  /** Prompt plus requested completion fit the local model's context window. */
+  fitsLocal: z.boolean().optional(),
+});
+
+export const ModelConditionSchema = z.union([
+  OneOrMany(z.string().min(1)),
+  z.strictObject({ matches: z.string().min(1) }),
+]);
+
+export const TagsConditionSchema = z.union([
+  OneOrMany(z.string().min(1)),
+  z.strictObject({
+    any: z.array(z.string().min(1)).min(1).optional(),
+    all: z.array(z.string().min(1)).min(1).optional(),
+    none: z.array(z.string().min(1)).min(1).optional(),
+  }),
+]);
+
+export const ContentConditionSchema = z.strictObject({
+  /** `true`: any personal data detector fired; a list: any of these kinds fired; `false`: none fired. */
+  pii: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).optional(),
+});
+
+export const BatteryConditionSchema = z.strictObject({
+  /** `false` matches devices on mains power (no battery reported). */
+  present: z.boolean().optional(),
+  /** State of charge, 0..100. */
+  percent: NumberConditionSchema.optional(),
+  charging: z.boolean().optional(),
+  timeRemainingMin: NumberConditionSchema.optional(),
+});
+
+export const ThermalConditionSchema = z.strictObject({
+  cpuTempC: NumberConditionSchema.optional(),
+  throttling: z.boolean().optional(),
+});
+
+export const LocalConditionSchema = z.strictObject({
+  /** Shorthand for `state: ready`. */
+  ready: z.boolean().optional(),
+  state: OneOrMany(LocalStateSchema).optional(),
+  queueDepth: NumberConditionSchema.optional(),
+  queueCapacity: NumberConditionSchema.optional(),
+  /** Queue depth has reached its capacity (the local model would answer 429). */
+  queueFull: z.boolean().optional(),
+});
+
+const conditionFields = {
+  complexity: ComplexityConditionSchema.optional(),
+  tokens: TokensConditionSchema.optional(),
+  model: ModelConditionSchema.optional(),
+  tags: TagsConditionSchema.optional(),
+  content: ContentConditionSchema.optional(),
+  battery: BatteryConditionSchema.optional(),
+  /** 0..1 across all cores. */
+  cpuLoad: NumberConditionSchema.optional(),
+  memoryFreeMb: NumberConditionSchema.optional(),
+  thermal: ThermalConditionSchema.optional(),
+  online: z.boolean().optional(),
+  rttMs: NumberConditionSchema.optional(),
+  bandwidthMbps: NumberConditionSchema.optional(),
+  metered: z.boolean().optional(),
+  local: LocalConditionSchema.optional(),
+};
+
+export interface Condition {
+  complexity?: z.infer<typeof ComplexityConditionSchema> | undefined;
+  tokens?: z.infer<typeof TokensConditionSchema> | undefined;
+  model?: z.infer<typeof ModelConditionSchema> | undefined;
+  tags?: z.infer<typeof TagsConditionSchema> | undefined;
+  content?: z.infer<typeof ContentConditionSchema> | undefined;
+  battery?: z.infer<typeof BatteryConditionSchema> | undefined;
+  cpuLoad?: NumberCondition | undefined;
+  memoryFreeMb?: NumberCondition | undefined;
+  thermal?: z.infer<typeof ThermalConditionSchema> | undefined;
+  online?: boolean | undefined;
+  rttMs?: NumberCondition | undefined;
+  bandwidthMbps?: NumberCondition | undefined;
+  metered?: boolean | undefined;
+  local?: z.infer<typeof LocalConditionSchema> | undefined;
+  all?: Condition[] | undefined;
+  any?: Condition[] | undefined;
+  not?: Condition | undefined;
+}
+
+export const ConditionSchema: z.ZodType<Condition> = z.strictObject({
+  ...conditionFields,
+  get all() {
+    return z.array(ConditionSchema).min(1).optional();
+  },
+  get any() {
+    return z.array(ConditionSchema).min(1).optional();
+  },
+  get not() {
+    return ConditionSchema.optional();
+  },
+});
+
+export type NumberCondition = z.infer<typeof NumberConditionSchema>;
+export type Tier = z.infer<typeof TierSchema>;

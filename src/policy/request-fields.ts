@@ -1,0 +1,130 @@
+import { num } from './comparison.js';
+import type { Condition } from './condition-schema.js';
+import type { CompiledCondition } from './decision-input.js';
+import type { CompileEnv } from './compile-env.js';
+import { leaf, numberLeaf } from './compile-env.js';
+import { didYouMean } from './did-you-mean.js';
+
+/** Conditions over the request itself: complexity, token counts, requested model, tags, content flags. */
+export function compileRequestField(
+  key: 'complexity' | 'tokens' | 'model' | 'tags' | 'content',
+  cond: Condition,
+  p: PropertyKey[],
+  env: CompileEnv,
+): (CompiledCondition | null)[] {
+  const parts: (CompiledCondition | null)[] = [];
+  switch (key) {
+    case 'complexity': {
+      const c = cond.complexity!;
+      if (c.score !== undefined) parts.push(numberLeaf(env, [...p, 'score'], c.score, 'complexity', (i) => i.score.score, num));
+      if (c.tier !== undefined) {
+        const tiers = new Set(Array.isArray(c.tier) ? c.tier : [c.tier]);
+        parts.push(
+          leaf(`complexity tier ${[...tiers].join(' or ')}`, (ctx) => tiers.has(ctx.input.score.tier), (ctx) =>
+            `complexity ${num(ctx.input.score.score)} is ${ctx.input.score.tier}${topReason(ctx.input.score.reasons)}`,
+          ),
+        );
+      }
+      if (c.cloudShare !== undefined) {
+        const share = c.cloudShare;
+        if (env.thresholdForCloudShare === undefined) {
+          env.report([...p, 'cloudShare'], 'needs a calibrated scorer to turn the share into a threshold, and none is loaded');
+        } else {
+          const threshold = env.thresholdForCloudShare(share);
+          const text = `complexity >= ${num(threshold)} (the top ${num(share * 100)}% of traffic)`;
+          parts.push(
+            leaf(text, (ctx) => ctx.input.score.score >= threshold, (ctx) =>
+              `complexity ${num(ctx.input.score.score)} >= ${num(threshold)}, the calibrated cut for sending ${num(share * 100)}% of traffic to the cloud${topReason(ctx.input.score.reasons)}`,
+            ),
+          );
+        }
+      }
+      break;
+    }
+    case 'tokens': {
+      const t = cond.tokens!;
+      if (t.prompt !== undefined)
+        parts.push(numberLeaf(env, [...p, 'prompt'], t.prompt, 'prompt tokens', (i) => i.context.promptTokens, num));
+      if (t.completion !== undefined)
+        parts.push(numberLeaf(env, [...p, 'completion'], t.completion, 'requested max_tokens', (i) => i.maxTokens, num));
+      if (t.fitsLocal !== undefined) {
+        const fits = t.fitsLocal;
+        parts.push(
+          leaf(fits ? 'prompt fits the local context' : 'prompt does not fit the local context', (ctx) => ctx.input.context.fitsLocal === fits, (ctx) =>
+            `prompt of ${ctx.input.context.promptTokens} tokens ${fits ? 'fits' : 'does not fit'} the local context window (${ctx.input.context.contextWindow ?? 'no local model'})`,
+          ),
+        );
+      }
+      break;
+    }
+    case 'model': {
+      const m = cond.model!;
+      if (typeof m === 'object' && !Array.isArray(m)) {
+        let re: RegExp | null = null;
+        try {
+          re = new RegExp(m.matches);
+        } catch (err) {
+          env.report([...p, 'matches'], `invalid regular expression: ${(err as Error).message}`);
+        }
+        if (re !== null) {
+          const r = re;
+          parts.push(leaf(`requested model matches /${m.matches}/`, (ctx) => r.test(ctx.input.requestedModel), (ctx) => `requested model "${ctx.input.requestedModel}" matches /${m.matches}/`));
+        }
+      } else {
+        const names = new Set(Array.isArray(m) ? m : [m]);
+        parts.push(leaf(`requested model is ${[...names].join(' or ')}`, (ctx) => names.has(ctx.input.requestedModel), (ctx) => `requested model "${ctx.input.requestedModel}"`));
+      }
+      break;
+    }
+    case 'tags': {
+      const t = cond.tags!;
+      const spec = typeof t === 'string' || Array.isArray(t) ? { any: Array.isArray(t) ? t : [t] } : t;
+      if (spec.any !== undefined) {
+        const any = spec.any.map((x) => x.toLowerCase());
+        parts.push(leaf(`tagged ${any.join(' or ')}`, (ctx) => any.some((x) => ctx.input.tags.includes(x)), (ctx) => `tagged "${any.find((x) => ctx.input.tags.includes(x))}"`));
+      }
+      if (spec.all !== undefined) {
+        const all = spec.all.map((x) => x.toLowerCase());
+        parts.push(leaf(`tagged ${all.join(' and ')}`, (ctx) => all.every((x) => ctx.input.tags.includes(x)), () => `tagged ${all.map((x) => `"${x}"`).join(' and ')}`));
+      }
+      if (spec.none !== undefined) {
+        const none = spec.none.map((x) => x.toLowerCase());
+        parts.push(leaf(`not tagged ${none.join(' or ')}`, (ctx) => !none.some((x) => ctx.input.tags.includes(x)), () => `not tagged ${none.map((x) => `"${x}"`).join(' or ')}`));
+      }
+      if (parts.length === 0) env.report(p, 'expected at least one of any, all, none');
+      break;
+    }
+    case 'content': {
+      const pii = cond.content!.pii;
+      if (pii === undefined) break;
+      if (typeof pii === 'boolean') {
+        for (const k of env.detectorKinds) env.usedPiiKinds.add(k);
+        parts.push(
+          pii
+            ? leaf('personal data present', (ctx) => ctx.piiKinds().size > 0, (ctx) => `personal data detected: ${[...ctx.piiKinds()].join(', ')}`)
+            : leaf('no personal data', (ctx) => ctx.piiKinds().size === 0, () => 'no personal data detected'),
+        );
+        break;
+      }
+      const kinds = pii.filter((k, i) => {
+        if (env.detectorKinds.has(k)) return true;
+        env.report([...p, 'pii', i], `unknown personal data kind "${k}"${didYouMean(k, env.detectorKinds)}; known: ${[...env.detectorKinds].join(', ')}`);
+        return false;
+      });
+      for (const k of kinds) env.usedPiiKinds.add(k);
+      if (kinds.length > 0)
+        parts.push(
+          leaf(`personal data (${kinds.join(' or ')})`, (ctx) => kinds.some((k) => ctx.piiKinds().has(k)), (ctx) =>
+            `personal data detected: ${kinds.filter((k) => ctx.piiKinds().has(k)).join(', ')}`,
+          ),
+        );
+      break;
+    }
+  }
+  return parts;
+}
+
+function topReason(reasons: readonly { detail: string }[]): string {
+  const first = reasons[0];
+  return first === undefined ? '' : ` (${first.detail})`;
+}

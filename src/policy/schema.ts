@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { ConditionSchema } from './condition-schema.js';
+
+/** The single source of truth for policy files (YAML or JSON). Types below are inferred, never hand-written twice. */
+
+export const RouteSchema = z.enum(['local', 'cloud', 'cascade']);
+
+/** What a matching rule (or the default) does. */
+const actionFields = {
+  /** `cascade`: answer locally, escalate to the cloud when the local answer's confidence is low. */
+  route: RouteSchema,
+  /** Concrete model id on the chosen side; otherwise the policy's or the server's default for that side. */
+  model: z.string().min(1).optional(),
+  /** Upper bound on completion tokens, whatever the request asked for. */
+  maxTokens: z.number().int().positive().optional(),
+  /** `never`: the other side may not answer even when this one fails (privacy rules). */
+  fallback: z.enum(['allow', 'never']).optional(),
+};
+
+export const RuleSchema = z.strictObject({
+  /** Shown in `x-switchyard-rule`, logs and `policy test`; unique within the file. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, ".", "_" or "-"'),
+  description: z.string().optional(),
+  when: ConditionSchema,
+  ...actionFields,
+});
+
+export const DefaultActionSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
+  description: z.string().optional(),
+  ...actionFields,
+});
+
+/** A user-defined personal-data detector: a regex, optionally confirmed by a checksum. */
+export const DetectorSchema = z.strictObject({
+  pattern: z.string().min(1),
+  /** Regex flags besides `g`, e.g. `i`. */
+  flags: z.string().regex(/^[imsu]*$/, 'only the flags i, m, s, u').optional(),
+  /** Checksum a match must pass: `luhn` (card-like numbers) or `iban` (ISO 13616 mod 97). */
+  check: z.enum(['luhn', 'iban']).optional(),
+});
+
+export const PolicyFileSchema = z.strictObject({
+  version: z.literal(1),
+  description: z.string().optional(),
+  /** Default model per side when a rule names none. */
+  models: z.strictObject({ local: z.string().min(1).optional(), cloud: z.string().min(1).optional() }).optional(),
+  /** Extra personal-data detectors, by kind name (usable in `content.pii: [kind]`). */
+  detectors: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a lowercase name like employee_id'), DetectorSchema).optional(),
+  rules: z.array(RuleSchema),
+  default: DefaultActionSchema,
+});
+
+export type Route = z.infer<typeof RouteSchema>;
+export type Rule = z.infer<typeof RuleSchema>;
+export type DefaultAction = z.infer<typeof DefaultActionSchema>;
+export type DetectorSpec = z.infer<typeof DetectorSchema>;
+export type PolicyFile = z.infer<typeof PolicyFileSchema>;

@@ -1,0 +1,41 @@
+import type { CompiledAction, CompiledPolicy } from '../policy/compile.js';
+import type { DecisionInput, EvalContext } from '../policy/decision-input.js';
+import type { Decision, Target } from './decision.js';
+
+const NO_PII: ReadonlySet<string> = new Set();
+
+/**
+ * Apply a compiled policy to one request: rules in order, first match wins, else the default. Pure: the
+ * same input and policy always give the same Decision. Personal-data scanning runs at most once, and only
+ * when a rule that looks at content is reached.
+ */
+export function decide(input: DecisionInput, policy: CompiledPolicy): Decision {
+  let pii: ReadonlySet<string> | null = null;
+  const scan = policy.scanPii;
+  const ctx: EvalContext = {
+    input,
+    piiKinds: () => (pii ??= scan === null ? NO_PII : scan(input.messages)),
+  };
+  for (const rule of policy.rules) {
+    if (rule.when.test(ctx)) return toDecision(rule, rule.when.explain(ctx), input, policy);
+  }
+  return toDecision(policy.defaultAction, [`no rule matched; default route ${policy.defaultAction.route}`], input, policy);
+}
+
+function toDecision(action: CompiledAction, reasons: string[], input: DecisionInput, policy: CompiledPolicy): Decision {
+  const target: Target = action.route === 'cloud' ? 'cloud' : 'local';
+  const model = action.model ?? policy.models[target] ?? input.models[target] ?? target;
+  if (action.route === 'cascade') reasons.push('cascade: answer locally, escalate to the cloud if confidence is low');
+  if (!action.allowFallback) reasons.push(`never falls back to the ${target === 'local' ? 'cloud' : 'device'}`);
+  return {
+    target,
+    model,
+    rule: action.name,
+    reasons,
+    score: input.score.score,
+    allowFallback: action.allowFallback,
+    cascade: action.route === 'cascade',
+    maxTokensCap: action.maxTokens,
+    signals: input.signals,
+  };
+}

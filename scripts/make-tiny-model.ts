@@ -1,0 +1,15 @@
+/**
+ * Generates the bundled model folder models/tiny-llama/ (fp32 + q4), byte-identical on every run.
+ * Usage: npm run make:tiny-model [-- <out-dir>] [--shape smollm2-135m]
+ */
+import { resolve } from 'node:path';
+import { fromPackageRoot } from '../src/paths.js';
+import { SMOLLM2_135M_SHAPE, TINY_LLAMA, writeSyntheticModel } from '../src/models/synthetic/write-model-folder.js';
+
+const args = process.argv.slice(2);
+const shapeFlag = args.indexOf('--shape');
+const shapeName = shapeFlag >= 0 ? args.splice(shapeFlag, 2)[1] : 'tiny';
+const shape = shapeName === 'smollm2-135m' ? SMOLLM2_135M_SHAPE : TINY_LLAMA;
+const out = resolve(args[0] ?? fromPackageRoot('models', 'tiny-llama'));
+writeSyntheticModel(out, shape);
+process.stdout.write(`wrote ${out} (${shapeName})\n`);

@@ -1,0 +1,14 @@
+export { createObservability } from './observability.js';
+export type { Observability, ObservabilityOptions } from './observability.js';
+export { createLogger } from './logger.js';
+export type { LoggerOptions } from './logger.js';
+export { Redactor } from './redact.js';
+export { DecisionLog } from './decision-log.js';
+export type { RecordContent, RecordWithContent } from './decision-line.js';
+export { EnergyAccountant, localEnergyMwh, cloudCostUsd } from './energy.js';
+export type { RequestAccounting } from './energy.js';
+export { loadEnergyConfig, EnergyConfigSchema } from './energy-config.js';
+export type { EnergyConfig, DeviceProfile, ModelPrice } from './energy-config.js';
+export { EventFeed } from './event-feed.js';
+export { SwitchyardMetrics } from './metrics.js';
+export type { StatusSources, PolicyStatus, ConnectivityStatus } from './status-sources.js';

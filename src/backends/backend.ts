@@ -16,6 +16,11 @@ export interface ChatMessage {
   /** Assistant tool calls, kept verbatim in OpenAI shape for backends that support tools. */
   toolCalls?: ToolCall[];
   toolCallId?: string;
+  /**
+   * The message exactly as the client sent it (validated). Backends that speak the OpenAI wire format
+   * forward this, so nothing the client sent (image parts, unknown fields) is lost on the way upstream.
+   */
+  original?: Record<string, unknown>;
 }
 
 export interface ToolCall {
@@ -34,8 +39,10 @@ export interface CallOptions {
   stop?: string[];
   seed?: number;
   /**
-   * Request fields the neutral options do not model (tools, response_format, logit_bias, user, ...).
-   * Backends that can honour them forward them; others ignore them and say so in `warnings`.
+   * Every request field the client sent except `model`, `messages`, `stream` and `stream_options`
+   * (tools, response_format, logit_bias, user, ... and the originals of the neutral fields above).
+   * Backends that speak the OpenAI wire format forward it; others use the neutral fields and say what
+   * they ignored in `warnings`.
    */
   extra: Record<string, unknown>;
   /** Fires when the client disconnects or the router gives up; backends must stop work promptly. */

@@ -1,0 +1,166 @@
+import OpenAI from 'openai';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type { Backend, BackendHealth, CallOptions, FinishReason, GenerateResult, StreamPart, ToolCall, Usage } from '../backend.js';
+import { classifyError, SwitchyardError } from '../errors.js';
+
+export interface UpstreamConfig {
+  /** OpenAI-compatible base URL, e.g. `https://api.openai.com/v1`. */
+  baseURL: string;
+  apiKey: string;
+  /** The model `auto` and `cloud` resolve to. */
+  model: string;
+  /** Budget for the response headers (and whole non-stream responses), in ms. */
+  timeoutMs: number;
+  /** A stream that goes this long without a chunk is treated as broken, in ms. */
+  streamIdleTimeoutMs: number;
+}
+
+export interface UpstreamDeps {
+  /** The fetch the SDK uses (see keep-alive-fetch.ts); the SDK's default when absent. */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** The upstream large model behind any OpenAI-compatible API, through the official SDK with retries off. */
+export class UpstreamBackend implements Backend {
+  readonly target = 'cloud' as const;
+  private readonly client: OpenAI;
+
+  constructor(
+    private readonly config: UpstreamConfig,
+    deps: UpstreamDeps = {},
+  ) {
+    this.client = new OpenAI({
+      baseURL: config.baseURL,
+      apiKey: config.apiKey,
+      // The router owns the one retry loop; the SDK must not retry behind its back.
+      maxRetries: 0,
+      timeout: config.timeoutMs,
+      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+    });
+  }
+
+  async generate(options: CallOptions): Promise<GenerateResult> {
+    let completion: ChatCompletion;
+    try {
+      completion = await this.client.chat.completions.create(this.body(options, false) as unknown as ChatCompletionCreateParamsNonStreaming, {
+        signal: options.signal,
+      });
+    } catch (err) {
+      throw classifyError(err);
+    }
+    const choice = completion.choices[0];
+    if (choice === undefined) throw new SwitchyardError('upstream-status', 'Upstream returned no choices', { status: 502 });
+    return {
+      content: choice.message.content ?? '',
+      toolCalls: (choice.message.tool_calls ?? []).filter((c) => c.type === 'function') as ToolCall[],
+      finishReason: finishReason(choice.finish_reason),
+      usage: usageOf(completion.usage),
+      model: completion.model,
+      warnings: [],
+    };
+  }
+
+  async *stream(options: CallOptions): AsyncGenerator<StreamPart> {
+    // Our own controller: the client's disconnect and the idle watchdog both cancel the upstream request.
+    const controller = new AbortController();
+    const onClientAbort = (): void => controller.abort(options.signal.reason);
+    options.signal.addEventListener('abort', onClientAbort, { once: true });
+    let stalled = false;
+    let watchdog: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        stalled = true;
+        controller.abort();
+      }, this.config.streamIdleTimeoutMs);
+    };
+    let produced = false;
+    try {
+      arm();
+      const stream = await this.client.chat.completions.create(this.body(options, true) as unknown as ChatCompletionCreateParamsStreaming, {
+        signal: controller.signal,
+      });
+      let finish: FinishReason | undefined;
+      let usage: Usage = { promptTokens: undefined, completionTokens: undefined };
+      let model = options.model;
+      for await (const chunk of stream) {
+        arm();
+        model = chunk.model || model;
+        if (chunk.usage) usage = usageOf(chunk.usage);
+        for (const part of partsOf(chunk)) {
+          produced = true;
+          yield part;
+        }
+        const reason = chunk.choices[0]?.finish_reason;
+        if (reason) finish = finishReason(reason);
+      }
+      if (finish === undefined) {
+        // A stream that ends without a finish_reason was cut off; never pass it off as a complete answer.
+        throw new SwitchyardError('connection', 'Upstream stream ended before the answer finished', { status: 502 });
+      }
+      yield { type: 'finish', finishReason: finish, usage, model, warnings: [] };
+    } catch (err) {
+      const error = stalled
+        ? new SwitchyardError('timeout', `Upstream sent nothing for ${this.config.streamIdleTimeoutMs} ms`, { cause: err })
+        : classifyError(err);
+      if (!produced) throw error;
+      yield { type: 'error', error };
+    } finally {
+      clearTimeout(watchdog);
+      options.signal.removeEventListener('abort', onClientAbort);
+      controller.abort();
+    }
+  }
+
+  health(): BackendHealth {
+    return { state: 'ready', models: [this.config.model], detail: this.config.baseURL };
+  }
+
+  async close(): Promise<void> {}
+
+  /**
+   * The wire body: everything the client sent, with the routed model and the router's token cap. It is a
+   * pass-through of a validated request, so it is typed as a record and handed to the SDK as its params type.
+   */
+  private body(options: CallOptions, stream: boolean): Record<string, unknown> {
+    const body: Record<string, unknown> = {
+      ...options.extra,
+      model: options.model,
+      messages: options.messages.map((m) => m.original ?? { role: m.role, content: m.content }),
+      stream,
+    };
+    if (stream) body['stream_options'] = { include_usage: true };
+    if (options.maxTokens !== undefined) {
+      const field = 'max_completion_tokens' in options.extra ? 'max_completion_tokens' : 'max_tokens';
+      body[field] = options.maxTokens;
+    }
+    return body;
+  }
+}
+
+function* partsOf(chunk: ChatCompletionChunk): Generator<StreamPart> {
+  const delta = chunk.choices[0]?.delta;
+  if (!delta) return;
+  if (delta.content) yield { type: 'text-delta', text: delta.content };
+  for (const call of delta.tool_calls ?? []) {
+    yield {
+      type: 'tool-call-delta',
+      delta: {
+        index: call.index,
+        ...(call.id === undefined ? {} : { id: call.id }),
+        ...(call.function?.name === undefined ? {} : { name: call.function.name }),
+        ...(call.function?.arguments === undefined ? {} : { argumentsDelta: call.function.arguments }),
+      },
+    };
+  }
+}
+
+function finishReason(reason: string | null | undefined): FinishReason {
+  if (reason === 'length' || reason === 'tool_calls' || reason === 'content_filter') return reason;
+  if (reason === 'function_call') return 'tool_calls';
+  return 'stop';
+}
+
+function usageOf(usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): Usage {
+  return { promptTokens: usage?.prompt_tokens, completionTokens: usage?.completion_tokens };
+}

@@ -1,0 +1,29 @@
+import type { UpstreamConfig } from './backends/upstream/upstream-backend.js';
+
+type Env = Record<string, string | undefined>;
+
+function positiveNumber(env: Env, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${key} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+/**
+ * The upstream from `SWITCHYARD_UPSTREAM_URL` / `SWITCHYARD_UPSTREAM_KEY`, falling back to `OPENAI_BASE_URL` /
+ * `OPENAI_API_KEY`. Null when neither a URL nor a key is set: the router then serves locally only.
+ */
+export function upstreamFromEnv(env: Env = process.env): UpstreamConfig | null {
+  const baseURL = env['SWITCHYARD_UPSTREAM_URL'] || env['OPENAI_BASE_URL'];
+  const apiKey = env['SWITCHYARD_UPSTREAM_KEY'] || env['OPENAI_API_KEY'];
+  if (!baseURL && !apiKey) return null;
+  return {
+    baseURL: baseURL || 'https://api.openai.com/v1',
+    // Many self-hosted OpenAI-compatible servers need no key; the SDK still wants a string.
+    apiKey: apiKey || 'none',
+    model: env['SWITCHYARD_UPSTREAM_MODEL'] || 'gpt-4o-mini',
+    timeoutMs: positiveNumber(env, 'SWITCHYARD_UPSTREAM_TIMEOUT_MS', 120_000),
+    streamIdleTimeoutMs: positiveNumber(env, 'SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS', 30_000),
+  };
+}

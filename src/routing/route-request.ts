@@ -1,0 +1,21 @@
+import type { ChatMessage } from '../backends/backend.js';
+import type { SignalSnapshot } from '../signals/snapshot.js';
+import type { Decision } from './decision.js';
+
+/** What the router needs to know about a request to decide where it goes. */
+export interface RouteRequest {
+  /** The `model` field as sent: `auto`, `local`, `cloud` or a concrete id. */
+  requestedModel: string;
+  messages: ChatMessage[];
+  /** From the `x-switchyard-tags` header, lower-cased. */
+  tags: string[];
+  maxTokens: number | null;
+  /** `x-switchyard-fallback: never` forbids answering from the other side. */
+  fallbackForbidden: boolean;
+  /** Dry runs only: signal fields that replace the live ones for this one decision. */
+  signalOverrides?: Partial<SignalSnapshot>;
+}
+
+export interface Decider {
+  decide(request: RouteRequest): Promise<Decision>;
+}

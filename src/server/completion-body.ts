@@ -1,0 +1,31 @@
+import type { FinishReason, GenerateResult, Usage } from '../backends/backend.js';
+import type { SwitchyardInfo } from './switchyard-info.js';
+
+export interface OpenAIUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+/** OpenAI usage, or undefined when a backend could not count (we never invent numbers). */
+export function openAIUsage(usage: Usage): OpenAIUsage | undefined {
+  if (usage.promptTokens === undefined || usage.completionTokens === undefined) return undefined;
+  return { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens };
+}
+
+/** A `chat.completion` object as the official SDKs parse it. */
+export function completionBody(id: string, created: number, result: GenerateResult, switchyard: SwitchyardInfo): Record<string, unknown> {
+  const message: Record<string, unknown> = { role: 'assistant', content: result.content, refusal: null };
+  if (result.toolCalls.length > 0) message['tool_calls'] = result.toolCalls;
+  const usage = openAIUsage(result.usage);
+  return {
+    id,
+    object: 'chat.completion',
+    created,
+    model: switchyard.model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: result.finishReason satisfies FinishReason }],
+    ...(usage === undefined ? {} : { usage }),
+    ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
+    switchyard,
+  };
+}

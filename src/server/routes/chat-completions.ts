@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import type { CallOptions, Usage } from '../../backends/backend.js';
+import { classifyError, type SwitchyardError } from '../../backends/errors.js';
+import type { Decision } from '../../routing/decision.js';
+import type { Outcome } from '../../routing/dispatch.js';
+import type { RequestRecord } from '../../routing/request-record.js';
+import type { Router } from '../../routing/router.js';
+import { ChatRequestSchema, toCallOptions, type ChatRequest } from '../chat-request.js';
+import { completionBody } from '../completion-body.js';
+import { sendError, validationError } from '../openai-error.js';
+import { toRouteRequest } from '../request-context.js';
+import { SseWriter } from '../sse-writer.js';
+import { switchyardHeaders, switchyardInfo } from '../switchyard-info.js';
+
+/** What one request did, filled in as it goes and handed to observers at the end. */
+interface Trace {
+  startedAt: number;
+  t0: number;
+  ttftMs: number | null;
+  usage: Usage;
+  error: SwitchyardError | null;
+}
+
+/** POST /v1/chat/completions: validate, decide, dispatch, answer (JSON or SSE), record. */
+export function chatCompletions(router: Router): RequestHandler {
+  return async (req, res) => {
+    const parsed = ChatRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      sendError(res, validationError(parsed.error.issues));
+      return;
+    }
+    const request = parsed.data;
+    const trace: Trace = { startedAt: Date.now(), t0: performance.now(), ttftMs: null, usage: { promptTokens: undefined, completionTokens: undefined }, error: null };
+    // A closed client connection cancels the work behind it (upstream request or local generation).
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+
+    const decision = await router.decide(toRouteRequest(request, req.headers));
+    const options = toCallOptions(request, decision.model, controller.signal);
+    if (decision.maxTokensCap !== null) options.maxTokens = Math.min(options.maxTokens ?? Infinity, decision.maxTokensCap);
+    let outcome: Outcome = { servedBy: decision.target, model: decision.model, fallback: null, computeMs: null };
+    try {
+      outcome = request.stream ? await streamed(router, req, res, request, decision, options, trace) : await whole(router, res, decision, options, trace);
+    } catch (err) {
+      trace.error = classifyError(err);
+      if (!res.headersSent) {
+        for (const [key, value] of Object.entries(switchyardHeaders(decision, outcome))) res.setHeader(key, value);
+        sendError(res, trace.error);
+      }
+    } finally {
+      router.record(recordOf(request, decision, outcome, res, trace));
+    }
+  };
+}
+
+async function whole(router: Router, res: Response, decision: Decision, options: CallOptions, trace: Trace): Promise<Outcome> {
+  const { result, outcome } = await router.dispatcher.generate(decision, options);
+  trace.usage = result.usage;
+  res.set(switchyardHeaders(decision, outcome)).json(completionBody(completionId(), nowSeconds(), result, switchyardInfo(decision, outcome)));
+  return outcome;
+}
+
+async function streamed(
+  router: Router,
+  req: Request,
+  res: Response,
+  request: ChatRequest,
+  decision: Decision,
+  options: CallOptions,
+  trace: Trace,
+): Promise<Outcome> {
+  const { parts, outcome } = router.dispatcher.stream(decision, options);
+  const writer = new SseWriter(res, completionId(), nowSeconds(), decision.model, request.stream_options?.include_usage === true);
+  // Headers wait for the first part, so a fallback before any output is still announced in them.
+  let started = false;
+  for await (const part of parts) {
+    if (!started) {
+      writer.start(switchyardHeaders(decision, outcome));
+      started = true;
+      req.socket.setNoDelay(true);
+    }
+    if (part.type === 'text-delta') {
+      trace.ttftMs ??= performance.now() - trace.t0;
+      writer.text(part.text);
+    } else if (part.type === 'tool-call-delta') {
+      trace.ttftMs ??= performance.now() - trace.t0;
+      writer.toolCall(part.delta);
+    } else if (part.type === 'finish') {
+      trace.usage = part.usage;
+      writer.finish(part.finishReason, part.usage, switchyardInfo(decision, outcome));
+    } else {
+      trace.error = part.error;
+      writer.error(part.error, switchyardInfo(decision, outcome));
+    }
+  }
+  return outcome;
+}
+
+function recordOf(request: ChatRequest, decision: Decision, outcome: Outcome, res: Response, trace: Trace): RequestRecord {
+  const failedBeforeOutput = trace.error !== null && trace.ttftMs === null;
+  return {
+    id: String(res.getHeader('x-request-id') ?? completionId()),
+    startedAt: trace.startedAt,
+    endpoint: 'chat',
+    requestedModel: request.model,
+    stream: request.stream === true,
+    decision,
+    fallback: outcome.fallback,
+    servedBy: failedBeforeOutput ? null : outcome.servedBy,
+    servedModel: failedBeforeOutput ? null : outcome.model,
+    status: trace.error !== null && !res.headersSent ? trace.error.status : res.statusCode,
+    errorKind: trace.error?.kind ?? null,
+    latencyMs: performance.now() - trace.t0,
+    ttftMs: trace.ttftMs,
+    usage: trace.usage,
+    localComputeMs: outcome.computeMs,
+    apiKeyId: typeof res.locals['apiKeyId'] === 'string' ? res.locals['apiKeyId'] : null,
+  };
+}
+
+function completionId(): string {
+  return `chatcmpl-${randomBytes(12).toString('base64url')}`;
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

@@ -1,0 +1,14 @@
+import type { RequestHandler } from 'express';
+import type { Router } from '../../routing/router.js';
+
+/** GET /v1/models: the routing aliases, then the concrete models behind them. */
+export function listModels(router: Router): RequestHandler {
+  return (_req, res) => {
+    const health = router.health();
+    const entry = (id: string, owner: string): Record<string, unknown> => ({ id, object: 'model', created: 0, owned_by: owner });
+    const data = [entry('auto', 'switchyard'), entry('local', 'switchyard'), entry('cloud', 'switchyard')];
+    for (const id of health.local.models) data.push(entry(id, 'switchyard-local'));
+    for (const id of health.cloud.models) data.push(entry(id, 'upstream'));
+    res.json({ object: 'list', data });
+  };
+}

@@ -1,0 +1,84 @@
+import type { ServerResponse } from 'node:http';
+import type { FinishReason, ToolCallDelta, Usage } from '../backends/backend.js';
+import type { SwitchyardError } from '../backends/errors.js';
+import { errorBody } from './openai-error.js';
+import { openAIUsage } from './completion-body.js';
+import type { SwitchyardInfo } from './switchyard-info.js';
+
+/**
+ * The one adapter from stream parts to OpenAI `chat.completion.chunk` server-sent events. The first delta
+ * carries the role; the finish chunk carries finish_reason; with `include_usage` a last chunk with empty
+ * choices carries usage; the `switchyard` object rides on whichever chunk is last; then `data: [DONE]`.
+ */
+export class SseWriter {
+  private sentRole = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly id: string,
+    private readonly created: number,
+    private model: string,
+    private readonly includeUsage: boolean,
+  ) {}
+
+  start(headers: Record<string, string>): void {
+    this.res.writeHead(200, {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+  }
+
+  text(text: string): void {
+    this.delta({ content: text });
+  }
+
+  toolCall(delta: ToolCallDelta): void {
+    const call: Record<string, unknown> = { index: delta.index };
+    if (delta.id !== undefined) call['id'] = delta.id;
+    if (delta.id !== undefined) call['type'] = 'function';
+    const fn: Record<string, string> = {};
+    if (delta.name !== undefined) fn['name'] = delta.name;
+    if (delta.argumentsDelta !== undefined) fn['arguments'] = delta.argumentsDelta;
+    call['function'] = fn;
+    this.delta({ tool_calls: [call] });
+  }
+
+  finish(finishReason: FinishReason, usage: Usage, switchyard: SwitchyardInfo): void {
+    this.model = switchyard.model;
+    const openaiUsage = this.includeUsage ? openAIUsage(usage) : undefined;
+    const finishChunk = this.chunk([{ index: 0, delta: this.sentRole ? {} : this.withRole({}), logprobs: null, finish_reason: finishReason }]);
+    if (openaiUsage === undefined) {
+      this.send({ ...finishChunk, switchyard });
+    } else {
+      this.send(finishChunk);
+      this.send({ ...this.chunk([]), usage: openaiUsage, switchyard });
+    }
+    this.res.end('data: [DONE]\n\n');
+  }
+
+  /** A failure after the stream started: an error event the SDKs raise as an APIError, never a silent end. */
+  error(error: SwitchyardError, switchyard: SwitchyardInfo): void {
+    this.send({ ...errorBody(error.status, error.message, null, error.code ?? error.kind), switchyard });
+    this.res.end();
+  }
+
+  private delta(delta: Record<string, unknown>): void {
+    this.send(this.chunk([{ index: 0, delta: this.sentRole ? delta : this.withRole(delta), logprobs: null, finish_reason: null }]));
+  }
+
+  private withRole(delta: Record<string, unknown>): Record<string, unknown> {
+    this.sentRole = true;
+    return { role: 'assistant', ...delta };
+  }
+
+  private chunk(choices: unknown[]): Record<string, unknown> {
+    return { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices };
+  }
+
+  private send(payload: unknown): void {
+    this.res.write(`data: ${JSON.stringify(payload)}\n\n`);
+  }
+}

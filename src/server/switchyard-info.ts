@@ -1,0 +1,42 @@
+import type { Decision, Fallback, Target } from '../routing/decision.js';
+import type { Outcome } from '../routing/dispatch.js';
+import type { SignalSnapshot } from '../signals/snapshot.js';
+
+/** The `switchyard` object in a completion body (or a stream's final chunk): the decision and what happened. */
+export interface SwitchyardInfo {
+  /** Who answered (after any fallback). */
+  target: Target;
+  model: string;
+  rule: string;
+  reasons: string[];
+  score: number | null;
+  /** Where the decision sent the request, before any fallback. */
+  decided: Target;
+  fallback: Fallback | null;
+  signals: SignalSnapshot | null;
+}
+
+export function switchyardInfo(decision: Decision, outcome: Outcome): SwitchyardInfo {
+  return {
+    target: outcome.servedBy,
+    model: outcome.model,
+    rule: decision.rule,
+    reasons: decision.reasons,
+    score: decision.score,
+    decided: decision.target,
+    fallback: outcome.fallback,
+    signals: decision.signals,
+  };
+}
+
+/** `x-switchyard-*` headers: they name who served, so a degraded answer is never passed off as a cloud one. */
+export function switchyardHeaders(decision: Decision, outcome: Outcome): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-switchyard-target': outcome.servedBy,
+    'x-switchyard-model': outcome.model,
+    'x-switchyard-rule': decision.rule,
+  };
+  if (decision.score !== null) headers['x-switchyard-score'] = decision.score.toFixed(4);
+  if (outcome.fallback !== null) headers['x-switchyard-fallback'] = outcome.fallback.cause;
+  return headers;
+}

@@ -1,0 +1,50 @@
+import OpenAI from 'openai';
+import type { Backend } from '../../src/backends/backend.js';
+import { createService, type Service } from '../../src/service.js';
+import { FakeUpstream, type FakeUpstreamOptions } from './fake-upstream.js';
+
+export interface TestService {
+  url: string;
+  /** The official SDK pointed at the router. */
+  client: OpenAI;
+  fake: FakeUpstream;
+  service: Service;
+  close(): Promise<void>;
+}
+
+/** A real router on 127.0.0.1 in front of a real fake upstream on 127.0.0.1. */
+export async function startTestService(
+  options: { upstream?: FakeUpstreamOptions; local?: Backend | null; idleTimeoutMs?: number; timeoutMs?: number } = {},
+): Promise<TestService> {
+  const fake = await new FakeUpstream(options.upstream).start();
+  const service = createService({
+    upstream: {
+      baseURL: fake.url,
+      apiKey: 'sk-upstream-secret',
+      model: 'fake-large-1',
+      timeoutMs: options.timeoutMs ?? 5_000,
+      streamIdleTimeoutMs: options.idleTimeoutMs ?? 5_000,
+    },
+    local: options.local ?? null,
+  });
+  const listening = await service.listen(0, '127.0.0.1');
+  const client = new OpenAI({ baseURL: `${listening.url}/v1`, apiKey: 'client-key', maxRetries: 0 });
+  return {
+    url: listening.url,
+    client,
+    fake,
+    service,
+    async close() {
+      await service.close();
+      await fake.close();
+    },
+  };
+}
+
+export async function waitFor(check: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -9,3 +9,5 @@ export * from './signal-hub.js';
 export * from './trace.js';
 export * from './readers/device-readers.js';
 export { createSystemReaders } from './readers/system-readers.js';
+export * from './format.js';
+export * from './metrics.js';

@@ -105,15 +105,16 @@ export class SignalHub {
    * file is missing or invalid (later invalid edits are logged and ignored).
    */
   start(): void {
-    if (this.options.overrideFile !== undefined) {
-      this.overrideWatcher = new OverrideWatcher(this.options.overrideFile, (o) => this.setOverride(o), this.clock, this.log);
-      this.override = this.overrideWatcher.start();
-    }
+    // Both files are read before anything starts, so a bad file leaves nothing running behind the throw.
     if (this.options.traceFile !== undefined) {
       this.tracePlayer = new TracePlayer(readTraceFile(this.options.traceFile), this.clock, (state) => {
         this.trace = state;
         this.rebuild();
       });
+    }
+    if (this.options.overrideFile !== undefined) {
+      this.overrideWatcher = new OverrideWatcher(this.options.overrideFile, (o) => this.setOverride(o), this.clock, this.log);
+      this.override = this.overrideWatcher.start();
     }
     const r = this.readers;
     this.samplers = [

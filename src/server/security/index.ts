@@ -1,0 +1,12 @@
+export { createSecurity } from './security.js';
+export type { Security } from './security.js';
+export { loadSecurityConfig, SecurityConfigSchema } from './security-config.js';
+export type { SecurityConfig } from './security-config.js';
+export { KeyRing, apiKeyId, parseApiKeys } from './api-keys.js';
+export { createAuthMiddleware, apiKeyIdOf } from './auth.js';
+export { createRateLimitMiddleware } from './rate-limit.js';
+export { TokenBuckets } from './token-bucket.js';
+export { createCorsMiddleware } from './cors.js';
+export { createJsonDepthGuard, depthExceeds } from './json-depth-guard.js';
+export { applyServerTimeouts, DEFAULT_TIMEOUTS } from './timeouts.js';
+export type { ServerTimeouts } from './timeouts.js';

@@ -1,0 +1,39 @@
+import type { RequestHandler } from 'express';
+import { apiKeyIdOf } from './auth.js';
+import { sendOpenAIError } from './error-body.js';
+import { TokenBuckets } from './token-bucket.js';
+import type { TokenBucketOptions } from './token-bucket.js';
+
+export interface RateLimitOptions extends TokenBucketOptions {
+  /** Path prefixes never limited. Default: `/healthz`, `/metrics`, `/dashboard` (monitoring must not be starved by, or starve, API traffic). */
+  exemptPrefixes?: string[];
+}
+
+/**
+ * 429 with `Retry-After` (whole seconds) once a client's bucket is empty. Clients are identified by their
+ * API key id (mount after the auth middleware), or by remote address when keys are off.
+ */
+export function createRateLimitMiddleware(options: RateLimitOptions): RequestHandler {
+  const buckets = new TokenBuckets(options);
+  const exempt = options.exemptPrefixes ?? ['/healthz', '/metrics', '/dashboard'];
+  return (req, res, next) => {
+    if (exempt.some((prefix) => req.path === prefix || req.path.startsWith(prefix + '/'))) {
+      next();
+      return;
+    }
+    const client = apiKeyIdOf(res) ?? `addr:${req.socket.remoteAddress ?? 'unknown'}`;
+    const waitMs = buckets.take(client);
+    if (waitMs === 0) {
+      next();
+      return;
+    }
+    res.setHeader('retry-after', String(Math.max(1, Math.ceil(waitMs / 1000))));
+    sendOpenAIError(
+      res,
+      429,
+      `Rate limit reached for requests: limit ${options.ratePerMinute} per minute (burst ${options.burst}). Please try again in ${Math.ceil(waitMs / 1000)}s.`,
+      'requests',
+      'rate_limit_exceeded',
+    );
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Cue words the feature extractor counts, grouped by what they say about a request. Words are matched
+ * lowercased after light suffix stripping (plural -s/-es, -ed, -ing, -ly), phrases as exact word pairs or
+ * triples. The lists are written by hand from general knowledge of what makes questions hard (formal math,
+ * multi-step reasoning, code, specialist domains), not mined from the training data, so they carry over to
+ * chat prompts and to subjects the scorer never saw.
+ */
+export type CueGroup =
+  | 'math_terms'
+  | 'compute_cues'
+  | 'reasoning_cues'
+  | 'proof_cues'
+  | 'conditional'
+  | 'negation'
+  | 'code_terms'
+  | 'constraints'
+  | 'science_terms'
+  | 'law_terms'
+  | 'finance_terms'
+  | 'medical_terms'
+  | 'creative_cues';
+
+const words = (text: string): string[] => text.trim().split(/\s+/);
+
+export const CUE_LEXICON: Readonly<Record<CueGroup, readonly string[]>> = {
+  math_terms: words(`equation equations integral integrate derivative differentiate polynomial matrix matrices
+    eigenvalue eigenvector vector vectors theorem lemma prime factor factorial logarithm log exponent exponential
+    probability probabilities variance deviation regression coefficient quadratic linear function functions
+    sqrt sum product quotient remainder divisible modulo mod fraction fractions decimal ratio proportion
+    geometry triangle angle radius diameter circle perimeter area volume hypotenuse sine cosine tangent
+    limit series sequence converge diverge infinite finite group subgroup ring field homomorphism isomorphism
+    permutation combination combinations binomial algebra algebraic calculus statistic statistics median mean
+    hypothesis distribution random expected inequality inequalities integer integers rational irrational
+    solution solutions variable variables graph slope intercept parabola symmetric orthogonal determinant`),
+  compute_cues: words(`calculate compute solve evaluate simplify estimate determine find how_many how_much
+    total percent percentage average rate speed distance cost costs price profit earn spend left remaining
+    per each twice half double triple times`),
+  reasoning_cues: words(`why explain reason reasoning analyze analyse compare contrast justify implication
+    implications cause consequence therefore thus hence because imply infer inference conclude conclusion
+    argue argument assumption assumptions tradeoff trade-off critique evaluate_whether strategy plan
+    design optimize optimal best_way pros cons`),
+  proof_cues: words(`prove proof derive derivation show_that demonstrate_that rigorous rigorously step_by_step
+    formally formal induction contradiction`),
+  conditional: words(`if suppose supposing assume assuming given unless whether otherwise provided hypothetical
+    would`),
+  negation: words(`not no never except least false incorrect neither nor none cannot without unlikely`),
+  code_terms: words(`code function algorithm program programming python javascript typescript java c++ sql
+    rust golang array arrays loop recursion recursive compile compiler runtime bug debug api implement
+    implementation script regex query database pointer struct class method boolean boolean string bytes
+    complexity big-o binary hash stack queue tree linked_list thread concurrency http json unit_test`),
+  constraints: words(`must should exactly at_least at_most no_more_than no_less_than only ensure require
+    required requirement requirements limit maximum minimum format json table bullet bullets words sentences
+    paragraph paragraphs characters constraint constraints strictly always`),
+  science_terms: words(`energy velocity acceleration momentum mass force gravity gravitational friction
+    electron proton neutron photon quantum molecule molecules molar molarity reaction reactions oxidation
+    acid base ph enthalpy entropy thermodynamic equilibrium kinetic potential charge voltage current
+    resistance circuit capacitor magnetic wavelength frequency radiation nuclear isotope orbital bond
+    catalyst concentration pressure temperature joule newton watt ohm atom atomic`),
+  law_terms: words(`plaintiff defendant court statute statutory constitutional constitution contract tort
+    liability liable negligence negligent jurisdiction appeal appellate prosecution prosecutor testimony
+    evidence hearsay admissible inadmissible felony misdemeanor defendant's plaintiff's jury verdict
+    ordinance amendment due_process breach damages injunction lawsuit sue sued trial precedent`),
+  finance_terms: words(`tax taxes revenue depreciation interest asset assets liabilities equity dividend
+    dividends inflation gdp monetary fiscal elasticity marginal demand supply investment portfolio
+    accounting amortization audit auditor ledger balance_sheet cash_flow bond bonds yield`),
+  medical_terms: words(`patient patients diagnosis diagnose symptom symptoms syndrome disease chronic acute
+    dose dosage mg clinical therapy treatment medication infection tumor cardiac renal hepatic
+    pathology physician examination`),
+  creative_cues: words(`write_a compose_a poem haiku limerick sonnet lyrics short_story story_about blog_post
+    tweet slogan essay pretend act_as roleplay role-play imagine_you brainstorm catchy rewrite rephrase
+    persuasive_email travel_blog`),
+};

@@ -1,0 +1,63 @@
+import * as ort from 'onnxruntime-node';
+import type { ChatMessage } from '../backends/backend.js';
+import { fromPackageRoot } from '../paths.js';
+import { explain, tierOf } from './explain.js';
+import { extractFeatures, FEATURES } from './features.js';
+import { readModelCard, thresholdForShare, type ModelCard } from './model-card.js';
+import type { ScoreResult } from './score-result.js';
+
+export interface Scorer {
+  score(messages: ChatMessage[]): Promise<ScoreResult>;
+  /** Score threshold that sends `share` (0..1) of typical prompts to the cloud; from the model's reference quantiles. */
+  thresholdForCloudShare(share: number): number;
+  close(): Promise<void>;
+}
+
+export interface LoadScorerOptions {
+  /** Path to the `.onnx` file; its card is the same path with `.json`. Default: the bundled models/scorer. */
+  modelPath?: string;
+}
+
+export const DEFAULT_SCORER_PATH = fromPackageRoot('models', 'scorer', 'scorer.onnx');
+
+export async function loadScorer(options: LoadScorerOptions = {}): Promise<Scorer> {
+  const modelPath = options.modelPath ?? DEFAULT_SCORER_PATH;
+  const card = readModelCard(modelPath.replace(/\.onnx$/, '.json'));
+  const names = FEATURES.map((f) => f.name);
+  if (card.features.join() !== names.join()) {
+    throw new Error(`${modelPath}: trained on features [${card.features.join(', ')}], this build extracts [${names.join(', ')}]; retrain with npm run train:scorer`);
+  }
+  // One thread: a single 26-wide dot product gains nothing from a pool, and the service runs other work.
+  const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  return new OnnxScorer(card, session);
+}
+
+class OnnxScorer implements Scorer {
+  /** Reused input buffer: the hot path allocates no tensors (score() calls are serialised by the event loop up to run()). */
+  private readonly input = new Float32Array(FEATURES.length);
+  private readonly tensor: ort.Tensor;
+
+  constructor(
+    private readonly card: ModelCard,
+    private readonly session: ort.InferenceSession,
+  ) {
+    this.tensor = new ort.Tensor('float32', this.input, [1, FEATURES.length]);
+  }
+
+  async score(messages: ChatMessage[]): Promise<ScoreResult> {
+    const x = extractFeatures(messages);
+    this.input.set(x);
+    const output = await this.session.run({ features: this.tensor });
+    const value = output.score?.data[0];
+    if (typeof value !== 'number') throw new Error('scorer model returned no score');
+    return { score: value, tier: tierOf(this.card, value), reasons: explain(this.card, x) };
+  }
+
+  thresholdForCloudShare(share: number): number {
+    return thresholdForShare(this.card.referenceQuantiles, share);
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}

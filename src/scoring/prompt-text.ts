@@ -1,0 +1,38 @@
+import type { ChatMessage } from '../backends/backend.js';
+
+/**
+ * The text the scorer looks at, split into the part that names the task and the surrounding conversation.
+ * `task` = every user turn joined (a follow-up such as "now make it shorter" inherits the first turn's task);
+ * system prompts and assistant replies are left out because their length says nothing about difficulty.
+ */
+export interface PromptText {
+  task: string;
+  /** User turns before the last one; 0 for a single question. */
+  priorUserTurns: number;
+}
+
+export function promptText(messages: readonly ChatMessage[]): PromptText {
+  const userTurns: string[] = [];
+  for (const message of messages) {
+    if (message.role === 'user') userTurns.push(stripMultipleChoice(message.content));
+  }
+  return { task: userTurns.join('\n'), priorUserTurns: Math.max(0, userTurns.length - 1) };
+}
+
+const ANSWER_CUE = 'Answer:';
+
+/**
+ * Drops a trailing exam-style options block ("\nA. …\nB. …\nC. …\nD. …\nAnswer:") so the scorer learns from
+ * the question itself, not from benchmark formatting that chat prompts never have. Plain string search,
+ * no regex, so a 2,000-character prompt costs a few µs at most.
+ */
+export function stripMultipleChoice(text: string): string {
+  const trimmed = text.trimEnd();
+  if (!trimmed.endsWith(ANSWER_CUE)) return text;
+  const d = trimmed.lastIndexOf('\nD. ');
+  const c = d < 0 ? -1 : trimmed.lastIndexOf('\nC. ', d);
+  const b = c < 0 ? -1 : trimmed.lastIndexOf('\nB. ', c);
+  const a = b < 0 ? -1 : trimmed.lastIndexOf('\nA. ', b);
+  if (a < 0) return trimmed.slice(0, trimmed.length - ANSWER_CUE.length).trimEnd();
+  return trimmed.slice(0, a).trimEnd();
+}

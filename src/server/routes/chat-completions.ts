@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { CallOptions, Usage } from '../../backends/backend.js';
 import { classifyError, type SwitchyardError } from '../../backends/errors.js';
@@ -8,6 +7,7 @@ import type { RequestRecord } from '../../routing/request-record.js';
 import type { Router } from '../../routing/router.js';
 import { ChatRequestSchema, toCallOptions, type ChatRequest } from '../chat-request.js';
 import { completionBody } from '../completion-body.js';
+import { completionId } from '../ids.js';
 import { sendError, validationError } from '../openai-error.js';
 import { toRouteRequest } from '../request-context.js';
 import { SseWriter } from '../sse-writer.js';
@@ -119,10 +119,6 @@ function recordOf(request: ChatRequest, decision: Decision, outcome: Outcome, re
     localComputeMs: outcome.computeMs,
     apiKeyId: typeof res.locals['apiKeyId'] === 'string' ? res.locals['apiKeyId'] : null,
   };
-}
-
-function completionId(): string {
-  return `chatcmpl-${randomBytes(12).toString('base64url')}`;
 }
 
 function nowSeconds(): number {

@@ -8,6 +8,8 @@ export interface CompileEnv {
   report(path: readonly PropertyKey[], message: string): void;
   /** From the scorer: the score threshold that sends `share` of typical traffic to the cloud. */
   thresholdForCloudShare: ((share: number) => number) | undefined;
+  /** Why there is no threshold function (for the diagnostic). */
+  scorerUnavailable: string;
   /** Every detector kind available (built-in + file + code). */
   detectorKinds: ReadonlySet<string>;
   /** Filled while compiling: kinds some condition refers to. */

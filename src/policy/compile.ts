@@ -15,6 +15,8 @@ import { validate } from './zod-issues.js';
 export interface CompileOptions {
   /** From the loaded scorer; resolves `complexity.cloudShare` to a score threshold once, at load. */
   thresholdForCloudShare?: (share: number) => number;
+  /** Why no scorer is available, shown in the `cloudShare` diagnostic. */
+  scorerUnavailable?: string;
   /** Extra personal-data detectors supplied in code (kinds usable in `content.pii`). */
   detectors?: readonly PiiDetector[];
 }
@@ -60,6 +62,7 @@ export function compilePolicy(text: string, fileName: string, options: CompileOp
   const env: CompileEnv = {
     report,
     thresholdForCloudShare: options.thresholdForCloudShare,
+    scorerUnavailable: options.scorerUnavailable ?? 'none is loaded',
     detectorKinds: new Set(detectors.map((d) => d.kind)),
     usedPiiKinds: new Set(),
   };

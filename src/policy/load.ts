@@ -10,17 +10,22 @@ export const defaultPolicyPath: string = fromPackageRoot('policies', 'default.ya
 
 /** Read and compile a policy file; errors name the file as the user would type it (relative to cwd). */
 export function loadPolicyFile(path: string, options: CompileOptions = {}): CompiledPolicy {
-  const shown = displayPath(path);
-  let text: string;
+  return compilePolicy(readPolicyText(path), displayPath(path), options);
+}
+
+/** The file's text, or a PolicyError located at 1:1 saying why it cannot be read. */
+export function readPolicyText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new PolicyError([
-      { file: shown, line: 1, column: 1, path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}` },
-    ]);
+    throw unreadable(path, err);
   }
-  return compilePolicy(text, shown, options);
+}
+
+export function unreadable(path: string, err: unknown): PolicyError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const message = code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`;
+  return new PolicyError([{ file: displayPath(path), line: 1, column: 1, path: '', message }]);
 }
 
 export function displayPath(path: string): string {

@@ -28,7 +28,7 @@ export function compileRequestField(
       if (c.cloudShare !== undefined) {
         const share = c.cloudShare;
         if (env.thresholdForCloudShare === undefined) {
-          env.report([...p, 'cloudShare'], 'needs a calibrated scorer to turn the share into a threshold, and none is loaded');
+          env.report([...p, 'cloudShare'], `needs the calibrated scorer to turn the share into a score threshold: ${env.scorerUnavailable}`);
         } else {
           const threshold = env.thresholdForCloudShare(share);
           const text = `complexity >= ${num(threshold)} (the top ${num(share * 100)}% of traffic)`;

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { BatterySchema, LocalModelSignalSchema, ThermalSchema, SignalSnapshotSchema } from '../../signals/snapshot.js';
+
+const snapshot = SignalSnapshotSchema.shape;
+
+/** Signals a case overrides on top of the neutral baseline; every key optional, unknown keys are errors. */
+export const SignalsPatchSchema = z.strictObject({
+  battery: z.strictObject(BatterySchema.shape).partial().nullable().optional(),
+  cpuLoad: snapshot.cpuLoad.optional(),
+  memoryFreeMb: snapshot.memoryFreeMb.optional(),
+  thermal: z.strictObject(ThermalSchema.shape).partial().nullable().optional(),
+  online: snapshot.online.optional(),
+  rttMs: snapshot.rttMs.optional(),
+  bandwidthMbps: snapshot.bandwidthMbps.optional(),
+  metered: snapshot.metered.optional(),
+  local: z.strictObject(LocalModelSignalSchema.shape).partial().optional(),
+});
+
+const MessageSchema = z.strictObject({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+  content: z.string(),
+});
+
+export const CaseSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    prompt: z.string().optional(),
+    messages: z.array(MessageSchema).min(1).optional(),
+    /** Requested model (`auto` unless set). */
+    model: z.string().min(1).optional(),
+    tags: z.union([z.string(), z.array(z.string())]).optional(),
+    maxTokens: z.number().int().positive().optional(),
+    signals: SignalsPatchSchema.optional(),
+    /** Pins complexity so the case does not depend on the scorer's exact numbers. */
+    score: z
+      .union([
+        z.number().min(0).max(1),
+        z.strictObject({ score: z.number().min(0).max(1), tier: z.enum(['low', 'medium', 'high']).optional() }),
+      ])
+      .optional(),
+    promptTokens: z.number().int().min(0).optional(),
+    contextWindow: z.number().int().positive().nullable().optional(),
+    expect: z.strictObject({
+      target: z.enum(['local', 'cloud', 'cascade']),
+      rule: z.string().optional(),
+      model: z.string().optional(),
+      allowFallback: z.boolean().optional(),
+      maxTokensCap: z.number().int().positive().nullable().optional(),
+    }),
+  })
+  .refine((c) => (c.prompt === undefined) !== (c.messages === undefined), {
+    message: 'give exactly one of "prompt" or "messages"',
+  });
+
+export const CasesFileSchema = z.strictObject({
+  description: z.string().optional(),
+  /** Default model ids the decisions name (the server's loaded local model and upstream model). */
+  models: z.strictObject({ local: z.string().optional(), cloud: z.string().optional() }).optional(),
+  cases: z.array(CaseSchema).min(1),
+});
+
+export type PolicyCase = z.infer<typeof CaseSchema>;
+export type CasesFile = z.infer<typeof CasesFileSchema>;

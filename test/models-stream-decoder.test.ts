@@ -11,9 +11,9 @@ describe('streaming detokenizer', () => {
     const text = 'Hello é 😀 — naïve 東京 done';
     const ids = model.tokenizer.encode(text, { add_special_tokens: false }).ids;
     // The emoji alone is four byte tokens: a real test of held-back text.
-    expect(model.tokenizer.encode('😀', { add_special_tokens: false }).tokens.filter((t) => t.startsWith('<0x'))).toHaveLength(4);
+    expect(model.tokenizer.encode('😀', { add_special_tokens: false }).tokens.filter((t: string) => t.startsWith('<0x'))).toHaveLength(4);
     const decoder = new StreamDecoder(model.tokenizer);
-    const pieces = ids.map((id) => decoder.push(id));
+    const pieces = ids.map((id: number) => decoder.push(id));
     pieces.push(decoder.flush());
     for (const piece of pieces) expect(piece).not.toContain('\uFFFD');
     expect(pieces.join('')).toBe(text);

@@ -1,0 +1,67 @@
+import { createWriteStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { Transform } from 'node:stream';
+import { checksumFromEtag, type Checksum } from './integrity.js';
+
+export interface DownloadResult {
+  /** false when the server answered 404 (optional files). */
+  found: boolean;
+  size: number;
+  checksum: Checksum | undefined;
+  resumedFrom: number;
+}
+
+/**
+ * Downloads `url` into `dest`, resuming with a Range request when `dest` already holds a partial file.
+ * A 200 to a Range request (server without range support) restarts from byte 0.
+ */
+export async function downloadFile(
+  url: string,
+  dest: string,
+  options: { fetch: typeof fetch; onProgress: (done: number, total: number | undefined) => void; signal?: AbortSignal },
+): Promise<DownloadResult> {
+  let have = 0;
+  try {
+    have = statSync(dest).size;
+  } catch {
+    have = 0; // nothing downloaded yet
+  }
+  const headers: Record<string, string> = have > 0 ? { range: `bytes=${have}-` } : {};
+  const response = await options.fetch(url, { headers, redirect: 'follow', ...(options.signal ? { signal: options.signal } : {}) });
+  const checksum = checksumFromEtag(response.headers.get('x-linked-etag') ?? response.headers.get('etag'));
+  if (response.status === 404) return { found: false, size: 0, checksum: undefined, resumedFrom: 0 };
+  if (response.status === 416 && have > 0) {
+    // Range past the end: the partial file is already complete.
+    await response.body?.cancel();
+    return { found: true, size: have, checksum, resumedFrom: have };
+  }
+  if (response.status !== 200 && response.status !== 206) {
+    await response.body?.cancel();
+    throw new Error(`GET ${url}: HTTP ${response.status}`);
+  }
+  const resumed = response.status === 206;
+  const start = resumed ? have : 0;
+  const length = Number(response.headers.get('content-length') ?? NaN);
+  const rangeTotal = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1];
+  const total = rangeTotal !== undefined ? Number(rangeTotal) : Number.isFinite(length) ? start + length : undefined;
+  if (response.body === null) throw new Error(`GET ${url}: empty body`);
+  let done = start;
+  options.onProgress(done, total);
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      done += chunk.length;
+      options.onProgress(done, total);
+      callback(null, chunk);
+    },
+  });
+  await pipeline(
+    Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+    count,
+    createWriteStream(dest, { flags: resumed ? 'a' : 'w' }),
+  );
+  const size = statSync(dest).size;
+  if (total !== undefined && size !== total) throw new Error(`GET ${url}: got ${size} of ${total} bytes`);
+  return { found: true, size, checksum, resumedFrom: start };
+}

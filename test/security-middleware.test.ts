@@ -16,8 +16,6 @@ beforeAll(async () => {
   const app = express();
   app.get('/healthz', (_req, res) => res.json({ ok: true }));
   for (const h of security.before) app.use(h);
-  app.use(express.json({ limit: security.bodyLimit }));
-  app.use(security.afterBodyParser);
   app.get('/v1/models', (_req, res) => res.json({ object: 'list', data: [], key: apiKeyIdOf(res) }));
   app.get('/dashboard', (_req, res) => res.send('<html>ok</html>'));
   server = app.listen(0, '127.0.0.1');

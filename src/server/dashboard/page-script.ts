@@ -21,9 +21,9 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     if (v === null || v === undefined) return '–';
     return v >= 1000 ? (v / 1000).toFixed(2) + ' Wh' : v.toFixed(v < 10 ? 2 : 1) + ' mWh';
   }
-  function axis(scale, side, fmt) {
+  function axis(scale, side, fmt, size) {
     return { scale: scale, side: side, stroke: C.axis, grid: { stroke: C.grid, width: 1 }, ticks: { stroke: C.grid },
-      size: 52, values: fmt ? function (u, vals) { return vals.map(fmt); } : undefined };
+      size: size || 52, values: fmt ? function (u, vals) { return vals.map(fmt); } : undefined };
   }
   function line(label, color, scale, fill, paths) {
     var s = { label: label, stroke: color, width: 2, scale: scale, spanGaps: false, points: { show: false } };
@@ -34,7 +34,8 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
   function chart(id, series, scales, axes, cols) {
     var host = $(id);
     var opts = { width: host.clientWidth || 400, height: 160, series: [{}].concat(series), scales: scales,
-      axes: [{ stroke: C.axis, grid: { stroke: C.grid, width: 1 }, ticks: { stroke: C.grid } }].concat(axes),
+      axes: [{ stroke: C.axis, grid: { stroke: C.grid, width: 1 }, ticks: { stroke: C.grid },
+        values: function (u, vals) { return vals.map(function (v) { return new Date(v * 1000).toLocaleTimeString(); }); } }].concat(axes),
       legend: { live: false }, cursor: { drag: { x: false, y: false } } };
     var u = new uPlot(opts, [data.t].concat(cols.map(function (k) { return data[k]; })), host);
     charts.push({ u: u, host: host, cols: cols });
@@ -52,7 +53,7 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
       { x: { time: true }, tps: { range: function (u, min, max) { return [0, Math.max(1, max * 1.1)]; } } }, [axis('tps', 3)], ['tps']);
     chart('c-savings', [line('Saved USD', C.local, 'usd', true), line('Saved mWh', C.cloud, 'mwh')],
       { x: { time: true }, usd: { range: function (u, min, max) { return [0, Math.max(0.0001, max * 1.1)]; } }, mwh: { range: function (u, min, max) { return [0, Math.max(0.01, max * 1.1)]; } } },
-      [axis('usd', 3, function (v) { return v == null ? '' : '$' + (v < 0.01 ? v.toFixed(4) : v.toFixed(2)); }), axis('mwh', 1)], ['usd', 'mwh']);
+      [axis('usd', 3, function (v) { return v == null ? '' : '$' + (v < 0.01 ? v.toFixed(4) : v.toFixed(2)); }, 70), axis('mwh', 1)], ['usd', 'mwh']);
     window.addEventListener('resize', function () {
       charts.forEach(function (c) { c.u.setSize({ width: c.host.clientWidth, height: 160 }); });
     });

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import express from 'express';
 import type { RequestHandler } from 'express';
 import { KeyRing } from './api-keys.js';
 import { createAuthMiddleware } from './auth.js';
@@ -9,10 +10,12 @@ import type { SecurityConfig } from './security-config.js';
 import { applyServerTimeouts } from './timeouts.js';
 
 export interface Security {
-  /** CORS → auth → rate limit, in that order. Mount before the body parser and every route except /healthz. */
+  /**
+   * CORS → auth → rate limit → JSON body parser (size limit → 413, bad JSON → 400 via the app's error
+   * handler) → depth guard. Mount before every route except /healthz. Unauthenticated bodies are never
+   * read; a later `express.json()` sees the body already consumed and does nothing.
+   */
   before: RequestHandler[];
-  /** Mount right after the JSON body parser: rejects hostile nesting with 400. */
-  afterBodyParser: RequestHandler;
   /** For `express.json({ limit })`. */
   bodyLimit: string;
   /** Values the logger must scrub (the client keys themselves). */
@@ -28,8 +31,9 @@ export function createSecurity(config: SecurityConfig, now: () => number = Date.
       createCorsMiddleware(config.corsOrigins),
       createAuthMiddleware({ keys }),
       createRateLimitMiddleware({ ratePerMinute: config.rateLimit.requestsPerMinute, burst: config.rateLimit.burst, now }),
+      express.json({ limit: config.bodyLimit }),
+      createJsonDepthGuard(config.maxJsonDepth),
     ],
-    afterBodyParser: createJsonDepthGuard(config.maxJsonDepth),
     bodyLimit: config.bodyLimit,
     secrets: [...config.apiKeys],
     applyTimeouts: (server) => applyServerTimeouts(server, config.timeouts),

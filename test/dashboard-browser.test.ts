@@ -1,0 +1,99 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromPackageRoot } from '../src/paths.js';
+import { startOpsServer } from './ops-harness.js';
+import type { OpsServer } from './ops-harness.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const KEY = 'dashboard-key-0123456789';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`dashboard browser test skipped: ${CHROMIUM} not found (apt-get install chromium)`);
+
+/** A short device trace: battery drains, CPU load swings, the link degrades then recovers. */
+function traceAt(step: number): { battery: number; cpu: number; rtt: number; bw: number; online: boolean } {
+  const offline = step >= 34 && step < 40;
+  return {
+    battery: Math.max(5, 82 - step * 0.45),
+    cpu: 0.25 + 0.2 * Math.sin(step / 4) + (step % 9 === 0 ? 0.3 : 0),
+    rtt: offline ? 0 : 38 + 25 * Math.abs(Math.sin(step / 6)) + (step > 24 && step < 34 ? 140 : 0),
+    bw: offline ? 0 : Math.max(2, 30 - (step > 24 && step < 34 ? 24 : 0) + 6 * Math.cos(step / 5)),
+    online: !offline,
+  };
+}
+
+describe.skipIf(!hasChromium)(`dashboard in a real browser (${CHROMIUM})`, () => {
+  let server: OpsServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startOpsServer({ env: { SWITCHYARD_API_KEYS: KEY }, local: true, sampleIntervalMs: 250 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows live decisions, signal plots and savings while a trace replays and requests flow', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, httpCredentials: { username: 'operator', password: KEY, send: 'always' } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/dashboard`);
+    await page.waitForSelector('#live.ok', { timeout: 10_000 });
+
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: KEY, maxRetries: 0 });
+    const ask = (model: string, content: string, stream = false): Promise<unknown> =>
+      stream
+        ? client.chat.completions.create({ model, messages: [{ role: 'user', content }], max_tokens: 24, stream: true }).then(async (s) => {
+            for await (const _ of s);
+          })
+        : client.chat.completions.create({ model, messages: [{ role: 'user', content }], max_tokens: 24 });
+    let sent = 0;
+    for (let step = 0; step < 48; step++) {
+      const t = traceAt(step);
+      Object.assign(server.signals, { cpuLoad: Math.min(1, t.cpu), rttMs: t.online ? t.rtt : null, bandwidthMbps: t.online ? t.bw : null, online: t.online, takenAt: Date.now() });
+      server.signals.battery = { percent: t.battery, charging: false, timeRemainingMin: null };
+      if (step === 30) server.fake.next({ kind: 'status', status: 503 }); // the next cloud call falls back to local
+      const model = step % 3 === 0 ? 'cloud' : 'local';
+      await ask(model, `Once upon a time, step ${step}`, step % 4 === 1);
+      sent++;
+      await new Promise((r) => setTimeout(r, 120));
+    }
+
+    // Strings, not closures: the test tsconfig has no DOM lib, and the check runs in the page anyway.
+    await page.waitForFunction(`Number(document.body.dataset.decisions) >= ${sent}`, undefined, { timeout: 10_000 });
+    await page.waitForFunction('Number(document.body.dataset.samples) >= 20', undefined, { timeout: 10_000 });
+    expect(await page.textContent('#k-requests')).toBe(String(sent));
+    expect(await page.textContent('#k-share')).toMatch(/^\d+%$/);
+    expect(Number(await page.textContent('#k-fallbacks'))).toBeGreaterThanOrEqual(1);
+    expect(await page.textContent('#k-saved-usd')).toMatch(/^\$0\.\d*[1-9]/);
+    expect(await page.textContent('#k-saved-mwh')).toMatch(/[1-9].* m?Wh$/);
+    expect(await page.locator('#decisions tr').count()).toBeGreaterThanOrEqual(sent);
+    expect(await page.locator('#decisions .badge.local').count()).toBeGreaterThan(0);
+    expect(await page.locator('#decisions .badge.cloud').count()).toBeGreaterThan(0);
+    expect(await page.locator('#decisions .fallback').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('canvas').count()).toBe(5);
+    expect(await page.textContent('#policy')).toContain('policies/default.yaml');
+    expect(errors).toEqual([]);
+
+    const target = process.env.SWITCHYARD_UPDATE_SCREENSHOT === '1' ? fromPackageRoot('docs', 'dashboard.png') : join(mkdtempSync(join(tmpdir(), 'sy-dash-')), 'dashboard.png');
+    await page.screenshot({ path: target }); // the viewport: header, KPIs, plots and the newest decisions
+    await context.close();
+  });
+
+  it('asks for the key: without credentials the page and its stream answer 401', async () => {
+    const res = await fetch(`${server.url}/dashboard`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/Basic/);
+    expect((await fetch(`${server.url}/dashboard/events`)).status).toBe(401);
+  });
+});

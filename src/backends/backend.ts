@@ -47,6 +47,11 @@ export interface CallOptions {
   extra: Record<string, unknown>;
   /** Fires when the client disconnects or the router gives up; backends must stop work promptly. */
   signal: AbortSignal;
+  /**
+   * The start of the assistant's answer, already sent to the client by another backend that then failed:
+   * continue it rather than start over (mid-stream continuation). Only new text is produced.
+   */
+  assistantPrefix?: string;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';

@@ -1,6 +1,6 @@
 import type { BackendHealth } from '../backends/backend.js';
 import type { Decision } from './decision.js';
-import { Dispatcher, type Backends } from './dispatch.js';
+import { Dispatcher, type Backends, type DispatchOptions } from './dispatch.js';
 import type { RequestObserver, RequestRecord } from './request-record.js';
 import type { Decider, RouteRequest } from './route-request.js';
 
@@ -12,10 +12,10 @@ export class Router {
   constructor(
     readonly backends: Backends,
     private decider: Decider,
-    observers: RequestObserver[] = [],
+    options: { observers?: RequestObserver[]; dispatch?: DispatchOptions } = {},
   ) {
-    this.dispatcher = new Dispatcher(backends);
-    this.observers = [...observers];
+    this.dispatcher = new Dispatcher(backends, options.dispatch);
+    this.observers = [...(options.observers ?? [])];
   }
 
   decide(request: RouteRequest): Promise<Decision> {

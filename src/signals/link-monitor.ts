@@ -104,7 +104,7 @@ export class LinkMonitor {
   /** Probes once now, then keeps watching. */
   start(): void {
     this.running = true;
-    this.schedule(0);
+    this.tick();
   }
 
   async stop(): Promise<void> {
@@ -138,9 +138,9 @@ export class LinkMonitor {
     this.state = false;
     this.emit();
     // One failure is a suspicion: check soon. Repeated request failures must not reset a growing backoff.
-    if (!wasProbing) {
-      this.backoffMs = this.initialBackoffMs;
-      this.schedule(this.backoffMs);
+    if (!wasProbing && this.inFlight === null) {
+      this.schedule(this.initialBackoffMs);
+      this.backoffMs = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2);
     }
   }
 

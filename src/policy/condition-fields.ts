@@ -90,7 +90,9 @@ export function compileField(key: FieldKey, cond: Condition, path: PropertyKey[]
   }
   const ok = parts.filter((x): x is CompiledCondition => x !== null);
   if (ok.length === 0) {
-    if (parts.length === 0) env.report(p, 'empty condition; give at least one key');
+    const value: unknown = cond[key];
+    const empty = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => v === undefined);
+    if (empty) env.report(p, 'empty condition; give at least one key');
     return null;
   }
   return allOf(ok);

@@ -33,7 +33,8 @@ export function closest(word: string, candidates: Iterable<string>): string | nu
   let best: string | null = null;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of list) {
-    const d = editDistance(word, c);
+    // A truncated name ("bandwith" for "bandwidthMbps") counts as close to the candidate's prefix.
+    const d = Math.min(editDistance(word, c), c.length > word.length + 1 ? editDistance(word, c.slice(0, word.length + 1)) + 1 : Infinity);
     if (d < bestDistance) {
       best = c;
       bestDistance = d;

@@ -91,7 +91,6 @@ export function compileRequestField(
         const none = spec.none.map((x) => x.toLowerCase());
         parts.push(leaf(`not tagged ${none.join(' or ')}`, (ctx) => !none.some((x) => ctx.input.tags.includes(x)), () => `not tagged ${none.map((x) => `"${x}"`).join(' or ')}`));
       }
-      if (parts.length === 0) env.report(p, 'expected at least one of any, all, none');
       break;
     }
     case 'content': {

@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCases } from '../src/policy/cases/run-cases.js';
+import { testPolicy } from '../src/policy/commands.js';
+import { compilePolicy } from '../src/policy/compile.js';
+import { loadPolicyFile } from '../src/policy/load.js';
+
+const valid = () => loadPolicyFile('test/fixtures/policy/valid.json');
+
+describe('policy test (cases runner)', () => {
+  it('prints a line per case, the reasons of failures, a summary, and exits 1 on failure', async () => {
+    const lines: string[] = [];
+    const code = await testPolicy('test/fixtures/policy/valid.json', 'test/fixtures/policy/failing.cases.yaml', { score: () => Promise.reject(new Error('unused')) }, {
+      out: (l) => lines.push(l),
+      err: (l) => lines.push(l),
+    });
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      'pass  offline stays local → local (offline)',
+      'FAIL  wrongly expects the cloud → local (default)',
+      '        target: expected cloud, got local',
+      '        rule: expected hrad, got default — the policy has no rule "hrad" (did you mean "hard"?)',
+      '        because: no rule matched; default route local',
+      '1 passed, 1 failed',
+    ]);
+  });
+
+  it('uses the injected scorer when a case pins no score', async () => {
+    const seen: string[] = [];
+    const results = await runCases(valid(), 'cases:\n  - name: hard\n    prompt: prove it\n    expect: { target: cloud, rule: hard }\n', 'c.yaml', {
+      score: async (messages) => (seen.push(messages[0]!.content), { score: 0.9, tier: 'high', reasons: [] }),
+    });
+    expect(seen).toEqual(['prove it']);
+    expect(results[0]).toMatchObject({ passed: true, decision: { maxTokensCap: 300 } });
+  });
+
+  it('merges partial signals over the neutral baseline and derives context fit', async () => {
+    const p = compilePolicy(
+      'version: 1\nrules:\n  - name: long\n    when: { tokens: { fitsLocal: false } }\n    route: cloud\n  - name: low\n    when: { battery: { percent: { lt: 20 } }, rttMs: 50 }\n    route: cloud\ndefault: { route: local }\n',
+      'p.yaml',
+    );
+    const cases = [
+      'cases:',
+      '  - { name: fits, prompt: hi, score: 0.1, promptTokens: 4000, expect: { target: local } }',
+      '  - { name: overflows, prompt: hi, score: 0.1, promptTokens: 4000, maxTokens: 200, expect: { target: cloud, rule: long } }',
+      '  - { name: no local model, prompt: hi, score: 0.1, contextWindow: null, expect: { target: cloud, rule: long } }',
+      '  - { name: battery, prompt: hi, score: 0.1, signals: { battery: { percent: 5 } }, expect: { target: cloud, rule: low } }',
+    ].join('\n');
+    const results = await runCases(p, cases, 'c.yaml', { score: () => Promise.reject(new Error('unused')) });
+    expect(results.map((r) => [r.name, r.passed, r.mismatches])).toEqual([
+      ['fits', true, []],
+      ['overflows', true, []],
+      ['no local model', true, []],
+      ['battery', true, []],
+    ]);
+  });
+
+  it('rejects malformed cases files with positions', async () => {
+    const text = 'cases:\n  - name: x\n    prompt: hi\n    signals: { cpuLoad: 90, batery: { percent: 5 } }\n    expect: { target: local }\n';
+    await expect(runCases(valid(), text, 'c.yaml', { score: () => Promise.reject(new Error('unused')) })).rejects.toThrow(
+      'c.yaml:4:25 cases[0].signals.cpuLoad: expected a number <= 1, got 90\nc.yaml:4:29 cases[0].signals.batery: unknown key "batery" (did you mean "battery"?)',
+    );
+  });
+
+  it('runs from the real CLI with exit codes', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'policy', ...args], { encoding: 'utf8' });
+    const ok = run('test', 'policies/default.yaml', '--cases', 'policies/default.cases.yaml');
+    expect(ok.stdout).toMatch(/\n\d+ passed, 0 failed\n$/);
+    expect(ok.status).toBe(0);
+    const bad = run('check', 'test/fixtures/policy/typos.yaml');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('test/fixtures/policy/typos.yaml:13:18 rules[2].when.battery.percent: expected a number');
+    expect(readFileSync('policies/default.yaml', 'utf8')).toContain('private-data');
+  });
+});

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { createLocalBackend } from '../src/backends/local-onnx/create-local-backend.js';
 import type { LocalBackend } from '../src/backends/local-onnx/local-backend.js';
 import { UpstreamBackend } from '../src/backends/upstream/upstream-backend.js';
@@ -31,7 +32,16 @@ export const UPSTREAM_KEY = 'sk-upstream-never-log-me-0123456789';
  * dashboard routers mounted — the wiring the server's composition root is expected to do.
  */
 export async function startOpsServer(
-  options: { env?: NodeJS.ProcessEnv; local?: boolean; queueCapacity?: number; sampleIntervalMs?: number; chunkDelayMs?: number } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    local?: boolean;
+    queueCapacity?: number;
+    sampleIntervalMs?: number;
+    chunkDelayMs?: number;
+    /** Receives every log line (JSON text) when given; otherwise logging is silent. */
+    logLines?: string[];
+    decisionLogFile?: string;
+  } = {},
 ): Promise<OpsServer> {
   const fake = await new FakeUpstream({ chunkDelayMs: options.chunkDelayMs ?? 0, model: 'gpt-4o-mini' }).start();
   const cloud = new UpstreamBackend({ baseURL: fake.url, apiKey: UPSTREAM_KEY, model: 'gpt-4o-mini', timeoutMs: 5_000, streamIdleTimeoutMs: 5_000 });
@@ -47,7 +57,8 @@ export async function startOpsServer(
       policyStatus: () => policy,
     },
     secrets: [UPSTREAM_KEY, ...security.secrets],
-    logger: createLogger({ level: 'silent' }),
+    logger: options.logLines === undefined ? createLogger({ level: 'silent' }) : createLogger({ level: 'debug', secrets: [UPSTREAM_KEY, ...security.secrets], destination: capture(options.logLines) }),
+    decisionLog: options.decisionLogFile === undefined ? null : { file: options.decisionLogFile },
     sampleIntervalMs: options.sampleIntervalMs ?? 1000,
   });
   router.addObserver(obs.observer);
@@ -76,4 +87,13 @@ export async function startOpsServer(
       await fake.close();
     },
   };
+}
+
+function capture(lines: string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(chunk.toString());
+      callback();
+    },
+  });
 }

@@ -1,12 +1,13 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Router } from '../routing/router.js';
 import { errorBody, errorHandler, notFoundHandler } from './openai-error.js';
-import { chatCompletions } from './routes/chat-completions.js';
+import { chatCompletions, type ChatRouteOptions } from './routes/chat-completions.js';
 import { healthz } from './routes/healthz.js';
 import { listModels } from './routes/models.js';
 
 export interface AppOptions {
   router: Router;
+  chat?: ChatRouteOptions;
   /** Largest accepted request body (express/bytes syntax, e.g. `4mb`). */
   bodyLimit?: string;
   /** Extra sections for /healthz. */
@@ -25,7 +26,7 @@ export function createApp(options: AppOptions): Express {
   app.get('/healthz', healthz(options.router, options.health));
   for (const handler of options.before ?? []) app.use(handler);
   app.use(express.json({ limit: options.bodyLimit ?? '4mb' }));
-  app.post('/v1/chat/completions', requireJson, chatCompletions(options.router));
+  app.post('/v1/chat/completions', requireJson, chatCompletions(options.router, options.chat));
   app.get('/v1/models', listModels(options.router));
   options.mount?.(app);
   app.use(notFoundHandler);

@@ -11,6 +11,8 @@ import { completionId } from '../ids.js';
 import { sendError, validationError } from '../openai-error.js';
 import { toRouteRequest } from '../request-context.js';
 import { SseWriter } from '../sse-writer.js';
+import type { DeferredQueue } from '../../routing/deferred/deferred-queue.js';
+import { deferredBody, wantsDefer } from './deferred.js';
 import { switchyardHeaders, switchyardInfo } from '../switchyard-info.js';
 
 /** What one request did, filled in as it goes and handed to observers at the end. */
@@ -22,8 +24,13 @@ interface Trace {
   error: SwitchyardError | null;
 }
 
+export interface ChatRouteOptions {
+  /** Store-and-forward for `x-switchyard-defer: 1` requests while the upstream is out of reach. */
+  deferred?: { queue: DeferredQueue; cloudReachable: () => boolean } | undefined;
+}
+
 /** POST /v1/chat/completions: validate, decide, dispatch, answer (JSON or SSE), record. */
-export function chatCompletions(router: Router): RequestHandler {
+export function chatCompletions(router: Router, routeOptions: ChatRouteOptions = {}): RequestHandler {
   return async (req, res) => {
     const parsed = ChatRequestSchema.safeParse(req.body);
     if (!parsed.success) {
@@ -38,7 +45,15 @@ export function chatCompletions(router: Router): RequestHandler {
       if (!res.writableFinished) controller.abort();
     });
 
-    const decision = await router.decide(toRouteRequest(request, req.headers));
+    const routeRequest = toRouteRequest(request, req.headers);
+    const decision = await router.decide(routeRequest);
+    const deferred = routeOptions.deferred;
+    // A privacy decision (local, no fallback) is never deferred to the cloud.
+    if (deferred && wantsDefer(req.headers['x-switchyard-defer']) && !deferred.cloudReachable() && (decision.allowFallback || decision.target === 'cloud')) {
+      const job = deferred.queue.accept(request, routeRequest.tags);
+      res.status(202).location(`/v1/deferred/${job.id}`).json(deferredBody(job));
+      return;
+    }
     const options = toCallOptions(request, decision.model, controller.signal);
     if (decision.maxTokensCap !== null) options.maxTokens = Math.min(options.maxTokens ?? Infinity, decision.maxTokensCap);
     let outcome: Outcome = { servedBy: decision.target, model: decision.model, fallback: null, computeMs: null };

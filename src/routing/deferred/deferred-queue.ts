@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { classifyError } from '../../backends/errors.js';
+import { Journal, type JournalEntry } from './journal.js';
+
+export type JobStatus = 'queued' | 'completed' | 'failed';
+
+export interface DeferredJob {
+  id: string;
+  status: JobStatus;
+  createdAt: number;
+  request: Record<string, unknown>;
+  tags: string[];
+  response?: Record<string, unknown>;
+  error?: { message: string; status: number };
+}
+
+export interface DeferredQueueOptions {
+  journalPath: string;
+  /** Runs one job against the upstream; resolves with the completion body. */
+  run: (request: Record<string, unknown>, tags: string[]) => Promise<Record<string, unknown>>;
+  /** Whether the upstream is believed reachable now. */
+  isOnline: () => boolean;
+  /** How often to look for work while offline or after a failed attempt, in ms. */
+  pollMs?: number;
+  /** Finished jobs are kept this long for clients to fetch, in ms. */
+  retentionMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Store-and-forward for work that must reach the cloud: accepted jobs are journaled (fsync) before the client
+ * gets its 202, survive crashes and restarts, and run in order once the upstream is reachable. A job fails
+ * for good only on an error that retrying cannot fix (a 4xx other than 408/409/429).
+ */
+export class DeferredQueue {
+  private readonly jobs = new Map<string, DeferredJob>();
+  private readonly journal: Journal;
+  private timer: NodeJS.Timeout | null = null;
+  private draining: Promise<void> | null = null;
+  private closed = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: DeferredQueueOptions) {
+    this.journal = new Journal(options.journalPath);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Replays the journal (compacting it) and starts draining. */
+  start(): void {
+    for (const entry of this.journal.load()) this.apply(entry);
+    const horizon = this.now() - (this.options.retentionMs ?? 24 * 3600_000);
+    for (const [id, job] of this.jobs) if (job.status !== 'queued' && job.createdAt < horizon) this.jobs.delete(id);
+    this.journal.rewrite([...this.jobs.values()].flatMap(entriesOf));
+    this.kick();
+  }
+
+  accept(request: Record<string, unknown>, tags: string[]): DeferredJob {
+    const entry: JournalEntry = { type: 'accepted', id: `defer_${randomUUID().replaceAll('-', '')}`, at: this.now(), request, tags };
+    this.journal.append(entry);
+    const job = this.apply(entry)!;
+    this.kick();
+    return job;
+  }
+
+  get(id: string): DeferredJob | undefined {
+    return this.jobs.get(id);
+  }
+
+  get pending(): number {
+    let n = 0;
+    for (const job of this.jobs.values()) if (job.status === 'queued') n++;
+    return n;
+  }
+
+  /** Look for work now (e.g. the link came back). */
+  kick(): void {
+    if (this.closed || this.draining !== null) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+      if (!this.closed && this.pending > 0) this.timer = setTimeout(() => this.kick(), this.options.pollMs ?? 1_000);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    await this.draining;
+    this.journal.close();
+  }
+
+  private async drain(): Promise<void> {
+    for (const job of [...this.jobs.values()]) {
+      if (this.closed || !this.options.isOnline()) return;
+      if (job.status !== 'queued') continue;
+      try {
+        const response = await this.options.run(job.request, job.tags);
+        this.record({ type: 'completed', id: job.id, at: this.now(), response });
+      } catch (err) {
+        const error = classifyError(err);
+        if (error.isRetryable || error.kind === 'aborted') return; // keep it queued; try again later
+        this.record({ type: 'failed', id: job.id, at: this.now(), error: { message: error.message, status: error.status } });
+      }
+    }
+  }
+
+  private record(entry: JournalEntry): void {
+    this.journal.append(entry);
+    this.apply(entry);
+  }
+
+  private apply(entry: JournalEntry): DeferredJob | undefined {
+    if (entry.type === 'accepted') {
+      const job: DeferredJob = { id: entry.id, status: 'queued', createdAt: entry.at, request: entry.request, tags: entry.tags };
+      this.jobs.set(entry.id, job);
+      return job;
+    }
+    const job = this.jobs.get(entry.id);
+    if (job === undefined) return undefined;
+    if (entry.type === 'completed') Object.assign(job, { status: 'completed', response: entry.response });
+    else Object.assign(job, { status: 'failed', error: entry.error });
+    return job;
+  }
+}
+
+function entriesOf(job: DeferredJob): JournalEntry[] {
+  const accepted: JournalEntry = { type: 'accepted', id: job.id, at: job.createdAt, request: job.request, tags: job.tags };
+  if (job.status === 'completed' && job.response) return [accepted, { type: 'completed', id: job.id, at: job.createdAt, response: job.response }];
+  if (job.status === 'failed' && job.error) return [accepted, { type: 'failed', id: job.id, at: job.createdAt, error: job.error }];
+  return [accepted];
+}

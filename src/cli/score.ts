@@ -1,12 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { text } from 'node:stream/consumers';
 import type { Command } from 'commander';
+import { loadScorer } from '../scoring/load-scorer.js';
+import { quantiles, thresholdForShare } from '../scoring/model-card.js';
+import { parseScoreInput } from '../scoring/score-input.js';
 
-// Placeholder until its issue lands; replaced by the real command.
+interface ScoreOptions {
+  input?: string;
+  json?: boolean;
+  calibrate?: boolean;
+  cloudShare?: string;
+  model?: string;
+}
+
 export function registerScore(program: Command): void {
   program
     .command('score')
-    .description('(not yet available)')
-    .action(() => {
-      process.stderr.write('switchyard score: not yet available\n');
-      process.exitCode = 2;
+    .description('Score prompts for complexity: JSONL with "prompt" or "messages" per line → one score per line, in order')
+    .option('-i, --input <file>', 'JSONL file to read (default: stdin)')
+    .option('--json', 'print {"score","tier","reasons"} per line instead of the bare score')
+    .option('--calibrate', 'print the score threshold that sends --cloud-share of these prompts to the cloud')
+    .option('--cloud-share <share>', 'share of prompts to send to the cloud, 0..1 (with --calibrate)')
+    .option('--model <path>', 'scorer .onnx file (default: the bundled models/scorer/scorer.onnx)')
+    .action(async (options: ScoreOptions) => {
+      try {
+        await runScore(options);
+      } catch (error) {
+        process.stderr.write(`switchyard score: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+      }
     });
 }
+
+async function runScore(options: ScoreOptions): Promise<void> {
+  const share = options.cloudShare === undefined ? undefined : Number(options.cloudShare);
+  if (options.calibrate && (share === undefined || !(share >= 0 && share <= 1))) {
+    throw new Error('--calibrate needs --cloud-share between 0 and 1 (e.g. --cloud-share 0.3)');
+  }
+  const source = options.input ?? 'stdin';
+  const raw = options.input === undefined ? await text(process.stdin) : readFileSync(options.input, 'utf8');
+  const requests = parseScoreInput(raw, source); // every line is validated before anything is printed
+  const scorer = await loadScorer(options.model === undefined ? {} : { modelPath: options.model });
+  try {
+    const scores: number[] = [];
+    for (const messages of requests) {
+      const result = await scorer.score(messages);
+      scores.push(result.score);
+      if (options.calibrate) continue;
+      process.stdout.write(options.json ? `${JSON.stringify({ ...result, score: round4(result.score) })}\n` : `${result.score.toFixed(4)}\n`);
+    }
+    if (options.calibrate && share !== undefined) {
+      if (scores.length === 0) throw new Error(`${source}: no prompts to calibrate on`);
+      process.stdout.write(`${thresholdForShare(quantiles(scores), share).toFixed(6)}\n`);
+    }
+  } finally {
+    await scorer.close();
+  }
+}
+
+const round4 = (v: number): number => Math.round(v * 1e4) / 1e4;

@@ -33,21 +33,16 @@ export async function loadScorer(options: LoadScorerOptions = {}): Promise<Score
 }
 
 class OnnxScorer implements Scorer {
-  /** Reused input buffer: the hot path allocates no tensors (score() calls are serialised by the event loop up to run()). */
-  private readonly input = new Float32Array(FEATURES.length);
-  private readonly tensor: ort.Tensor;
-
   constructor(
     private readonly card: ModelCard,
     private readonly session: ort.InferenceSession,
-  ) {
-    this.tensor = new ort.Tensor('float32', this.input, [1, FEATURES.length]);
-  }
+  ) {}
 
   async score(messages: ChatMessage[]): Promise<ScoreResult> {
+    // A fresh 26-float tensor per call (~1 µs): a shared input buffer is overwritten by concurrent score()
+    // calls before onnxruntime reads it, which gave every request in a Promise.all the same score.
     const x = extractFeatures(messages);
-    this.input.set(x);
-    const output = await this.session.run({ features: this.tensor });
+    const output = await this.session.run({ features: new ort.Tensor('float32', x, [1, FEATURES.length]) });
     const value = output.score?.data[0];
     if (typeof value !== 'number') throw new Error('scorer model returned no score');
     return { score: value, tier: tierOf(this.card, value), reasons: explain(this.card, x) };

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { extractFeatures, featureIndex, FEATURE_COUNT, stripMultipleChoice } from '../src/scoring/index.js';
+
+const user = (content: string) => [{ role: 'user' as const, content }];
+const feature = (content: string, name: string) => extractFeatures(user(content))[featureIndex(name)];
+
+describe('scorer features', () => {
+  it('are deterministic and sized to the feature table', () => {
+    const text = 'Suppose f(x) = x^2 + 3x. Prove that f is convex, step by step.';
+    const a = extractFeatures(user(text));
+    const b = extractFeatures(user(text));
+    expect(a).toHaveLength(FEATURE_COUNT);
+    expect(Array.from(a)).toEqual(Array.from(b));
+  });
+
+  it('ignores an exam options block, so benchmark formatting is not learned', () => {
+    const stem = 'Which gas makes up most of the atmosphere?';
+    const exam = `${stem}\nA. Oxygen\nB. Nitrogen\nC. Argon\nD. Carbon dioxide\nAnswer:`;
+    expect(stripMultipleChoice(exam)).toBe(stem);
+    expect(Array.from(extractFeatures(user(exam)))).toEqual(Array.from(extractFeatures(user(stem))));
+  });
+
+  it('sees proofs, math, code and creative requests', () => {
+    expect(feature('Prove it step by step', 'proof_cues')).toBeGreaterThan(0);
+    expect(feature('Solve x^2 = 4 for x', 'math_symbols')).toBeGreaterThan(0);
+    expect(feature('How many apples are left?', 'compute_cues')).toBeGreaterThan(0);
+    expect(feature('```js\nconst a = [1, 2];\n```', 'code_syntax')).toBeGreaterThan(0);
+    expect(feature('Write a poem about the sea', 'creative_cues')).toBeGreaterThan(0);
+    expect(feature('hi', 'proof_cues')).toBe(0);
+  });
+
+  it('counts conversation depth from earlier user turns and ignores system and assistant text', () => {
+    const x = extractFeatures([
+      { role: 'system', content: 'You are a helpful assistant. '.repeat(50) },
+      { role: 'user', content: 'Write a sort function.' },
+      { role: 'assistant', content: 'Here it is. '.repeat(100) },
+      { role: 'user', content: 'Now make it stable.' },
+    ]);
+    expect(x[featureIndex('conversation_depth')]).toBe(1);
+    expect(x[featureIndex('length')]).toBeCloseTo(Math.log1p('Write a sort function.\nNow make it stable.'.length), 5);
+  });
+
+  it('handles a 2,000-character prompt of pathological text', () => {
+    for (const text of ['a'.repeat(2000), '('.repeat(2000), '1.'.repeat(1000), ' \n'.repeat(1000)]) {
+      expect(extractFeatures(user(text)).every(Number.isFinite)).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * npm run bench:local — our local backend vs transformers.js' text-generation pipeline on the same model
+ * folder: prefill tokens/s, decode tokens/s, time to first token, peak RSS.
+ *
+ * Each measurement runs in a fresh child process (so peak RSS belongs to one engine), and the parent
+ * interleaves ours / transformers.js round by round, reporting medians and ratios: robust to the other
+ * work sharing this machine's cores. Both engines get the same intra-op thread count.
+ *
+ * Models: ../shared/models/stories260K-onnx (if present) and a generated model with SmolLM2-135M's shapes
+ * (random weights, q4), cached in the OS temp folder.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLocalBackend } from '../src/backends/local-onnx/index.js';
+import type { ChatMessage } from '../src/backends/backend.js';
+import { fromPackageRoot } from '../src/paths.js';
+import { SMOLLM2_135M_SHAPE, writeSyntheticModel } from '../src/models/synthetic/write-model-folder.js';
+
+interface Sample { promptTokens: number; completionTokens: number; ttftMs: number; totalMs: number }
+interface ChildReport { samples: Sample[]; peakRssMB: number }
+interface Case { name: string; dir: string; dtype: string; threads: number; messages: ChatMessage[]; maxTokens: number }
+
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const REPEATS = 3; // generations per child after one warm-up
+
+async function runOurs(c: Case): Promise<Sample[]> {
+  const backend = createLocalBackend({ modelDir: c.dir, dtype: c.dtype, threads: c.threads, queueCapacity: 1 });
+  await backend.settled;
+  if (backend.health().state !== 'ready') throw new Error(backend.health().detail);
+  const samples: Sample[] = [];
+  for (let i = 0; i <= REPEATS; i++) {
+    const started = performance.now();
+    let ttftMs = 0;
+    let usage = { promptTokens: 0, completionTokens: 0 };
+    for await (const part of backend.stream({ messages: c.messages, model: 'bench', maxTokens: c.maxTokens, temperature: 0, extra: {}, signal: new AbortController().signal })) {
+      if (part.type === 'text-delta' && ttftMs === 0) ttftMs = performance.now() - started;
+      if (part.type === 'finish') usage = { promptTokens: part.usage.promptTokens ?? 0, completionTokens: part.usage.completionTokens ?? 0 };
+      if (part.type === 'error') throw part.error;
+    }
+    if (i > 0) samples.push({ ...usage, ttftMs, totalMs: performance.now() - started });
+  }
+  await backend.close();
+  return samples;
+}
+
+async function runTransformersJs(c: Case): Promise<Sample[]> {
+  const { env, pipeline } = await import('@huggingface/transformers');
+  env.allowRemoteModels = false;
+  env.localModelPath = dirname(c.dir);
+  const generator = await pipeline('text-generation', basename(c.dir), {
+    dtype: c.dtype as 'q4',
+    device: 'cpu',
+    session_options: { intraOpNumThreads: c.threads, interOpNumThreads: 1 },
+  });
+  const samples: Sample[] = [];
+  for (let i = 0; i <= REPEATS; i++) {
+    let puts = 0;
+    let promptTokens = 0;
+    let ttftMs = 0;
+    const started = performance.now();
+    // transformers.js calls put() with the prompt ids first, then once per generated token.
+    const streamer = {
+      put(ids: bigint[][]): void {
+        if (puts === 0) promptTokens = ids[0]?.length ?? 0;
+        else if (puts === 1) ttftMs = performance.now() - started;
+        puts++;
+      },
+      end(): void {},
+    };
+    const input = c.messages.length === 1 && c.name.startsWith('stories') ? (c.messages[0]?.content ?? '') : c.messages;
+    await generator(input as string, { max_new_tokens: c.maxTokens, do_sample: false, streamer: streamer as never });
+    if (i > 0) samples.push({ promptTokens, completionTokens: puts - 1, ttftMs, totalMs: performance.now() - started });
+  }
+  await generator.dispose();
+  return samples;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+const prefillRate = (s: Sample): number => s.promptTokens / (s.ttftMs / 1000);
+const decodeRate = (s: Sample): number => (s.completionTokens - 1) / ((s.totalMs - s.ttftMs) / 1000);
+
+function child(engine: string, c: Case): ChildReport {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', engine, JSON.stringify(c)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 1 << 24,
+  });
+  return JSON.parse(out.trim().split('\n').at(-1) as string) as ChildReport;
+}
+
+function cases(): Case[] {
+  const list: Case[] = [];
+  const stories = resolve(fromPackageRoot(), '..', 'shared', 'models', 'stories260K-onnx');
+  const story = 'Once upon a time, there was a little dog named Max. He liked to run in the park with his friends. ';
+  if (existsSync(join(stories, 'config.json'))) {
+    for (const dtype of ['fp32', 'q4']) {
+      list.push({ name: `stories260K ${dtype}`, dir: stories, dtype, threads: 1, messages: [{ role: 'user', content: story.repeat(4) + 'One day' }], maxTokens: 128 });
+    }
+  }
+  const smol = join(tmpdir(), 'switchyard-bench', 'smollm2-135m-shape');
+  if (!existsSync(join(smol, 'onnx', 'model_q4.onnx'))) {
+    process.stderr.write(`generating a SmolLM2-135M-shaped q4 model in ${smol} ...\n`);
+    writeSyntheticModel(smol, SMOLLM2_135M_SHAPE, ['q4']);
+  }
+  const question = 'Please write a short poem about the sea. What is the capital of France? Thank you for your question. ';
+  for (const threads of [1, 2]) {
+    list.push({ name: `SmolLM2-135M-shape q4 t${threads}`, dir: smol, dtype: 'q4', threads, messages: [{ role: 'user', content: question.repeat(6) }], maxTokens: 64 });
+  }
+  return list;
+}
+
+if (process.argv[2] === '--child') {
+  const engine = process.argv[3];
+  const c = JSON.parse(process.argv[4] as string) as Case;
+  const samples = engine === 'ours' ? await runOurs(c) : await runTransformersJs(c);
+  // VmHWM is this process image's own high-water mark; getrusage's maxRSS would include the parent's
+  // (Linux keeps ru_maxrss across fork + exec).
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(existsSync('/proc/self/status') ? readFileSync('/proc/self/status', 'utf8') : '');
+  const peakRssMB = hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ samples, peakRssMB } satisfies ChildReport)}\n`);
+  process.exit(0);
+}
+
+const rows: string[] = [];
+for (const c of cases()) {
+  const results: Record<'ours' | 'tjs', ChildReport[]> = { ours: [], tjs: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate which engine goes first so slow drifts in background load hit both equally.
+    const order: Array<'ours' | 'tjs'> = round % 2 === 0 ? ['ours', 'tjs'] : ['tjs', 'ours'];
+    for (const engine of order) results[engine].push(child(engine, c));
+  }
+  const summary = (engine: 'ours' | 'tjs') => {
+    const samples = results[engine].flatMap((r) => r.samples);
+    return {
+      prompt: median(samples.map((s) => s.promptTokens)),
+      prefill: median(samples.map(prefillRate)),
+      decode: median(samples.map(decodeRate)),
+      ttft: median(samples.map((s) => s.ttftMs)),
+      rss: Math.max(...results[engine].map((r) => r.peakRssMB)),
+    };
+  };
+  const ours = summary('ours');
+  const tjs = summary('tjs');
+  const fileMB = statSync(join(c.dir, 'onnx', c.dtype === 'fp32' ? 'model.onnx' : `model_${c.dtype}.onnx`)).size / 1e6;
+  const f = (n: number, d = 0): string => n.toFixed(d);
+  rows.push(
+    `| ${c.name} | ${c.threads} | ${f(ours.prompt)} / ${f(tjs.prompt)} | ${f(ours.prefill)} / ${f(tjs.prefill)} | ${f(ours.decode)} / ${f(tjs.decode)} (**${f(ours.decode / tjs.decode, 2)}×**) | ${f(ours.ttft, 1)} / ${f(tjs.ttft, 1)} (${f(ours.ttft / tjs.ttft, 2)}×) | ${f(ours.rss)} / ${f(tjs.rss)} (file ${f(fileMB, 1)}) |`,
+  );
+  process.stderr.write(`${rows.at(-1)}\n`);
+}
+process.stdout.write(
+  [
+    `bench:local — ours / transformers.js, medians over ${ROUNDS} interleaved rounds × ${REPEATS} generations, greedy; shared 2-core machine`,
+    '',
+    '| model | threads | prompt tokens | prefill tok/s | decode tok/s (ratio) | TTFT ms (ratio) | peak RSS MB |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n'),
+);

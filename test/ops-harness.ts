@@ -41,14 +41,16 @@ export async function startOpsServer(
     /** Receives every log line (JSON text) when given; otherwise logging is silent. */
     logLines?: string[];
     decisionLogFile?: string;
+    /** Point the upstream backend here instead of at the fake (e.g. a hostile upstream). */
+    upstreamUrl?: string;
   } = {},
 ): Promise<OpsServer> {
   const fake = await new FakeUpstream({ chunkDelayMs: options.chunkDelayMs ?? 0, model: 'gpt-4o-mini' }).start();
-  const cloud = new UpstreamBackend({ baseURL: fake.url, apiKey: UPSTREAM_KEY, model: 'gpt-4o-mini', timeoutMs: 5_000, streamIdleTimeoutMs: 5_000 });
+  const cloud = new UpstreamBackend({ baseURL: options.upstreamUrl ?? fake.url, apiKey: UPSTREAM_KEY, model: 'gpt-4o-mini', timeoutMs: 5_000, streamIdleTimeoutMs: 5_000 });
   const local = options.local === true ? createLocalBackend({ queueCapacity: options.queueCapacity ?? 4, threads: 1 }) : null;
   if (local !== null) await local.settled;
   const router: Router = new Router({ local, cloud }, new PlaceholderDecider(() => ({ local: local?.health().models[0] ?? null, cloud: 'gpt-4o-mini' })));
-  const security = createSecurity(loadSecurityConfig(options.env ?? {}));
+  const security = createSecurity(loadSecurityConfig(options.env ?? {}), { secrets: [UPSTREAM_KEY] });
   const signals = snapshot({ takenAt: Date.now() });
   const policy: PolicyStatus = { file: 'policies/default.yaml', loadedAt: Date.now(), lastError: null };
   const obs = createObservability({
@@ -56,8 +58,8 @@ export async function startOpsServer(
       signals: () => ({ ...signals, local: local === null ? signals.local : { state: 'ready', queueDepth: local.health().queueDepth ?? 0, queueCapacity: local.health().queueCapacity ?? 0 } }),
       policyStatus: () => policy,
     },
-    secrets: [UPSTREAM_KEY, ...security.secrets],
-    logger: options.logLines === undefined ? createLogger({ level: 'silent' }) : createLogger({ level: 'debug', secrets: [UPSTREAM_KEY, ...security.secrets], destination: capture(options.logLines) }),
+    secrets: security.secrets,
+    logger: options.logLines === undefined ? createLogger({ level: 'silent' }) : createLogger({ level: 'debug', secrets: security.secrets, destination: capture(options.logLines) }),
     decisionLog: options.decisionLogFile === undefined ? null : { file: options.decisionLogFile },
     sampleIntervalMs: options.sampleIntervalMs ?? 1000,
   });

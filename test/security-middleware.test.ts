@@ -12,7 +12,7 @@ let base: string;
 
 beforeAll(async () => {
   const config = loadSecurityConfig({ SWITCHYARD_API_KEYS: `${KEY}, client-key-beta-654321`, SWITCHYARD_RATE_LIMIT_RPM: '60', SWITCHYARD_RATE_LIMIT_BURST: '3' });
-  const security = createSecurity(config, () => clock);
+  const security = createSecurity(config, { now: () => clock });
   const app = express();
   app.get('/healthz', (_req, res) => res.json({ ok: true }));
   for (const h of security.before) app.use(h);

@@ -1,5 +1,6 @@
 export { createSecurity } from './security.js';
-export type { Security } from './security.js';
+export type { Security, SecurityDeps } from './security.js';
+export { createErrorScrubber } from './error-scrubber.js';
 export { loadSecurityConfig, SecurityConfigSchema } from './security-config.js';
 export type { SecurityConfig } from './security-config.js';
 export { KeyRing, apiKeyId, parseApiKeys } from './api-keys.js';

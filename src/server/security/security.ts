@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import type { RequestHandler } from 'express';
+import { Redactor } from '../../observability/redact.js';
 import { KeyRing } from './api-keys.js';
 import { createAuthMiddleware } from './auth.js';
 import { createCorsMiddleware } from './cors.js';
+import { createErrorScrubber } from './error-scrubber.js';
 import { createJsonDepthGuard } from './json-depth-guard.js';
 import { createRateLimitMiddleware } from './rate-limit.js';
 import type { SecurityConfig } from './security-config.js';
@@ -11,23 +13,32 @@ import { applyServerTimeouts } from './timeouts.js';
 
 export interface Security {
   /**
-   * CORS → auth → rate limit → JSON body parser (size limit → 413, bad JSON → 400 via the app's error
+   * error scrubber → CORS → auth → rate limit → JSON body parser (size limit → 413, bad JSON → 400 via the app's error
    * handler) → depth guard. Mount before every route except /healthz. Unauthenticated bodies are never
    * read; a later `express.json()` sees the body already consumed and does nothing.
    */
   before: RequestHandler[];
   /** For `express.json({ limit })`. */
   bodyLimit: string;
-  /** Values the logger must scrub (the client keys themselves). */
+  /** Values the logger must scrub: the client keys and `deps.secrets`. */
   secrets: string[];
   applyTimeouts(server: Server): void;
 }
 
+export interface SecurityDeps {
+  /** Other values that must never reach a client or a log: pass the upstream API key here. */
+  secrets?: string[];
+  now?: () => number;
+}
+
 /** The whole security layer from one config value; each piece is also exported for finer wiring. */
-export function createSecurity(config: SecurityConfig, now: () => number = Date.now): Security {
+export function createSecurity(config: SecurityConfig, deps: SecurityDeps = {}): Security {
   const keys = new KeyRing(config.apiKeys);
+  const secrets = [...config.apiKeys, ...(deps.secrets ?? [])];
+  const now = deps.now ?? Date.now;
   return {
     before: [
+      createErrorScrubber(new Redactor(secrets)),
       createCorsMiddleware(config.corsOrigins),
       createAuthMiddleware({ keys }),
       createRateLimitMiddleware({ ratePerMinute: config.rateLimit.requestsPerMinute, burst: config.rateLimit.burst, now }),
@@ -35,7 +46,7 @@ export function createSecurity(config: SecurityConfig, now: () => number = Date.
       createJsonDepthGuard(config.maxJsonDepth),
     ],
     bodyLimit: config.bodyLimit,
-    secrets: [...config.apiKeys],
+    secrets,
     applyTimeouts: (server) => applyServerTimeouts(server, config.timeouts),
   };
 }

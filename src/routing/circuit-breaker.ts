@@ -12,6 +12,8 @@ export interface BreakerOptions {
   failureThreshold?: number;
   now?: () => number;
   onChange?: (state: BreakerState) => void;
+  /** Every recorded failure, e.g. to make the link monitor probe soon. */
+  onFailure?: (failure: BreakerFailure) => void;
 }
 
 /**
@@ -69,6 +71,7 @@ export class CircuitBreaker {
     this.consecutive++;
     this.trialInFlight = false;
     this.last = { at: this.now(), cause, detail };
+    this.options.onFailure?.(this.last);
     if (this.current === 'half-open' || this.consecutive >= this.threshold) this.set('open');
   }
 

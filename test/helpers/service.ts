@@ -1,5 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { Backend } from '../../src/backends/backend.js';
+import type { SignalHub } from '../../src/signals/signal-hub.js';
 import { createService, type Service } from '../../src/service.js';
 import { FakeUpstream, type FakeUpstreamOptions } from './fake-upstream.js';
 
@@ -14,9 +18,22 @@ export interface TestService {
 
 /** A real router on 127.0.0.1 in front of a real fake upstream on 127.0.0.1. */
 export async function startTestService(
-  options: { upstream?: FakeUpstreamOptions; local?: Backend | null; idleTimeoutMs?: number; timeoutMs?: number } = {},
+  options: {
+    upstream?: FakeUpstreamOptions;
+    local?: Backend | null;
+    idleTimeoutMs?: number;
+    timeoutMs?: number;
+    /** Built from the fake's URL once it listens. */
+    signals?: (upstreamUrl: string) => SignalHub;
+    dataDir?: string;
+    breakerThreshold?: number;
+    fake?: FakeUpstream;
+  } = {},
 ): Promise<TestService> {
-  const fake = await new FakeUpstream(options.upstream).start();
+  const fake = options.fake ?? (await new FakeUpstream(options.upstream).start());
+  const signals = options.signals?.(fake.url) ?? null;
+  signals?.start();
+  await signals?.ready();
   const service = createService({
     upstream: {
       baseURL: fake.url,
@@ -26,6 +43,9 @@ export async function startTestService(
       streamIdleTimeoutMs: options.idleTimeoutMs ?? 5_000,
     },
     local: options.local ?? null,
+    signals,
+    dataDir: options.dataDir ?? mkdtempSync(join(tmpdir(), 'switchyard-test-')),
+    ...(options.breakerThreshold === undefined ? {} : { breakerThreshold: options.breakerThreshold }),
   });
   const listening = await service.listen(0, '127.0.0.1');
   const client = new OpenAI({ baseURL: `${listening.url}/v1`, apiKey: 'client-key', maxRetries: 0 });
@@ -36,7 +56,8 @@ export async function startTestService(
     service,
     async close() {
       await service.close();
-      await fake.close();
+      await signals?.stop();
+      if (options.fake === undefined) await fake.close();
     },
   };
 }

@@ -10,6 +10,8 @@ export interface ResponseTiming {
   bytes: number;
   /** Request start to the body's end, in ms. */
   durationMs: number;
+  /** An SSE token stream: its pace is the model's, so it says nothing about bandwidth. */
+  paced: boolean;
 }
 
 export interface KeepAliveFetchOptions {
@@ -57,7 +59,8 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
           const ttfbMs = now() - started;
           let bytes = 0;
           res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-          res.on('end', () => options.onResponse?.({ ttfbMs, bytes, durationMs: now() - started }));
+          const paced = String(res.headers['content-type'] ?? '').startsWith('text/event-stream');
+          res.on('end', () => options.onResponse?.({ ttfbMs, bytes, durationMs: now() - started, paced }));
           const status = res.statusCode ?? 502;
           const responseHeaders = new Headers();
           for (const [key, value] of Object.entries(res.headers)) {

@@ -1,0 +1,216 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Backend } from '../src/backends/backend.js';
+import { createLocalBackend, type LocalBackend } from '../src/backends/local-onnx/index.js';
+import { fromPackageRoot } from '../src/paths.js';
+import { SignalHub } from '../src/signals/signal-hub.js';
+import { calmDevice } from './helpers/fake-device.js';
+import { startTestService, waitFor, type TestService } from './helpers/service.js';
+
+/** The decision body every completion carries. */
+type Info = { target: string; fallback: { cause: string; from: string; to: string; continued: boolean } | null };
+const infoOf = (body: unknown): Info => (body as { switchyard: Info }).switchyard;
+const messages = [{ role: 'user' as const, content: 'tell me a story about a brave little train' }];
+
+let local: LocalBackend;
+beforeAll(async () => {
+  local = createLocalBackend({ modelDir: fromPackageRoot('models', 'tiny-llama') });
+  await local.settled;
+  expect(local.health().state).toBe('ready');
+});
+afterAll(async () => {
+  await local.close();
+});
+
+/** One loaded model shared by every router in this file; closed once in afterAll. */
+function sharedLocal(): Backend {
+  return { target: 'local', generate: (o) => local.generate(o), stream: (o) => local.stream(o), health: () => local.health(), close: async () => {} };
+}
+
+const open: TestService[] = [];
+async function start(options: Parameters<typeof startTestService>[0] = {}): Promise<TestService> {
+  const t = await startTestService({
+    local: sharedLocal(),
+    signals: (url) => new SignalHub({ upstreamUrl: url, readers: calmDevice(), link: { initialBackoffMs: 100, maxBackoffMs: 200, probeTimeoutMs: 300 } }),
+    idleTimeoutMs: 400,
+    ...options,
+  });
+  open.push(t);
+  return t;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((t) => t.close()));
+});
+
+describe('reactive fallback before any output', () => {
+  it('connection refused → answered locally, marked in headers and body', async () => {
+    const t = await start();
+    await t.fake.refuse();
+    const { data, response } = await t.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 8 }).withResponse();
+    expect(response.headers.get('x-switchyard-target')).toBe('local');
+    expect(response.headers.get('x-switchyard-fallback')).toBe('upstream-connection');
+    expect(infoOf(data).fallback).toMatchObject({ cause: 'upstream-connection', from: 'cloud', to: 'local', continued: false });
+    expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
+  });
+
+  it('5xx → local; a 429 with a short Retry-After is retried upstream; a long one falls back', async () => {
+    const t = await start();
+    t.fake.next({ kind: 'status', status: 503 });
+    const r1 = await t.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 8 }).withResponse();
+    expect(r1.response.headers.get('x-switchyard-fallback')).toBe('upstream-503');
+
+    t.fake.next({ kind: 'status', status: 429, retryAfter: 0 });
+    const r2 = await t.client.chat.completions.create({ model: 'cloud', messages }).withResponse();
+    expect(r2.response.headers.get('x-switchyard-target')).toBe('cloud');
+    expect(r2.response.headers.get('x-switchyard-fallback')).toBeNull();
+
+    t.fake.next({ kind: 'status', status: 429, retryAfter: 30 });
+    const r3 = await t.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 8 }).withResponse();
+    expect(r3.response.headers.get('x-switchyard-fallback')).toBe('upstream-429');
+  });
+
+  it('a stalled upstream stream → local after the first-byte budget', async () => {
+    const t = await start();
+    t.fake.next({ kind: 'stall' });
+    const { data: stream, response } = await t.client.chat.completions.create({ model: 'cloud', messages, stream: true, max_tokens: 8 }).withResponse();
+    expect(response.headers.get('x-switchyard-fallback')).toBe('upstream-timeout');
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text.length).toBeGreaterThan(0);
+  });
+
+  it('a pinned cloud request with x-switchyard-fallback: never gets a clear 503 with Retry-After', async () => {
+    const t = await start();
+    await t.fake.refuse();
+    const err = await t.client.chat.completions
+      .create({ model: 'cloud', messages }, { headers: { 'x-switchyard-fallback': 'never' } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    expect((err as InstanceType<typeof OpenAI.APIError>).headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+});
+
+describe('the breaker', () => {
+  it('opens after failures, stops paying for the dead link, and closes when the upstream is back', async () => {
+    const t = await start({ breakerThreshold: 2 });
+    await t.fake.refuse();
+    for (let i = 0; i < 2; i++) await t.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 });
+    const health = (await (await fetch(`${t.url}/healthz`)).json()) as { connectivity: Record<string, unknown> };
+    expect(health.connectivity).toMatchObject({ state: 'offline', breaker: 'open', lastFailure: { cause: 'upstream-connection' } });
+
+    // While open, the upstream is not even tried: the answer is local at once.
+    const { response } = await t.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 }).withResponse();
+    expect(response.headers.get('x-switchyard-fallback')).toBe('breaker-open');
+    expect(response.headers.get('x-switchyard-target')).toBe('local');
+
+    // The link monitor's probes find the upstream again: half-open, then one real request closes it.
+    await t.fake.accept();
+    await waitFor(() => t.service.breaker.state === 'half-open', 5_000);
+    const back = await t.client.chat.completions.create({ model: 'cloud', messages }).withResponse();
+    expect(back.response.headers.get('x-switchyard-target')).toBe('cloud');
+    expect(t.service.breaker.state).toBe('closed');
+  });
+});
+
+describe('mid-stream continuation', () => {
+  it('an upstream stream cut after partial output is finished by the local model as one stream', async () => {
+    const t = await start({ upstream: { reply: () => 'Once upon a time there was a little train that wanted to see the sea' } });
+    t.fake.next({ kind: 'reset', afterChunks: 3 });
+    const stream = await t.client.chat.completions.create({ model: 'cloud', messages, stream: true, max_tokens: 12 });
+    let text = '';
+    let finish: string | null = null;
+    let info: Info | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+      info = (chunk as unknown as { switchyard?: Info }).switchyard ?? info;
+    }
+    expect(text.startsWith('Once upon a ')).toBe(true);
+    expect(text.length).toBeGreaterThan('Once upon a '.length);
+    expect(finish).not.toBeNull();
+    expect(info).toMatchObject({ target: 'local', fallback: { from: 'cloud', to: 'local', continued: true } });
+  });
+});
+
+describe('store-and-forward', () => {
+  it('defers while offline, survives a restart, and completes when the link returns', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-defer-'));
+    const first = await start({ dataDir, breakerThreshold: 1 });
+    await first.fake.refuse();
+    await first.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 }); // the link is found dead
+    const res = await fetch(`${first.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-switchyard-defer': '1' },
+      body: JSON.stringify({ model: 'cloud', messages: [{ role: 'user', content: 'summarise the quarterly report' }] }),
+    });
+    expect(res.status).toBe(202);
+    const job = (await res.json()) as { id: string; status: string };
+    expect(job.status).toBe('queued');
+    expect(res.headers.get('location')).toBe(`/v1/deferred/${job.id}`);
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+
+    // A new router on the same data dir: the job is still there, and runs once the upstream answers.
+    const second = await start({ dataDir, fake: first.fake });
+    const queued = (await (await fetch(`${second.url}/v1/deferred/${job.id}`)).json()) as { status: string };
+    expect(queued.status).toBe('queued');
+    await first.fake.accept();
+    second.service.deferred?.kick();
+    await waitFor(() => second.service.deferred?.get(job.id)?.status === 'completed', 8_000);
+    const done = (await (await fetch(`${second.url}/v1/deferred/${job.id}`)).json()) as { completion: { choices: Array<{ message: { content: string } }> } };
+    expect(done.completion.choices[0]?.message.content).toBe('Echo: summarise the quarterly report');
+    await first.fake.close();
+  });
+});
+
+describe('flapping under concurrent load', () => {
+  // Four clients: the tiny model's queue (one running, four waiting) holds them all while the cloud is away.
+  it('every request gets a complete answer while the upstream flaps', async () => {
+    const before = resources();
+    const t = await start({ upstream: { chunkDelayMs: 2 } });
+    let flapping = true;
+    const flapper = (async () => {
+      while (flapping) {
+        await new Promise((r) => setTimeout(r, 150));
+        if (!flapping) break;
+        await t.fake.refuse();
+        await new Promise((r) => setTimeout(r, 150));
+        await t.fake.accept();
+      }
+    })();
+    const outcomes = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const results: string[] = [];
+        for (let i = 0; i < 6; i++) {
+          const stream = await t.client.chat.completions.create({ model: 'auto', messages, stream: true, max_tokens: 6 });
+          let finish: string | null = null;
+          for await (const chunk of stream) finish = chunk.choices[0]?.finish_reason ?? finish;
+          results.push(finish ?? 'unfinished');
+        }
+        return results;
+      }),
+    );
+    flapping = false;
+    await flapper;
+    await t.close();
+    open.splice(open.indexOf(t), 1);
+    // Nothing left behind: no sockets or timers beyond what was there before the router started.
+    await new Promise((r) => setTimeout(r, 50));
+    const after = resources();
+    expect(after.TCPSocketWrap ?? 0).toBeLessThanOrEqual(before.TCPSocketWrap ?? 0);
+    expect(after.Timeout ?? 0).toBeLessThanOrEqual(before.Timeout ?? 0);
+    const all = outcomes.flat();
+    expect(all).toHaveLength(24);
+    expect(all.filter((f) => f === 'unfinished')).toEqual([]);
+  });
+});
+
+function resources(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../backends/backend.js';
-import { CUE_GROUPS, phraseGroups, wordGroups } from './cue-matcher.js';
+import { countCues, CUE_GROUPS } from './cue-matcher.js';
 import type { CueGroup } from './lexicons.js';
 import { promptText } from './prompt-text.js';
 
@@ -78,26 +78,44 @@ export function extractFeatures(messages: readonly ChatMessage[], out?: Float32A
   return x;
 }
 
-const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-const MATH_CHARS = new Set([..."=+*^<>√∫∑π×÷≤≥±∞∂θλσμΔ\\"].map((s) => s.codePointAt(0) ?? 0));
-const LOGIC_CHARS = new Set([...'⊃∨∧≡~¬→↔∀∃⊢'].map((s) => s.codePointAt(0) ?? 0));
-const CODE_CHARS = new Set([...'{};[]`'].map((s) => s.codePointAt(0) ?? 0));
+/** Character classes: a flat table for ASCII, a map for the few non-ASCII symbols that are counted. */
+const LETTER = 1, DIGIT = 2, MATH = 3, LOGIC = 4, CODE = 5, SENTENCE_END = 6, NEWLINE = 7, WORD_JOINER = 8;
+const ASCII_CLASS = new Uint8Array(128);
+const OTHER_CLASS = new Map<number, number>();
+function classify(chars: string, kind: number): void {
+  for (const ch of chars) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (code < 128) ASCII_CLASS[code] = kind;
+    else OTHER_CLASS.set(code, kind);
+  }
+}
+classify('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', LETTER);
+classify('0123456789', DIGIT);
+classify('=+*^<>\\√∫∑π×÷≤≥±∞∂θλσμΔ', MATH);
+classify('⊃∨∧≡~¬→↔∀∃⊢', LOGIC);
+classify('{};[]`', CODE);
+classify('.?!', SENTENCE_END);
+classify('\n', NEWLINE);
+classify("'-", WORD_JOINER);
+const classOf = (c: number): number => (c < 128 ? (ASCII_CLASS[c] ?? 0) : (OTHER_CLASS.get(c) ?? 0));
 
 /** One pass over the characters, then one over the words; no regexes, so cost is linear in length. */
 function textFeatures(text: string, x: Float32Array): void {
   const lower = text.toLowerCase();
   const words: string[] = [];
+  const n = text.length;
   let letters = 0, longWords = 0, digits = 0, numbers = 0, sentences = 0, questions = 0;
   let mathSymbols = 0, logicSymbols = 0, codeSyntax = 0, listItems = 0, properNouns = 0;
-  let wordStart = -1, inNumber = false, atSentenceStart = true, atLineStart = true;
-  for (let i = 0; i <= text.length; i += 1) {
-    const c = i < text.length ? text.charCodeAt(i) : 32;
-    const wordChar = isLetter(c) || (wordStart >= 0 && (c === 39 || c === 45) && isLetter(text.charCodeAt(i + 1)));
-    if (wordChar) {
+  let wordStart = -1, atSentenceStart = true, atLineStart = true, previous = 0;
+  for (let i = 0; i <= n; i += 1) {
+    const c = i < n ? text.charCodeAt(i) : 32;
+    let kind = classOf(c);
+    // An apostrophe or hyphen inside a word ("don't", "well-known") keeps the word going.
+    if (kind === WORD_JOINER && wordStart >= 0 && classOf(text.charCodeAt(i + 1)) === LETTER) kind = LETTER;
+    if (kind === LETTER) {
       if (wordStart < 0) {
         wordStart = i;
-        if (c >= 65 && c <= 90 && !atSentenceStart) properNouns += 1;
+        if (c <= 90 && !atSentenceStart) properNouns += 1;
       }
     } else if (wordStart >= 0) {
       const length = i - wordStart;
@@ -107,43 +125,44 @@ function textFeatures(text: string, x: Float32Array): void {
       wordStart = -1;
       atSentenceStart = false;
     }
-    if (isDigit(c)) {
-      digits += 1;
-      if (!inNumber) numbers += 1;
-      inNumber = true;
-    } else if (!(inNumber && (c === 46 || c === 44) && isDigit(text.charCodeAt(i + 1)))) inNumber = false;
-    if (c === 63) questions += 1;
-    if ((c === 46 || c === 63 || c === 33) && !isDigit(text.charCodeAt(i + 1))) {
-      sentences += 1;
-      atSentenceStart = true;
-    }
-    if (MATH_CHARS.has(c)) mathSymbols += 1;
-    else if (LOGIC_CHARS.has(c)) logicSymbols += 1;
-    else if (CODE_CHARS.has(c)) codeSyntax += 1;
-    if (atLineStart && c !== 32 && c !== 9) {
+    if (atLineStart && c !== 32 && c !== 9 && kind !== NEWLINE) {
       // "- item", "* item", "1. item", "1) item", "I. item": a multi-part request.
       const next = text.charCodeAt(i + 1);
-      if (c === 45 || c === 42 || ((isDigit(c) || c === 73 || c === 86) && (next === 46 || next === 41))) listItems += 1;
+      if (c === 45 || c === 42 || ((kind === DIGIT || c === 73 || c === 86) && (next === 46 || next === 41))) listItems += 1;
       atLineStart = false;
     }
-    if (c === 10) {
-      atLineStart = true;
-      atSentenceStart = true;
+    switch (kind) {
+      case DIGIT:
+        digits += 1;
+        // 3.14 and 1,000 are one number: a digit after '.'/',' that followed a digit continues it.
+        if (!(previous === DIGIT || ((text.charCodeAt(i - 1) === 46 || text.charCodeAt(i - 1) === 44) && classOf(text.charCodeAt(i - 2)) === DIGIT))) numbers += 1;
+        break;
+      case MATH: mathSymbols += 1; break;
+      case LOGIC: logicSymbols += 1; break;
+      case CODE: codeSyntax += 1; break;
+      case SENTENCE_END:
+        if (c === 63) questions += 1;
+        if (classOf(text.charCodeAt(i + 1)) !== DIGIT) {
+          sentences += 1;
+          atSentenceStart = true;
+        }
+        break;
+      case NEWLINE:
+        atLineStart = true;
+        atSentenceStart = true;
+        break;
     }
+    previous = kind;
   }
   const cueCounts = new Array<number>(CUE_GROUPS.length).fill(0);
-  for (let end = 0; end < words.length; end += 1) {
-    const phrase = phraseGroups(words, end);
-    const groups = phrase ?? wordGroups(words[end] ?? '');
-    if (groups !== undefined) for (const g of groups) cueCounts[g] = (cueCounts[g] ?? 0) + 1;
-  }
-  x[F.length] = Math.log1p(text.length);
+  countCues(words, cueCounts);
+  x[F.length] = Math.log1p(n);
   x[F.avgWord] = words.length === 0 ? 0 : Math.min(letters / words.length, 12);
   x[F.longWords] = words.length === 0 ? 0 : longWords / words.length;
   x[F.sentences] = Math.log1p(sentences);
   x[F.questions] = Math.log1p(questions);
   x[F.numbers] = Math.log1p(numbers);
-  x[F.digitShare] = text.length === 0 ? 0 : digits / text.length;
+  x[F.digitShare] = n === 0 ? 0 : digits / n;
   x[F.mathSymbols] = Math.log1p(mathSymbols);
   x[F.logicSymbols] = Math.log1p(logicSymbols);
   x[F.codeSyntax] = Math.log1p(codeSyntax);

@@ -125,6 +125,10 @@ export class LocalBackend implements Backend {
         tokenizerConfig: model.tokenizerConfig,
         shape: { layers: model.config.num_hidden_layers, kvHeads: model.kvHeads, headDim: model.headDim, vocabSize: model.config.vocab_size },
         session,
+      }, (err) => {
+        this.state = 'failed';
+        this.detail = `local model worker stopped: ${err.message}`;
+        log?.warn({ err }, this.detail);
       });
       const loadMs = await worker.ready;
       this.loaded = { model, formatter, weights, worker };

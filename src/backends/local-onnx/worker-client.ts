@@ -17,7 +17,8 @@ export class WorkerClient {
   private nextId = 1;
   private failure: Error | undefined;
 
-  constructor(init: Omit<WorkerInit, 'abortFlag'>) {
+  /** `onCrash` fires once if the worker dies after it was ready (native crash, out of memory). */
+  constructor(init: Omit<WorkerInit, 'abortFlag'>, private readonly onCrash: (err: Error) => void = () => undefined) {
     const shared = new SharedArrayBuffer(4);
     this.abortFlag = new Int32Array(shared);
     const workerData: WorkerInit = { ...init, abortFlag: shared };
@@ -61,7 +62,7 @@ export class WorkerClient {
   }
 
   async close(): Promise<void> {
-    this.failure ??= new Error('local backend closed');
+    this.failure ??= new Error('local backend closed'); // set first: the exit that follows is not a crash
     await this.worker.terminate();
   }
 
@@ -75,6 +76,7 @@ export class WorkerClient {
   }
 
   private fail(err: Error): Error {
+    if (this.failure === undefined) this.onCrash(err);
     this.failure ??= err;
     for (const pending of this.pending.values()) pending.reject(err);
     this.pending.clear();

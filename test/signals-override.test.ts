@@ -6,7 +6,7 @@ import { SignalInputError } from '../src/signals/input-error.js';
 import { readOverrideFile } from '../src/signals/override.js';
 import { SignalHub } from '../src/signals/signal-hub.js';
 import type { SignalSnapshot } from '../src/signals/snapshot.js';
-import { systemClock } from '../src/signals/clock.js';
+import { systemClock, type Clock } from '../src/signals/clock.js';
 import { fakeDevice, fakeReaders } from './fixtures/signals/fake-readers.js';
 
 let dir: string;
@@ -97,5 +97,40 @@ describe('--signals override file', () => {
     hub = new SignalHub({ readers: fakeReaders(fakeDevice()), overrideFile: join(dir, 'missing.json') });
     expect(() => hub?.start()).toThrow(/missing\.json: cannot read/);
     expect(readFileSync(typo, 'utf8')).toContain('battry'); // never rewrites the user's file
+  });
+
+  it('stops watching and leaves no timer behind after stop()', async () => {
+    const file = join(dir, 'signals.json');
+    writeFileSync(file, JSON.stringify({ cpuLoad: 0.3 }));
+    let outstanding = 0;
+    const counting: Clock = {
+      now: () => Date.now(),
+      after(ms, fn) {
+        outstanding += 1;
+        let live = true;
+        const cancel = systemClock.after(ms, () => {
+          live = false;
+          outstanding -= 1;
+          fn();
+        });
+        return () => {
+          if (live) outstanding -= 1;
+          live = false;
+          cancel();
+        };
+      },
+    };
+    const h = new SignalHub({ clock: counting, readers: fakeReaders(fakeDevice()), overrideFile: file, logger: { warn: (m) => warnings.push(m) } });
+    h.start();
+    await h.ready();
+    writeFileSync(file, JSON.stringify({ cpuLoad: 0.4 })); // a reload may be pending while we stop
+    await h.stop();
+    expect(outstanding).toBe(0);
+    let changes = 0;
+    h.onChange(() => (changes += 1));
+    writeFileSync(file, JSON.stringify({ cpuLoad: 0.5 }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(changes).toBe(0);
+    expect(outstanding).toBe(0);
   });
 });

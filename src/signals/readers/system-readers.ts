@@ -45,16 +45,11 @@ function createThermalReader(): () => Promise<Thermal | null> {
 
 async function throttleCount(): Promise<number | null> {
   const root = '/sys/devices/system/cpu';
-  let entries: string[];
-  try {
-    entries = (await readdir(root)).filter((name) => /^cpu\d+$/.test(name));
-  } catch {
-    return null; // not Linux: no /sys, throttling unknowable
-  }
+  const entries = await readdir(root).catch(ifMissing(null)); // not Linux: throttling unknowable
   let sum = 0;
   let found = false;
-  for (const cpu of entries) {
-    const text = await readFile(`${root}/${cpu}/thermal_throttle/package_throttle_count`, 'utf8').catch(() => null);
+  for (const cpu of entries?.filter((name) => /^cpu\d+$/.test(name)) ?? []) {
+    const text = await readFile(`${root}/${cpu}/thermal_throttle/package_throttle_count`, 'utf8').catch(ifMissing(null));
     if (text === null) continue;
     sum += Number(text.trim());
     found = true;
@@ -75,9 +70,19 @@ async function readNetwork(): Promise<NetworkReading> {
   const external = interfaces.filter((i) => !i.internal);
   const main = external.find((i) => i.default) ?? external.find((i) => i.operstate === 'up');
   if (main === undefined) return { interfaceUp: external.length === 0 ? false : null, metered: null };
-  const operstate = (await readFile(`/sys/class/net/${main.iface}/operstate`, 'utf8').catch(() => main.operstate)).trim();
+  const fresh = await readFile(`/sys/class/net/${main.iface}/operstate`, 'utf8').catch(ifMissing(null));
+  const operstate = (fresh ?? main.operstate).trim();
   // 'unknown' is what tun/ppp devices report while working: trust their addresses then.
   const interfaceUp = operstate === 'up' ? true : operstate === 'unknown' ? main.ip4 !== '' || main.ip6 !== '' : false;
   const metered = CELLULAR_NAME.test(main.iface) ? true : main.type === 'wired' ? false : null;
   return { interfaceUp, metered };
+}
+
+/** For `.catch()`: a missing file or folder means "this OS does not expose it" → `fallback`; anything else is a real error. */
+function ifMissing<T>(fallback: T): (error: unknown) => T {
+  return (error) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return fallback;
+    throw error;
+  };
 }

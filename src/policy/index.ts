@@ -1,0 +1,10 @@
+export { PolicyFileSchema, RuleSchema, RouteSchema, type PolicyFile, type Rule, type Route } from './schema.js';
+export { ConditionSchema, type Condition } from './condition-schema.js';
+export type { DecisionInput } from './decision-input.js';
+export { compilePolicy, type CompiledPolicy, type CompiledRule, type CompiledAction, type CompileOptions } from './compile.js';
+export { loadPolicyFile, defaultPolicyPath } from './load.js';
+export { PolicyWatcher, type PolicyWatcherOptions, type PolicyStatus } from './watcher.js';
+export { PolicyError, formatDiagnostic, type Diagnostic } from './diagnostics.js';
+export { BUILTIN_DETECTORS, type PiiDetector } from './pii/detector.js';
+export { runCases, mergeSignals, type CaseResult, type CaseRunnerOptions } from './cases/run-cases.js';
+export { NEUTRAL_SIGNALS } from './cases/baseline.js';

@@ -9,7 +9,8 @@
  * hence interleaving and medians.
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_INTERVALS, SignalHub } from '../src/signals/signal-hub.js';
+import { DEFAULT_INTERVALS } from '../src/signals/device-sampling.js';
+import { SignalHub } from '../src/signals/signal-hub.js';
 import { createSystemReaders } from '../src/signals/readers/system-readers.js';
 import type { DeviceReaders } from '../src/signals/readers/device-readers.js';
 import type { LocalModelSignal, SignalSnapshot } from '../src/signals/snapshot.js';

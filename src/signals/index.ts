@@ -6,6 +6,8 @@ export * from './link-monitor.js';
 export * from './logger.js';
 export * from './override.js';
 export * from './signal-hub.js';
+export * from './device-sampling.js';
+export * from './link-probe.js';
 export * from './trace.js';
 export * from './readers/device-readers.js';
 export { createSystemReaders } from './readers/system-readers.js';

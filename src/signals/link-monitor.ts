@@ -1,5 +1,6 @@
 import { systemClock, type Cancel, type Clock } from './clock.js';
 import { Ewma } from './ewma.js';
+import { probeUpstream, type ProbeResult } from './link-probe.js';
 
 export interface ResponseSample {
   /** Time from sending the request to the response headers, in ms. */
@@ -181,25 +182,22 @@ export class LinkMonitor {
   }
 
   private async probe(controller: AbortController): Promise<void> {
-    const cancelTimeout = this.clock.after(this.probeTimeoutMs, () => controller.abort());
-    const started = performance.now();
+    let result: ProbeResult;
     try {
-      const response = await this.fetch(this.probeUrl, { method: 'HEAD', signal: controller.signal });
-      const headersMs = performance.now() - started;
-      await response.body?.cancel();
-      this.rtt.add(headersMs);
+      result = await probeUpstream(this.probeUrl, { fetch: this.fetch, clock: this.clock, timeoutMs: this.probeTimeoutMs, signal: controller.signal });
+    } catch (error) {
+      if (!this.running) return; // stop() cancelled the probe: not a verdict on the link
+      throw error;
+    }
+    if (result.reachable) {
+      this.rtt.add(result.headersMs);
       this.lastActivity = this.clock.now();
       this.backoffMs = this.initialBackoffMs;
-      this.state = true;
       this.lastError = null;
-    } catch (error) {
-      if (!this.running) return; // stop() aborted us: not a link failure
-      // Any fetch rejection (refused, reset, DNS, our timeout abort) means "not reachable now".
-      this.lastError = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      this.state = false;
-    } finally {
-      cancelTimeout();
+    } else {
+      this.lastError = result.error;
     }
+    this.state = result.reachable;
     this.emit();
   }
 

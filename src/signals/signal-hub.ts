@@ -1,31 +1,14 @@
 import { systemClock, type Clock } from './clock.js';
-import { compose, sameReadings, sameLocal, type Composed, type LiveReadings, type SignalSources } from './compose.js';
+import { compose, sameLocal, sameReadings, type Composed, type SignalSources } from './compose.js';
+import { DEFAULT_INTERVALS, DeviceSampling, type SamplingIntervals } from './device-sampling.js';
 import { LinkMonitor, type LinkMonitorOptions } from './link-monitor.js';
 import { stderrLogger, type SignalLogger } from './logger.js';
 import type { SignalOverride } from './override.js';
 import { OverrideWatcher } from './override-watcher.js';
-import type { DeviceReaders, NetworkReading } from './readers/device-readers.js';
+import type { DeviceReaders } from './readers/device-readers.js';
 import { createSystemReaders } from './readers/system-readers.js';
-import { Sampler } from './sampler.js';
 import type { LocalModelSignal, SignalSnapshot } from './snapshot.js';
 import { TracePlayer, readTraceFile } from './trace.js';
-
-/** How often each reader runs, in ms. Defaults keep the sampler under ~1% of one core (see bench:signals). */
-export interface SamplingIntervals {
-  battery: number;
-  cpuLoad: number;
-  memoryFreeMb: number;
-  thermal: number;
-  network: number;
-}
-
-export const DEFAULT_INTERVALS: SamplingIntervals = {
-  battery: 15_000,
-  cpuLoad: 2_000,
-  memoryFreeMb: 5_000,
-  thermal: 10_000,
-  network: 2_000,
-};
 
 export interface SignalHubOptions {
   /** The upstream base URL; its host is the only one probed. null/absent: `online` from interface state only. */
@@ -34,6 +17,7 @@ export interface SignalHubOptions {
   overrideFile?: string;
   /** `--signals-trace FILE.jsonl`: replayed from `start()`. */
   traceFile?: string;
+  /** Per-reader sampling interval in ms; see DEFAULT_INTERVALS. */
   intervals?: Partial<SamplingIntervals>;
   /** Read on every `snapshot()`; keep it to a few field reads. */
   localModel?: () => LocalModelSignal;
@@ -51,26 +35,23 @@ export interface SignalHubOptions {
 export type SignalListener = (snapshot: SignalSnapshot, sources: SignalSources) => void;
 
 const NO_LOCAL_MODEL: LocalModelSignal = { state: 'absent', queueDepth: 0, queueCapacity: 0 };
+const READER_NAMES: (keyof DeviceReaders)[] = ['battery', 'cpuLoad', 'memoryFreeMb', 'thermal', 'network'];
 
 /**
  * The one place the router gets device and link state from. Readers run in the background; `snapshot()`
- * returns the latest merged (live ← trace ← override) snapshot object synchronously, never touching the OS.
+ * returns the latest merged snapshot (live ← trace ← override) synchronously and never touches the OS.
  */
 export class SignalHub {
   /** Feed real upstream responses into this (null when no upstream is configured). */
   readonly link: LinkMonitor | null;
   private readonly clock: Clock;
-  private readonly readers: DeviceReaders;
-  private readonly intervals: SamplingIntervals;
   private readonly log: SignalLogger;
   private readonly localModel: (() => LocalModelSignal) | undefined;
-  private readonly live: LiveReadings & { interfaceUp: boolean | null };
+  private readonly device: DeviceSampling;
   private trace: SignalOverride = {};
   private override: SignalOverride = {};
   private current: Composed;
   private readonly listeners = new Set<SignalListener>();
-  private readonly failing = new Map<string, string>();
-  private samplers: Sampler<unknown>[] = [];
   private overrideWatcher: OverrideWatcher | null = null;
   private tracePlayer: TracePlayer | null = null;
   private unsubscribeLink: (() => void) | null = null;
@@ -78,26 +59,16 @@ export class SignalHub {
   constructor(private readonly options: SignalHubOptions = {}) {
     const base = options.clock ?? systemClock;
     this.clock = options.now === undefined ? base : { now: options.now, after: (ms, fn) => base.after(ms, fn) };
-    this.readers = { ...(needsSystemReaders(options.readers) ? createSystemReaders() : {}), ...options.readers } as DeviceReaders;
-    this.intervals = { ...DEFAULT_INTERVALS, ...options.intervals };
     this.log = options.logger ?? stderrLogger;
     this.localModel = options.localModel;
+    const given = options.readers ?? {};
+    const readers = { ...(READER_NAMES.every((n) => given[n] !== undefined) ? {} : createSystemReaders()), ...given } as DeviceReaders;
+    this.device = new DeviceSampling(readers, { ...DEFAULT_INTERVALS, ...options.intervals }, this.clock, this.log, () => this.rebuild());
     this.link =
       options.upstreamUrl === undefined || options.upstreamUrl === null
         ? null
         : new LinkMonitor({ upstreamUrl: options.upstreamUrl, clock: this.clock, ...(options.fetch ? { fetch: options.fetch } : {}), ...options.link });
-    this.live = {
-      battery: null,
-      cpuLoad: null,
-      memoryFreeMb: null,
-      thermal: null,
-      online: true,
-      rttMs: null,
-      bandwidthMbps: null,
-      metered: null,
-      interfaceUp: null,
-    };
-    this.current = compose(this.live, {}, {}, this.localModel?.() ?? NO_LOCAL_MODEL, this.clock.now());
+    this.current = this.assemble();
   }
 
   /**
@@ -116,21 +87,10 @@ export class SignalHub {
       this.overrideWatcher = new OverrideWatcher(this.options.overrideFile, (o) => this.setOverride(o), this.clock, this.log);
       this.override = this.overrideWatcher.start();
     }
-    const r = this.readers;
-    this.samplers = [
-      this.sampler('battery', () => r.battery(), (v) => (this.live.battery = v)),
-      this.sampler('cpuLoad', () => r.cpuLoad(), (v) => (this.live.cpuLoad = v)),
-      this.sampler('memoryFreeMb', () => r.memoryFreeMb(), (v) => (this.live.memoryFreeMb = v)),
-      this.sampler('thermal', () => r.thermal(), (v) => (this.live.thermal = v)),
-      this.sampler('network', () => r.network(), (v: NetworkReading) => {
-        this.live.interfaceUp = v.interfaceUp;
-        this.live.metered = v.metered;
-      }),
-    ] as Sampler<unknown>[];
     this.unsubscribeLink = this.link?.onChange(() => this.rebuild()) ?? null;
     this.link?.start();
     this.tracePlayer?.start();
-    for (const sampler of this.samplers) sampler.start();
+    this.device.start();
     this.rebuild();
   }
 
@@ -139,16 +99,15 @@ export class SignalHub {
     this.overrideWatcher?.stop();
     this.tracePlayer?.stop();
     this.unsubscribeLink?.();
-    await Promise.all([...this.samplers.map((s) => s.stop()), this.link?.stop()]);
-    this.samplers = [];
+    await Promise.all([this.device.stop(), this.link?.stop()]);
   }
 
   /** Call after `start()`. Settles once every reader ran once and the first upstream probe (if any) finished. */
   async ready(): Promise<void> {
-    await Promise.all([...this.samplers.map((s) => s.first), this.link?.firstProbe]);
+    await Promise.all([this.device.first(), this.link?.firstProbe]);
   }
 
-  /** The latest snapshot; synchronous, allocation-free unless the local model's state changed. */
+  /** The latest snapshot: synchronous, the same frozen object until a reading changes. */
   snapshot(): SignalSnapshot {
     if (this.localModel !== undefined && !sameLocal(this.localModel(), this.current.snapshot.local)) this.rebuild();
     return this.current.snapshot;
@@ -170,52 +129,22 @@ export class SignalHub {
     this.rebuild();
   }
 
-  private rebuild(): void {
+  private assemble(): Composed {
+    const { battery, cpuLoad, memoryFreeMb, thermal, interfaceUp, metered } = this.device.readings;
     const link = this.link;
-    this.live.online = this.live.interfaceUp !== false && (link === null || link.reachable !== false);
-    this.live.rttMs = link?.rttMs ?? null;
-    this.live.bandwidthMbps = link?.bandwidthMbps ?? null;
-    const next = compose(this.live, this.trace, this.override, this.localModel?.() ?? NO_LOCAL_MODEL, this.clock.now());
+    // Unknown interface state counts as up: the upstream probe (when configured) has the final word.
+    const online = interfaceUp !== false && (link === null || link.reachable !== false);
+    const live = { battery, cpuLoad, memoryFreeMb, thermal, online, rttMs: link?.rttMs ?? null, bandwidthMbps: link?.bandwidthMbps ?? null, metered };
+    return compose(live, this.trace, this.override, this.localModel?.() ?? NO_LOCAL_MODEL, this.clock.now());
+  }
+
+  private rebuild(): void {
+    const next = this.assemble();
     const previous = this.current;
     if (sameReadings(previous.snapshot, next.snapshot) && sameSources(previous.sources, next.sources)) return;
     this.current = next;
     for (const listener of this.listeners) listener(next.snapshot, next.sources);
   }
-
-  private sampler<T>(name: keyof DeviceReaders, read: () => Promise<T>, store: (value: T) => void): Sampler<T> {
-    return new Sampler<T>(
-      read,
-      this.intervals[name],
-      this.clock,
-      (value) => {
-        if (this.failing.delete(name)) this.log.warn(`signals: ${name} reader recovered`);
-        store(value);
-        this.rebuild();
-      },
-      (error) => {
-        const message = error instanceof Error ? error.message : String(error);
-        // Log each distinct failure once, not every interval; the field reads as unknown meanwhile.
-        if (this.failing.get(name) !== message) this.log.warn(`signals: ${name} reader failed (now unknown): ${message}`);
-        this.failing.set(name, message);
-        this.clearField(name);
-        this.rebuild();
-      },
-    );
-  }
-
-  private clearField(name: keyof DeviceReaders): void {
-    if (name === 'network') {
-      this.live.interfaceUp = null;
-      this.live.metered = null;
-    } else {
-      this.live[name] = null;
-    }
-  }
-}
-
-function needsSystemReaders(given: Partial<DeviceReaders> | undefined): boolean {
-  const all: (keyof DeviceReaders)[] = ['battery', 'cpuLoad', 'memoryFreeMb', 'thermal', 'network'];
-  return all.some((name) => given?.[name] === undefined);
 }
 
 function sameSources(a: SignalSources, b: SignalSources): boolean {

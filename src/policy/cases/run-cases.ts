@@ -7,6 +7,7 @@ import type { CompiledPolicy } from '../compile.js';
 import type { DecisionInput } from '../decision-input.js';
 import { PolicyError } from '../diagnostics.js';
 import { didYouMean } from '../did-you-mean.js';
+import { fitsLocalContext, parseTags } from '../request-facts.js';
 import { YamlSource } from '../yaml-source.js';
 import { validate } from '../zod-issues.js';
 import { estimateTokens, NEUTRAL_BATTERY, NEUTRAL_CONTEXT_WINDOW, NEUTRAL_MODELS, NEUTRAL_SIGNALS, tierOf } from './baseline.js';
@@ -62,15 +63,14 @@ async function caseInput(c: PolicyCase, models: DecisionInput['models'], options
   const maxTokens = c.maxTokens ?? null;
   const promptTokens = c.promptTokens ?? estimateTokens(messages);
   const contextWindow = c.contextWindow === undefined ? NEUTRAL_CONTEXT_WINDOW : c.contextWindow;
-  const tags = c.tags === undefined ? [] : (Array.isArray(c.tags) ? c.tags : c.tags.split(',')).map((t) => t.trim().toLowerCase()).filter((t) => t !== '');
   return {
     requestedModel: c.model ?? 'auto',
     messages,
-    tags,
+    tags: parseTags(c.tags),
     maxTokens,
     score,
     signals: mergeSignals(c.signals ?? {}),
-    context: { promptTokens, contextWindow, fitsLocal: contextWindow !== null && promptTokens + (maxTokens ?? 0) <= contextWindow },
+    context: { promptTokens, contextWindow, fitsLocal: fitsLocalContext(promptTokens, maxTokens, contextWindow) },
     models,
   };
 }

@@ -48,7 +48,8 @@ describe('LinkMonitor against a real upstream on 127.0.0.1', () => {
     expect(m.reachable).toBe(true); // the upstream answered 404: still reachable
     expect(m.rttMs).toBeGreaterThanOrEqual(115);
     expect(m.rttMs).toBeLessThan(1_000);
-    expect(upstream.requests).toEqual([{ method: 'HEAD', url: '/v1/models' }]);
+    // a cold probe (connection setup) then the timed warm one
+    expect(upstream.requests).toEqual([{ method: 'HEAD', url: '/v1/models' }, { method: 'HEAD', url: '/v1/models' }]);
     expect(m.bandwidthMbps).toBeNull(); // a HEAD says nothing about bandwidth
   });
 
@@ -77,11 +78,11 @@ describe('LinkMonitor against a real upstream on 127.0.0.1', () => {
       await clock.advance(10_000);
       m.recordResponse({ ttfbMs: 20, bytes: 100, durationMs: 25 });
     }
-    expect(urls).toHaveLength(1);
+    expect(urls).toHaveLength(2); // the start-up probe (cold + warm), nothing since
     const probed = nextChange(m);
     await clock.advance(30_000);
     await probed;
-    expect(urls).toHaveLength(2);
+    expect(urls).toHaveLength(3);
   });
 
   it('goes unreachable on failure, backs off exponentially, and recovers when the upstream returns', async () => {

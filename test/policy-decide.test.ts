@@ -31,7 +31,7 @@ describe('decide with the default policy', () => {
   });
 
   it('says so when nothing matched', () => {
-    expect(decide(input(), def)).toMatchObject({ target: 'local', rule: 'local-by-default', reasons: ['no rule matched; default route local'] });
+    expect(decide(input(), def)).toMatchObject({ target: 'local', rule: 'local-by-default', reasons: ['no rule matched (complexity 0.1, low); default route local'] });
   });
 
   it('includes the scorer\'s strongest reason when complexity decides', () => {

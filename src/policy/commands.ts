@@ -44,7 +44,7 @@ export async function testPolicy(
       else {
         io.out(`FAIL  ${r.name} → ${got}`);
         for (const m of r.mismatches) io.out(`        ${m}`);
-        if (d !== null) io.out(`        because: ${d.reasons.join('; ')} (complexity ${d.score?.toFixed(3) ?? 'not scored'})`);
+        if (d !== null) io.out(`        because: ${d.reasons.join('; ')}`);
       }
     }
     const failed = results.filter((r) => !r.passed).length;

@@ -103,21 +103,10 @@ const conditionFields = {
   local: LocalConditionSchema.optional(),
 };
 
-export interface Condition {
-  complexity?: z.infer<typeof ComplexityConditionSchema> | undefined;
-  tokens?: z.infer<typeof TokensConditionSchema> | undefined;
-  model?: z.infer<typeof ModelConditionSchema> | undefined;
-  tags?: z.infer<typeof TagsConditionSchema> | undefined;
-  content?: z.infer<typeof ContentConditionSchema> | undefined;
-  battery?: z.infer<typeof BatteryConditionSchema> | undefined;
-  cpuLoad?: NumberCondition | undefined;
-  memoryFreeMb?: NumberCondition | undefined;
-  thermal?: z.infer<typeof ThermalConditionSchema> | undefined;
-  online?: boolean | undefined;
-  rttMs?: NumberCondition | undefined;
-  bandwidthMbps?: NumberCondition | undefined;
-  metered?: boolean | undefined;
-  local?: z.infer<typeof LocalConditionSchema> | undefined;
+const ConditionFieldsSchema = z.strictObject(conditionFields);
+
+/** The recursive part is spelled out (TypeScript cannot infer a self-referencing schema); fields come from zod. */
+export interface Condition extends z.infer<typeof ConditionFieldsSchema> {
   all?: Condition[] | undefined;
   any?: Condition[] | undefined;
   not?: Condition | undefined;

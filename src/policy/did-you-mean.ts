@@ -20,7 +20,7 @@ const SYNONYMS: Record<string, string> = {
   lessthan: 'lt', below: 'lt', under: 'lt', max: 'lte', atmost: 'lte',
   greaterthan: 'gt', above: 'gt', over: 'gt', min: 'gte', atleast: 'gte',
   equals: 'eq', is: 'eq', not_equals: 'ne', notequals: 'ne',
-  and: 'all', or: 'any', otherwise: 'default', fallback_allowed: 'fallback',
+  and: 'all', or: 'any', otherwise: 'default', else: 'default',
   cpu: 'cpuLoad', memory: 'memoryFreeMb', rtt: 'rttMs', latency: 'rttMs', bandwidth: 'bandwidthMbps',
   pii: 'content', personaldata: 'content', target: 'route', max_tokens: 'maxTokens',
 };

@@ -19,7 +19,9 @@ export function decide(input: DecisionInput, policy: CompiledPolicy): Decision {
   for (const rule of policy.rules) {
     if (rule.when.test(ctx)) return toDecision(rule, rule.when.explain(ctx), input, policy);
   }
-  return toDecision(policy.defaultAction, [`no rule matched; default route ${policy.defaultAction.route}`], input, policy);
+  const { score, tier } = input.score;
+  const why = `no rule matched (complexity ${Number(score.toFixed(3))}, ${tier}); default route ${policy.defaultAction.route}`;
+  return toDecision(policy.defaultAction, [why], input, policy);
 }
 
 function toDecision(action: CompiledAction, reasons: string[], input: DecisionInput, policy: CompiledPolicy): Decision {

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { fromPackageRoot } from '../src/paths.js';
 import { DEFAULT_DATA, loadExamples } from '../scripts/scorer/dataset.js';
 import { crossValidate, type MethodSummary } from '../scripts/scorer/evaluate.js';
+import { RECIPE } from '../scripts/scorer/recipe.js';
 import { table } from './support/stats.js';
 import { curveSvg } from '../scripts/scorer/curve-svg.js';
 
@@ -18,17 +19,21 @@ const started = Date.now();
 const examples = loadExamples(values.data ?? DEFAULT_DATA);
 const evaluation = crossValidate(examples);
 const { methods } = evaluation;
+// Same folds, the other learning target, to show what the choice of label costs or gains on MMLU.
+const otherTarget = RECIPE.target === 'weak_wrong' ? 'needs_strong' : 'weak_wrong';
+const alternative = crossValidate(examples, evaluation.folds, evaluation.repeats, undefined, { ...RECIPE, target: otherTarget }).methods.scorer;
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-const row = (name: string, m: MethodSummary) => [name, m.apgr.toFixed(3), pct(m.cpt50), pct(m.cpt80)];
+const row = (name: string, m: MethodSummary) => [name, m.apgr.toFixed(3), `± ${m.apgrSd.toFixed(3)}`, pct(m.cpt50), pct(m.cpt80)];
 const curveRow = (name: string, m: MethodSummary) => [name, ...m.curve.map((v) => v.toFixed(2))];
 const report = [
   `Routing quality on ${examples.length} MMLU dev prompts (${new Set(examples.map((e) => e.subject)).size} subjects), ` +
     `subject-grouped CV: ${evaluation.folds} folds × ${evaluation.repeats} reshuffles = ${evaluation.heldOutSets} held-out sets; means shown.`,
   'weak = Mixtral-8x7B, strong = GPT-4; a prompt goes to the strong model when its score is in the top share.',
   '',
-  table(['router', 'APGR', 'CPT(50%)', 'CPT(80%)'], [
-    row('complexity scorer', methods.scorer),
+  table(['router', 'APGR', 'sd across held-out sets', 'CPT(50%)', 'CPT(80%)'], [
+    row(`complexity scorer (shipped, target ${RECIPE.target})`, methods.scorer),
+    row(`same features, target ${otherTarget}`, alternative),
     row('length only', methods.length),
     row('random', methods.random),
   ]),

@@ -6,6 +6,8 @@ import { qualityFromOrder, routingQuality, type RoutingQuality } from './routing
 
 export interface MethodSummary {
   apgr: number;
+  /** Standard deviation of APGR across the held-out sets (how much it depends on which subjects are unseen). */
+  apgrSd: number;
   cpt50: number;
   cpt80: number;
   /** Mean decile curve (quality at 0%, 10%, … strong share), averaged over held-out folds. */
@@ -48,7 +50,9 @@ export function crossValidate(examples: readonly Example[], folds = 5, repeats =
     const curve = Array.from({ length: steps }, (_, i) =>
       mean((q) => ((q.curve[i]?.quality ?? 0) - q.weakQuality) / (q.strongQuality - q.weakQuality)),
     );
-    return { apgr: mean((q) => q.apgr), cpt50: mean((q) => q.cpt50), cpt80: mean((q) => q.cpt80), curve };
+    const apgr = mean((q) => q.apgr);
+    const apgrSd = Math.sqrt(mean((q) => (q.apgr - apgr) ** 2));
+    return { apgr, apgrSd, cpt50: mean((q) => q.cpt50), cpt80: mean((q) => q.cpt80), curve };
   };
   return {
     folds,

@@ -72,6 +72,11 @@ export interface GenerateResult {
   warnings: string[];
   /** Local backends: wall time spent in the model, in ms (feeds energy accounting). */
   computeMs?: number;
+  /**
+   * Local backends: how sure the model was of its own answer, in (0,1]: the geometric mean of the chosen
+   * tokens' probabilities. Cascades escalate answers below a threshold.
+   */
+  confidence?: number;
 }
 
 /** A streamed tool call fragment, in OpenAI's delta shape (index-addressed, arguments arrive in pieces). */
@@ -85,7 +90,7 @@ export interface ToolCallDelta {
 export type StreamPart =
   | { type: 'text-delta'; text: string }
   | { type: 'tool-call-delta'; delta: ToolCallDelta }
-  | { type: 'finish'; finishReason: FinishReason; usage: Usage; model: string; warnings: string[]; computeMs?: number }
+  | { type: 'finish'; finishReason: FinishReason; usage: Usage; model: string; warnings: string[]; computeMs?: number; confidence?: number }
   | { type: 'error'; error: SwitchyardError };
 
 export type BackendState = 'absent' | 'loading' | 'ready' | 'failed';

@@ -28,6 +28,8 @@ export interface DispatchOptions {
   unavailableRetryAfterMs?: number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   random?: () => number;
+  /** Cascade: a local answer whose confidence is below this goes to the cloud instead. */
+  cascadeMinConfidence?: number;
 }
 
 const other = (target: Target): Target => (target === 'local' ? 'cloud' : 'local');
@@ -79,15 +81,59 @@ export class Dispatcher {
   async generate(decision: Decision, options: CallOptions): Promise<{ result: GenerateResult; outcome: Outcome }> {
     const outcome = initialOutcome(decision);
     const { value: result } = await this.start(decision, options, outcome, (backend, call) => backend.generate(call));
-    outcome.model = result.model;
-    if (result.computeMs !== undefined) outcome.computeMs = result.computeMs;
-    return { result, outcome };
+    settle(outcome, result.model, result.computeMs);
+    const escalation = this.escalation(decision, outcome, result.confidence, options.signal);
+    if (escalation === null) return { result, outcome };
+    const escalated = await this.attempt('cloud', () => escalation.backend.generate({ ...options, model: escalation.model })).catch(() => null);
+    if (escalated === null) return { result, outcome }; // the cloud is not answering: the local answer is better than none
+    this.escalate(outcome, escalation.model, result.confidence!);
+    return { result: escalated, outcome };
   }
 
   /** Parts of the answer; `outcome` is final once the first part has been read (or, after a continuation, at finish). */
   stream(decision: Decision, options: CallOptions): { parts: AsyncGenerator<StreamPart>; outcome: Outcome } {
     const outcome = initialOutcome(decision);
-    return { parts: this.streamParts(decision, options, outcome), outcome };
+    const parts = decision.cascade && decision.target === 'local' ? this.cascadeParts(decision, options, outcome) : this.streamParts(decision, options, outcome);
+    return { parts, outcome };
+  }
+
+  /**
+   * A cascade cannot take back streamed text, so the local answer is held until it is judged: confident, it is
+   * sent as it was produced; not confident, the cloud's answer is streamed instead.
+   */
+  private async *cascadeParts(decision: Decision, options: CallOptions, outcome: Outcome): AsyncGenerator<StreamPart> {
+    const held: StreamPart[] = [];
+    for await (const part of this.streamParts(decision, options, outcome)) held.push(part);
+    const finish = held.at(-1);
+    const confidence = finish?.type === 'finish' ? finish.confidence : undefined;
+    const escalation = this.escalation(decision, outcome, confidence, options.signal);
+    if (escalation === null) return yield* held;
+    const opened = await this.attempt('cloud', async () => {
+      const iterator = escalation.backend.stream({ ...options, model: escalation.model })[Symbol.asyncIterator]();
+      return { iterator, first: await iterator.next() };
+    }).catch(() => null);
+    if (opened === null) return yield* held; // the cloud is not answering: the local answer is better than none
+    this.escalate(outcome, escalation.model, confidence!);
+    for (let step = opened.first; !step.done; step = await nextPart(opened.iterator)) yield step.value;
+  }
+
+  private escalation(decision: Decision, outcome: Outcome, confidence: number | undefined, signal: AbortSignal): { backend: Backend; model: string } | null {
+    const threshold = this.options.cascadeMinConfidence ?? 0.5;
+    if (!decision.cascade || outcome.servedBy !== 'local' || confidence === undefined || confidence >= threshold || signal.aborted) return null;
+    return this.ready('cloud');
+  }
+
+  private escalate(outcome: Outcome, model: string, confidence: number): void {
+    outcome.fallback = {
+      cause: 'low-confidence',
+      from: 'local',
+      to: 'cloud',
+      continued: false,
+      detail: `local answer confidence ${confidence.toFixed(2)} below ${(this.options.cascadeMinConfidence ?? 0.5).toFixed(2)}`,
+    };
+    outcome.servedBy = 'cloud';
+    outcome.model = model;
+    // computeMs stays: the local attempt's energy was spent all the same.
   }
 
   private async *streamParts(decision: Decision, options: CallOptions, outcome: Outcome): AsyncGenerator<StreamPart> {

@@ -5,6 +5,7 @@ import { runCases } from '../src/policy/cases/run-cases.js';
 import { testPolicy } from '../src/policy/commands.js';
 import { compilePolicy } from '../src/policy/compile.js';
 import { loadPolicyFile } from '../src/policy/load.js';
+import { loadScoringHooks } from '../src/policy/scoring-hooks.js';
 
 const valid = () => loadPolicyFile('test/fixtures/policy/valid.json');
 
@@ -72,5 +73,14 @@ describe('policy test (cases runner)', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('test/fixtures/policy/typos.yaml:13:18 rules[2].when.battery.percent: expected a number');
     expect(readFileSync('policies/default.yaml', 'utf8')).toContain('private-data');
+    // cost-saver's `cloudShare` is resolved with the bundled scorer's calibration.
+    const calibrated = run('check', 'policies/cost-saver.yaml');
+    expect(calibrated.stdout).toBe('policies/cost-saver.yaml: ok (5 rules, default local)\n');
+    expect(calibrated.status).toBe(0);
+  });
+
+  it('reports why the scorer is unavailable instead of failing outright', async () => {
+    const hooks = await loadScoringHooks(() => Promise.reject(new Error('models/scorer/scorer.onnx: not found')));
+    expect(hooks).toEqual({ available: false, reason: 'models/scorer/scorer.onnx: not found' });
   });
 });

@@ -12,5 +12,4 @@ export * from './trace.js';
 export * from './readers/device-readers.js';
 export { createSystemReaders } from './readers/system-readers.js';
 export * from './format.js';
-export * from './metrics.js';
 export * from './measured-fetch.js';

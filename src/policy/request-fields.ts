@@ -51,7 +51,7 @@ export function compileRequestField(
         const fits = t.fitsLocal;
         parts.push(
           leaf(fits ? 'prompt fits the local context' : 'prompt does not fit the local context', (ctx) => ctx.input.context.fitsLocal === fits, (ctx) =>
-            `prompt of ${ctx.input.context.promptTokens} tokens ${fits ? 'fits' : 'does not fit'} the local context window (${ctx.input.context.contextWindow ?? 'no local model'})`,
+            `prompt of ${ctx.input.context.promptTokens} tokens${ctx.input.maxTokens === null ? '' : ` + max_tokens ${ctx.input.maxTokens}`} ${fits ? 'fits' : 'does not fit'} the local context window (${ctx.input.context.contextWindow ?? 'no local model'})`,
           ),
         );
       }

@@ -75,15 +75,17 @@ export class PolicyWatcher {
     }
     if (this.closed || (text === this.lastText && this.state.lastError === null)) return;
     this.lastText = text;
+    let next: CompiledPolicy;
     try {
-      const next = compilePolicy(text, this.state.file, this.options);
-      this.policy = next;
-      this.state = { file: this.state.file, loadedAt: this.now(), lastError: null };
-      this.options.onReload?.(next);
+      next = compilePolicy(text, this.state.file, this.options);
     } catch (err) {
       if (!(err instanceof PolicyError)) throw err;
       this.reject(err);
+      return;
     }
+    this.policy = next;
+    this.state = { file: this.state.file, loadedAt: this.now(), lastError: null };
+    this.options.onReload?.(next);
   }
 
   close(): void {

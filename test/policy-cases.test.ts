@@ -75,8 +75,12 @@ describe('policy test (cases runner)', () => {
     expect(readFileSync('policies/default.yaml', 'utf8')).toContain('private-data');
     // cost-saver's `cloudShare` is resolved with the bundled scorer's calibration.
     const calibrated = run('check', 'policies/cost-saver.yaml');
-    expect(calibrated.stdout).toBe('policies/cost-saver.yaml: ok (5 rules, default local)\n');
-    expect(calibrated.status).toBe(0);
+    // (Fails, showing the scorer's own error, while the bundled scorer is mid-retrain or out of date.)
+    expect({ status: calibrated.status, stdout: calibrated.stdout, stderr: calibrated.stderr }).toEqual({
+      status: 0,
+      stdout: 'policies/cost-saver.yaml: ok (5 rules, default local)\n',
+      stderr: '',
+    });
   });
 
   it('reports why the scorer is unavailable instead of failing outright', async () => {

@@ -90,7 +90,7 @@ describe('reactive fallback before any output', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
-    expect((err as InstanceType<typeof OpenAI.APIError>).headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((err as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after')).toMatch(/^\d+$/);
   });
 });
 

@@ -2,16 +2,15 @@ import { availableParallelism } from 'node:os';
 import type { SessionSettings } from './worker-protocol.js';
 
 /**
- * Below this many parameters one intra-op thread decodes faster than two (thread hand-off costs more than
- * the matmuls it splits); above it two win. Measured with bench/local.ts on a 2-core machine:
- * stories260K / tiny-llama faster on 1 thread, a SmolLM2-135M-shaped q4 model faster on 2.
+ * Default onnxruntime intra-op threads, from bench/local.ts and a raw session loop on the 2-core dev box
+ * (other jobs running):
+ * - stories260K / tiny-llama (< 1M params): 1 thread decodes faster; hand-off costs more than tiny matmuls.
+ * - SmolLM2-135M-shaped q4: 1 thread decoded 47-49 tok/s vs 24-37 tok/s with 2 (2 threads only won
+ *   prefill, and only when the machine was idle). So 2 threads only when there are 4+ cores to spare.
  */
 export const MULTI_THREAD_PARAMETER_THRESHOLD = 20_000_000;
 
-export function defaultSessionSettings(parameters: number): SessionSettings {
-  const cores = Math.max(1, availableParallelism());
-  return {
-    intraOpThreads: parameters < MULTI_THREAD_PARAMETER_THRESHOLD ? 1 : Math.min(2, cores),
-    graphOptimizationLevel: 'all',
-  };
+export function defaultSessionSettings(parameters: number, cores: number = availableParallelism()): SessionSettings {
+  const multi = parameters >= MULTI_THREAD_PARAMETER_THRESHOLD && cores >= 4;
+  return { intraOpThreads: multi ? 2 : 1, graphOptimizationLevel: 'all' };
 }

@@ -10,11 +10,10 @@
  * (random weights, q4), cached in the OS temp folder.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createLocalBackend } from '../src/backends/local-onnx/index.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChatMessage } from '../src/backends/backend.js';
 import { fromPackageRoot } from '../src/paths.js';
 import { SMOLLM2_135M_SHAPE, writeSyntheticModel } from '../src/models/synthetic/write-model-folder.js';
@@ -26,7 +25,24 @@ interface Case { name: string; dir: string; dtype: string; threads: number; mess
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const REPEATS = 3; // generations per child after one warm-up
 
+/**
+ * Our backend runs from a fresh compile of src/ (plain JS, as `npm start` runs dist/), so neither its
+ * main thread nor its worker carries tsx's loader; both engines' children run this file under tsx.
+ */
+const COMPILED = fromPackageRoot('node_modules', '.cache', 'switchyard-bench', 'dist');
+
+function compileOurs(): void {
+  try {
+    execFileSync(process.execPath, [fromPackageRoot('node_modules', 'typescript', 'bin', 'tsc'), '-p', fromPackageRoot('tsconfig.build.json'), '--outDir', COMPILED], { stdio: 'ignore' });
+  } catch (err) {
+    // tsc exits non-zero on type errors elsewhere in the tree but still emits; only a missing file is fatal.
+    if (!existsSync(join(COMPILED, 'backends', 'local-onnx', 'index.js'))) throw err;
+  }
+  copyFileSync(fromPackageRoot('package.json'), join(COMPILED, '..', 'package.json')); // paths.ts reads it
+}
+
 async function runOurs(c: Case): Promise<Sample[]> {
+  const { createLocalBackend } = (await import(pathToFileURL(join(COMPILED, 'backends', 'local-onnx', 'index.js')).href)) as typeof import('../src/backends/local-onnx/index.js');
   const backend = createLocalBackend({ modelDir: c.dir, dtype: c.dtype, threads: c.threads, queueCapacity: 1 });
   await backend.settled;
   if (backend.health().state !== 'ready') throw new Error(backend.health().detail);
@@ -128,6 +144,7 @@ if (process.argv[2] === '--child') {
 }
 
 const rows: string[] = [];
+compileOurs();
 for (const c of cases()) {
   const results: Record<'ours' | 'tjs', ChildReport[]> = { ours: [], tjs: [] };
   for (let round = 0; round < ROUNDS; round++) {

@@ -13,11 +13,15 @@ export interface DecoderShape {
 }
 
 /**
- * Prompt tokens per prefill run. Chunking bounds the activations and the [chunk, vocab] logits a run
- * allocates (a 277-token prefill of a 49k-vocab model peaked ~80 MB lower with 64-token chunks, at the same
- * speed) and lets an abort land between chunks of a long prompt.
+ * Prompt tokens per prefill run: as many as keep one run's [chunk, vocab] float32 logits near 16 MB, within
+ * 32..2048. A 49k-vocab model then prefills in ~85-token chunks (a 277-token prompt peaked ~80 MB lower than
+ * in one run, at the same speed); a 512-token vocabulary takes the whole prompt in one run (no extra runs on
+ * tiny models). Chunks also let an abort land inside a long prefill.
  */
-export const PREFILL_CHUNK_TOKENS = 64;
+export function prefillChunkTokens(vocabSize: number): number {
+  const logitsBudgetFloats = 4 * 1024 * 1024;
+  return Math.min(2048, Math.max(32, Math.floor(logitsBudgetFloats / vocabSize)));
+}
 
 export interface GenerationRequest {
   promptIds: number[];
@@ -50,7 +54,7 @@ export class GenerationLoop {
     private readonly session: ort.InferenceSession,
     private readonly shape: DecoderShape,
     private readonly tokenizer: Tokenizer,
-    private readonly prefillChunk: number = PREFILL_CHUNK_TOKENS,
+    private readonly prefillChunk: number = prefillChunkTokens(shape.vocabSize),
   ) {
     this.inputNames = new Set(session.inputNames);
     const kvMeta = session.inputMetadata.find((m) => m.name === 'past_key_values.0.key');

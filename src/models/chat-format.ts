@@ -34,11 +34,19 @@ export function createPromptFormatter(model: ModelFolder): PromptFormatter {
       eos_token: eos,
     });
   };
-  return {
-    hasChatTemplate: template !== undefined,
-    render,
-    encode: (messages) => model.tokenizer.encode(render(messages), { add_special_tokens: template === undefined }).ids,
+  // The router measures a request (measure()) right before running it: remember the last few encodings so
+  // the prompt is tokenized once (BPE over a long un-pretokenized prompt costs 1-5 ms here).
+  const recent = new Map<string, number[]>();
+  const encode = (messages: ChatMessage[]): number[] => {
+    const text = render(messages);
+    const hit = recent.get(text);
+    if (hit !== undefined) return hit;
+    const ids = model.tokenizer.encode(text, { add_special_tokens: template === undefined }).ids;
+    recent.set(text, ids);
+    if (recent.size > 8) recent.delete(recent.keys().next().value as string);
+    return ids;
   };
+  return { hasChatTemplate: template !== undefined, render, encode };
 }
 
 function chatTemplateSource(model: ModelFolder): string | undefined {

@@ -2,15 +2,14 @@ import { availableParallelism } from 'node:os';
 import type { SessionSettings } from './worker-protocol.js';
 
 /**
- * Default onnxruntime intra-op threads, from bench/local.ts and a raw session loop on the 2-core dev box
- * (other jobs running):
- * - stories260K / tiny-llama (< 1M params): 1 thread decodes faster; hand-off costs more than tiny matmuls.
- * - SmolLM2-135M-shaped q4: 1 thread decoded 47-49 tok/s vs 24-37 tok/s with 2 (2 threads only won
- *   prefill, and only when the machine was idle). So 2 threads only when there are 4+ cores to spare.
+ * Default onnxruntime intra-op threads, measured with bench/local.ts on the 2-core dev box:
+ * - stories260K / tiny-llama (< 1M params): 1 thread; splitting tiny matmuls costs more than it saves.
+ * - SmolLM2-135M-shaped q4, machine quiet: 2 threads prefill 449 vs 270 tok/s, decode 52 vs 51 tok/s → 2.
+ *   Under heavy background load 2 threads lost (decode 10 vs 20 tok/s): pass `threads: 1` on busy devices.
  */
 export const MULTI_THREAD_PARAMETER_THRESHOLD = 20_000_000;
 
 export function defaultSessionSettings(parameters: number, cores: number = availableParallelism()): SessionSettings {
-  const multi = parameters >= MULTI_THREAD_PARAMETER_THRESHOLD && cores >= 4;
+  const multi = parameters >= MULTI_THREAD_PARAMETER_THRESHOLD && cores >= 2;
   return { intraOpThreads: multi ? 2 : 1, graphOptimizationLevel: 'all' };
 }

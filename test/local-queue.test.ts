@@ -108,7 +108,9 @@ describe('local backend: load failures', () => {
     await backend.settled;
     expect(backend.health().state).toBe('failed');
     expect(backend.health().detail).toMatch(/not a model folder/);
-    expect(() => backend.stream(call())).toThrow(expect.objectContaining({ kind: 'unavailable' }) as Error);
+    expect(backend.health().models).toEqual([]);
+    await expect(backend.generate(call())).rejects.toMatchObject({ kind: 'unavailable', status: 503 });
+    await expect(backend.stream(call())[Symbol.asyncIterator]().next()).rejects.toMatchObject({ kind: 'unavailable' });
     await backend.close();
   });
 });

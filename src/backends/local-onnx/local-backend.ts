@@ -67,7 +67,7 @@ export class LocalBackend implements Backend {
   health(): BackendHealth {
     return {
       state: this.state,
-      models: this.model === undefined ? [] : [this.model.id],
+      models: this.model === undefined || this.state !== 'ready' ? [] : [this.model.id],
       ...(this.detail === undefined ? {} : { detail: this.detail }),
       queueDepth: this.queue.depth,
       queueCapacity: this.queue.capacity,
@@ -84,11 +84,17 @@ export class LocalBackend implements Backend {
     return collectStream(this.stream(options));
   }
 
-  stream(options: CallOptions): AsyncIterable<StreamPart> {
+  /** Errors before any part (not loaded, does not fit, queue full) are thrown from the first next(). */
+  async *stream(options: CallOptions): AsyncGenerator<StreamPart> {
     if (this.loaded === undefined || this.state !== 'ready') {
       throw new SwitchyardError('unavailable', this.detail ?? `local model is ${this.state}`, { retryAfterMs: 1000 });
     }
-    return streamGeneration(this.loaded, this.queue, options);
+    yield* streamGeneration(this.loaded, this.queue, options);
+  }
+
+  /** The model id (folder name) once the folder has been read, whatever the state. */
+  get modelId(): string | undefined {
+    return this.model?.id;
   }
 
   async close(): Promise<void> {

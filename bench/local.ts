@@ -63,7 +63,7 @@ async function runOurs(c: Case): Promise<Sample[]> {
 }
 
 async function runTransformersJs(c: Case): Promise<Sample[]> {
-  const { env, pipeline } = await import('@huggingface/transformers');
+  const { env, pipeline, TextStreamer } = await import('@huggingface/transformers');
   env.allowRemoteModels = false;
   env.localModelPath = dirname(c.dir);
   const generator = await pipeline('text-generation', basename(c.dir), {
@@ -73,22 +73,31 @@ async function runTransformersJs(c: Case): Promise<Sample[]> {
   });
   const samples: Sample[] = [];
   for (let i = 0; i <= REPEATS; i++) {
-    let puts = 0;
-    let promptTokens = 0;
+    let promptTokens = -1;
+    let generated = 0;
     let ttftMs = 0;
     const started = performance.now();
-    // transformers.js calls put() with the prompt ids first, then once per generated token.
+    // A TextStreamer decodes text per token as our backend does (a fair streaming comparison);
+    // its first put() carries the prompt ids.
+    const text = new TextStreamer(generator.tokenizer, {
+      skip_prompt: true,
+      callback_function: () => undefined,
+      token_callback_function: () => {
+        if (generated++ === 0) ttftMs = performance.now() - started;
+      },
+    });
     const streamer = {
       put(ids: bigint[][]): void {
-        if (puts === 0) promptTokens = ids[0]?.length ?? 0;
-        else if (puts === 1) ttftMs = performance.now() - started;
-        puts++;
+        if (promptTokens < 0) promptTokens = ids[0]?.length ?? 0;
+        text.put(ids);
       },
-      end(): void {},
+      end(): void {
+        text.end();
+      },
     };
     const input = c.messages.length === 1 && c.name.startsWith('stories') ? (c.messages[0]?.content ?? '') : c.messages;
     await generator(input as string, { max_new_tokens: c.maxTokens, do_sample: false, streamer: streamer as never });
-    if (i > 0) samples.push({ promptTokens, completionTokens: puts - 1, ttftMs, totalMs: performance.now() - started });
+    if (i > 0) samples.push({ promptTokens, completionTokens: generated, ttftMs, totalMs: performance.now() - started });
   }
   await generator.dispose();
   return samples;

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalBackend } from '../src/backends/local-onnx/index.js';
@@ -20,7 +21,7 @@ describe(`serve with --local-model ${modelDir.split('/').at(-1)}`, () => {
   const local = createLocalBackend({ modelDir, queueCapacity: 3 });
   const model = modelDir.split('/').at(-1) as string;
   beforeAll(async () => {
-    service = createService({ upstream: null, local, dataDir: resolve(fromPackageRoot(), '.switchyard-test-local-e2e') });
+    service = createService({ upstream: null, local, dataDir: mkdtempSync(join(tmpdir(), 'switchyard-e2e-')) });
     const listening = await service.listen(0, '127.0.0.1');
     await local.settled;
     client = new OpenAI({ baseURL: `${listening.url}/v1`, apiKey: 'unused', maxRetries: 0 });

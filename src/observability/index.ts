@@ -12,3 +12,5 @@ export type { EnergyConfig, DeviceProfile, ModelPrice } from './energy-config.js
 export { EventFeed } from './event-feed.js';
 export { SwitchyardMetrics } from './metrics.js';
 export type { StatusSources, PolicyStatus, ConnectivityStatus } from './status-sources.js';
+export { observabilityConfigFromEnv } from './observability-config.js';
+export type { ObservabilityEnvConfig } from './observability-config.js';

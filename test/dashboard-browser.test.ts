@@ -14,24 +14,37 @@ const KEY = 'dashboard-key-0123456789';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`dashboard browser test skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 
-/** A short device trace: battery drains, CPU load swings, the link degrades then recovers. */
-function traceAt(step: number): { battery: number; cpu: number; rtt: number; bw: number; online: boolean } {
-  const offline = step >= 34 && step < 40;
+/**
+ * A short device trace: the battery drains below 20 %, the CPU spikes past 90 %, the link degrades, drops
+ * for a while and comes back — each phase moves the default policy to a different rule.
+ */
+function traceAt(step: number): { battery: number; cpu: number; rtt: number | null; bw: number | null; online: boolean } {
+  const offline = step >= 18 && step < 23;
+  const slow = step >= 24 && step < 30;
   return {
-    battery: Math.max(5, 82 - step * 0.45),
-    cpu: 0.25 + 0.2 * Math.sin(step / 4) + (step % 9 === 0 ? 0.3 : 0),
-    rtt: offline ? 0 : 38 + 25 * Math.abs(Math.sin(step / 6)) + (step > 24 && step < 34 ? 140 : 0),
-    bw: offline ? 0 : Math.max(2, 30 - (step > 24 && step < 34 ? 24 : 0) + 6 * Math.cos(step / 5)),
+    battery: Math.max(8, 78 - step * 1.8),
+    cpu: step >= 10 && step < 13 ? 0.95 : 0.3 + 0.18 * Math.sin(step / 3),
+    rtt: offline ? null : 45 + 20 * Math.abs(Math.sin(step / 5)) + (slow ? 180 : 0),
+    bw: offline ? null : slow ? 4 + step % 3 : 28 + 6 * Math.cos(step / 4),
     online: !offline,
   };
 }
+
+const PROMPTS = [
+  'Say hello to the team.',
+  'What is the capital of France?',
+  'Compare the long-term macroeconomic consequences of a universal basic income with a negative income tax, derive the labour-supply effects formally, and discuss the empirical evidence from at least three randomized trials.',
+  'Translate "good morning" into Spanish.',
+  'Prove that there are infinitely many primes p such that p + 2 is also prime, or explain precisely why this remains open and which partial results (Chen, Zhang, Maynard) narrow the gap.',
+  'Summarise this note from jane.doe@example.com about the offsite.',
+];
 
 describe.skipIf(!hasChromium)(`dashboard in a real browser (${CHROMIUM})`, () => {
   let server: OpsServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    server = await startOpsServer({ env: { SWITCHYARD_API_KEYS: KEY }, local: true, sampleIntervalMs: 250 });
+    server = await startOpsServer({ env: { SWITCHYARD_API_KEYS: KEY }, local: true, policy: true, sampleIntervalMs: 250 });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
@@ -60,22 +73,23 @@ describe.skipIf(!hasChromium)(`dashboard in a real browser (${CHROMIUM})`, () =>
     let sent = 0;
     for (let step = 0; step < 48; step++) {
       const t = traceAt(step);
-      Object.assign(server.signals, { cpuLoad: Math.min(1, t.cpu), rttMs: t.online ? t.rtt : null, bandwidthMbps: t.online ? t.bw : null, online: t.online, takenAt: Date.now() });
+      Object.assign(server.signals, { cpuLoad: t.cpu, rttMs: t.rtt, bandwidthMbps: t.bw, online: t.online, takenAt: Date.now() });
       server.signals.battery = { percent: t.battery, charging: false, timeRemainingMin: null };
-      if (step === 30) server.fake.next({ kind: 'status', status: 503 }); // the next cloud call falls back to local
-      const model = step % 3 === 0 ? 'cloud' : 'local';
-      await ask(model, `Once upon a time, step ${step}`, step % 4 === 1);
+      if (step === 36) server.fake.next({ kind: 'status', status: 503 }); // the next cloud call falls back to local
+      const model = step % 7 === 3 ? 'cloud' : 'auto';
+      await ask(model, PROMPTS[step % PROMPTS.length] as string, step % 4 === 1);
       sent++;
       await new Promise((r) => setTimeout(r, 120));
     }
 
-    // Strings, not closures: the test tsconfig has no DOM lib, and the check runs in the page anyway.
     await page.waitForFunction(`Number(document.body.dataset.decisions) >= ${sent}`, undefined, { timeout: 10_000 });
     await page.waitForFunction('Number(document.body.dataset.samples) >= 20', undefined, { timeout: 10_000 });
     expect(await page.textContent('#k-requests')).toBe(String(sent));
     expect(await page.textContent('#k-share')).toMatch(/^\d+%$/);
     expect(Number(await page.textContent('#k-fallbacks'))).toBeGreaterThanOrEqual(1);
     expect(await page.textContent('#k-saved-usd')).toMatch(/^\$0\.\d*[1-9]/);
+    expect(await page.locator('#decisions td.rule', { hasText: 'low-battery' }).count()).toBeGreaterThan(0);
+    expect(await page.locator('#decisions td.rule', { hasText: 'private-data' }).count()).toBeGreaterThan(0);
     expect(await page.textContent('#k-saved-mwh')).toMatch(/[1-9].* m?Wh$/);
     expect(await page.locator('#decisions tr').count()).toBeGreaterThanOrEqual(sent);
     expect(await page.locator('#decisions .badge.local').count()).toBeGreaterThan(0);

@@ -4,7 +4,10 @@ import type { LocalBackend } from '../src/backends/local-onnx/local-backend.js';
 import { UpstreamBackend } from '../src/backends/upstream/upstream-backend.js';
 import { createObservability, createLogger } from '../src/observability/index.js';
 import type { Observability, PolicyStatus } from '../src/observability/index.js';
+import { defaultPolicyPath, loadPolicyFile } from '../src/policy/index.js';
 import { PlaceholderDecider } from '../src/routing/placeholder-decider.js';
+import { PolicyDecider } from '../src/routing/policy-decider.js';
+import { loadScorer } from '../src/scoring/load-scorer.js';
 import { Router } from '../src/routing/router.js';
 import { createApp } from '../src/server/app.js';
 import { listen } from '../src/server/listen.js';
@@ -43,6 +46,8 @@ export async function startOpsServer(
     decisionLogFile?: string;
     /** Point the upstream backend here instead of at the fake (e.g. a hostile upstream). */
     upstreamUrl?: string;
+    /** Decide with policies/default.yaml and the bundled scorer instead of the placeholder (pins only). */
+    policy?: boolean;
   } = {},
 ): Promise<OpsServer> {
   const fake = await new FakeUpstream({ chunkDelayMs: options.chunkDelayMs ?? 0, model: 'gpt-4o-mini' }).start();
@@ -53,9 +58,29 @@ export async function startOpsServer(
   const security = createSecurity(loadSecurityConfig(options.env ?? {}), { secrets: [UPSTREAM_KEY] });
   const signals = snapshot({ takenAt: Date.now() });
   const policy: PolicyStatus = { file: 'policies/default.yaml', loadedAt: Date.now(), lastError: null };
+  const liveSignals = (): SignalSnapshot => ({
+    ...signals,
+    local: local === null ? signals.local : { state: 'ready', queueDepth: local.health().queueDepth ?? 0, queueCapacity: local.health().queueCapacity ?? 0 },
+  });
+  const scorer = options.policy === true ? await loadScorer() : null;
+  if (scorer !== null) {
+    const compiled = loadPolicyFile(defaultPolicyPath, { thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share) });
+    router.setDecider(
+      new PolicyDecider({
+        policy: () => compiled,
+        scorer,
+        signals: liveSignals,
+        measure: (messages, maxTokens) => {
+          const m = local?.measure(messages, maxTokens ?? undefined);
+          return m === undefined ? { promptTokens: JSON.stringify(messages).length / 4, contextWindow: null } : { promptTokens: m.promptTokens, contextWindow: m.contextWindow };
+        },
+        models: () => ({ local: local?.health().models[0] ?? null, cloud: 'gpt-4o-mini' }),
+      }),
+    );
+  }
   const obs = createObservability({
     sources: {
-      signals: () => ({ ...signals, local: local === null ? signals.local : { state: 'ready', queueDepth: local.health().queueDepth ?? 0, queueCapacity: local.health().queueCapacity ?? 0 } }),
+      signals: liveSignals,
       policyStatus: () => policy,
     },
     secrets: security.secrets,
@@ -85,7 +110,7 @@ export async function startOpsServer(
     async close() {
       await listening.close();
       await obs.close();
-      await Promise.all([local?.close(), cloud.close()]);
+      await Promise.all([local?.close(), cloud.close(), scorer?.close()]);
       await fake.close();
     },
   };

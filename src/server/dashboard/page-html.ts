@@ -22,7 +22,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <div class="kpi"><div class="label">Requests</div><div class="value" id="k-requests">0</div><div class="hint" id="k-failed">0 failed</div></div>
   <div class="kpi"><div class="label">Local share</div><div class="value" id="k-share">–</div><div class="hint" id="k-split">0 local · 0 cloud</div></div>
   <div class="kpi"><div class="label">Fallbacks</div><div class="value" id="k-fallbacks">0</div><div class="hint" id="k-fallback-rate">–</div></div>
-  <div class="kpi"><div class="label">Tokens / s</div><div class="value" id="k-tps">0</div><div class="hint" id="k-local-tps">local decode: –</div></div>
+  <div class="kpi"><div class="label">Tokens / s <span class="unit">recent</span></div><div class="value" id="k-tps">0</div><div class="hint" id="k-local-tps">local decode: –</div></div>
   <div class="kpi good"><div class="label">Money saved</div><div class="value" id="k-saved-usd">$0</div><div class="hint" id="k-spent-usd">spent upstream: $0</div></div>
   <div class="kpi good"><div class="label">Device energy saved</div><div class="value" id="k-saved-mwh">0 mWh</div><div class="hint" id="k-spent-mwh">spent locally: 0 mWh</div></div>
 </section>

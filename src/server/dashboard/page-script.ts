@@ -15,6 +15,7 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
   function usd(v) {
     if (v === null || v === undefined) return '–';
     if (v === 0) return '$0';
+    if (v < 0.00001) return '<$0.00001';
     return '$' + (v < 0.01 ? v.toFixed(5) : v < 10 ? v.toFixed(4) : v.toFixed(2));
   }
   function mwh(v) {
@@ -75,7 +76,9 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     data.usd.push(s.savedCostUsd);
     data.mwh.push(s.savedEnergyMwh);
     if (data.t.length > MAX_POINTS) Object.keys(data).forEach(function (k) { data[k].shift(); });
-    $('k-tps').textContent = num(s.tokensPerSecond, 1);
+    // The KPI is the mean over the last 10 samples: one interval alone is mostly 0 between requests.
+    var recent = data.tps.slice(-10);
+    $('k-tps').textContent = num(recent.reduce(function (a, b) { return a + b; }, 0) / recent.length, 1);
   }
   function setPill(id, text, cls) { var p = $(id); p.textContent = text; p.className = 'pill ' + cls; }
   function showStatus(policy, connectivity, localTps) {

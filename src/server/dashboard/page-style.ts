@@ -21,6 +21,7 @@ header { display:flex; justify-content:space-between; align-items:center; paddin
 .kpi .label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.6px; }
 .kpi .value { font-size:26px; font-weight:700; margin:4px 0 2px; font-variant-numeric:tabular-nums; }
 .kpi.good .value { color:var(--local); }
+.kpi .label .unit { text-transform:none; letter-spacing:0; opacity:.7; }
 .kpi .hint { color:var(--muted); font-size:12px; }
 .charts { display:grid; grid-template-columns:repeat(3, 1fr); gap:12px; padding:12px 24px; }
 figure { margin:0; background:var(--panel); border:1px solid var(--line); border-radius:8px; padding:10px 12px; min-width:0; }

@@ -21,7 +21,7 @@ describe(`serve with --local-model ${modelDir.split('/').at(-1)}`, () => {
   const local = createLocalBackend({ modelDir, queueCapacity: 3 });
   const model = modelDir.split('/').at(-1) as string;
   beforeAll(async () => {
-    service = createService({ upstream: null, local, dataDir: mkdtempSync(join(tmpdir(), 'switchyard-e2e-')) });
+    service = await createService({ upstream: null, local, dataDir: mkdtempSync(join(tmpdir(), 'switchyard-e2e-')) });
     const listening = await service.listen(0, '127.0.0.1');
     await local.settled;
     client = new OpenAI({ baseURL: `${listening.url}/v1`, apiKey: 'unused', maxRetries: 0 });

@@ -3,7 +3,7 @@ import { createService } from '../../src/service.js';
 
 const [upstreamUrl, fetchKind] = process.argv.slice(2);
 if (!upstreamUrl) throw new Error('usage: router-server.ts <upstream-url> [keep-alive|global]');
-const service = createService({
+const service = await createService({
   upstream: { baseURL: upstreamUrl, apiKey: 'bench', model: 'fake-large-1', timeoutMs: 10_000, streamIdleTimeoutMs: 10_000 },
   upstreamFetch: fetchKind === 'global' ? 'global' : 'keep-alive',
 });

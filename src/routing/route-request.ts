@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../backends/backend.js';
-import type { SignalSnapshot } from '../signals/snapshot.js';
+import type { SignalOverride } from '../signals/override.js';
 import type { Decision } from './decision.js';
 
 /** What the router needs to know about a request to decide where it goes. */
@@ -12,8 +12,8 @@ export interface RouteRequest {
   maxTokens: number | null;
   /** `x-switchyard-fallback: never` forbids answering from the other side. */
   fallbackForbidden: boolean;
-  /** Dry runs only: signal fields that replace the live ones for this one decision. */
-  signalOverrides?: Partial<SignalSnapshot>;
+  /** Dry runs only: signal fields that replace the live ones for this one decision (the override-file shape). */
+  signalOverrides?: SignalOverride;
 }
 
 export interface Decider {

@@ -34,7 +34,7 @@ export async function startTestService(
   const signals = options.signals?.(fake.url) ?? null;
   signals?.start();
   await signals?.ready();
-  const service = createService({
+  const service = await createService({
     upstream: {
       baseURL: fake.url,
       apiKey: 'sk-upstream-secret',

@@ -1,0 +1,80 @@
+import type { ChatMessage } from '../backends/backend.js';
+import type { CompiledPolicy } from '../policy/compile.js';
+import type { DecisionInput } from '../policy/decision-input.js';
+import { fitsLocalContext } from '../policy/request-facts.js';
+import type { Scorer } from '../scoring/load-scorer.js';
+import { compose } from '../signals/compose.js';
+import type { SignalSnapshot } from '../signals/snapshot.js';
+import { decide } from './decide.js';
+import type { Decision } from './decision.js';
+import { resolvePin, type KnownModels } from './pinning.js';
+import type { Decider, RouteRequest } from './route-request.js';
+
+export interface PromptMeasure {
+  /** Prompt tokens per the local tokenizer, or an estimate when none is loaded. */
+  promptTokens: number;
+  /** The local model's window in tokens; null without a local model. */
+  contextWindow: number | null;
+}
+
+export interface PolicyDeciderDeps {
+  /** The active policy (a watcher's `current`, so reloads apply to the next request). */
+  policy: () => CompiledPolicy;
+  scorer: Scorer;
+  signals: () => SignalSnapshot;
+  measure: (messages: ChatMessage[], maxTokens: number | null) => PromptMeasure;
+  models: () => KnownModels;
+}
+
+/**
+ * The decider in normal operation: score the request, read the signals, measure it against the local window,
+ * and let the policy decide. A pinned model wins over the policy, except where the matching rule forbids the
+ * other side (`fallback: never`): a privacy rule keeps even a request pinned to `cloud` on the device.
+ */
+export class PolicyDecider implements Decider {
+  constructor(private readonly deps: PolicyDeciderDeps) {}
+
+  /** Everything the policy looks at, as `decide()` and `policy test` see it. */
+  async input(request: RouteRequest): Promise<DecisionInput> {
+    const live = this.deps.signals();
+    const signals = request.signalOverrides === undefined ? live : compose(live, {}, request.signalOverrides, live.local, live.takenAt).snapshot;
+    const { promptTokens, contextWindow } = this.deps.measure(request.messages, request.maxTokens);
+    return {
+      requestedModel: request.requestedModel,
+      messages: request.messages,
+      tags: request.tags,
+      maxTokens: request.maxTokens,
+      score: await this.deps.scorer.score(request.messages),
+      signals,
+      context: { promptTokens, contextWindow, fitsLocal: fitsLocalContext(promptTokens, request.maxTokens, contextWindow) },
+      models: this.deps.models(),
+    };
+  }
+
+  async decide(request: RouteRequest): Promise<Decision> {
+    const input = await this.input(request);
+    const byPolicy = decide(input, this.deps.policy());
+    const pin = resolvePin(request.requestedModel, input.models);
+    if (pin === null || (pin.target !== byPolicy.target && !byPolicy.allowFallback)) {
+      if (pin !== null) byPolicy.reasons.unshift(`the request pinned "${request.requestedModel}", but rule "${byPolicy.rule}" forbids the ${pin.target}`);
+      return request.fallbackForbidden ? { ...byPolicy, allowFallback: false } : byPolicy;
+    }
+    return {
+      ...byPolicy,
+      target: pin.target,
+      model: pin.model,
+      rule: `pinned:${request.requestedModel}`,
+      reasons: [`the request pinned model "${request.requestedModel}"`],
+      allowFallback: !request.fallbackForbidden,
+      cascade: false,
+      maxTokensCap: null,
+    };
+  }
+}
+
+/** Roughly four characters a token: the estimate when no local tokenizer is loaded. */
+export function estimateTokens(messages: ChatMessage[]): number {
+  let chars = 0;
+  for (const m of messages) chars += m.content.length;
+  return Math.ceil(chars / 4) + 4 * messages.length;
+}

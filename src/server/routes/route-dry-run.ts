@@ -1,0 +1,26 @@
+import type { RequestHandler } from 'express';
+import type { RouteRequest } from '../../routing/route-request.js';
+import type { Router } from '../../routing/router.js';
+import { SignalOverrideSchema } from '../../signals/override.js';
+import { ChatRequestSchema } from '../chat-request.js';
+import { sendError, validationError } from '../openai-error.js';
+import { toRouteRequest } from '../request-context.js';
+
+/** A chat request plus, optionally, `signals`: fields that replace the live readings for this decision only. */
+const DryRunSchema = ChatRequestSchema.extend({ signals: SignalOverrideSchema.optional() });
+
+/** POST /v1/route: the decision for a chat request, with its reasons and the signals it used; nothing generated. */
+export function routeDryRun(router: Router): RequestHandler {
+  return async (req, res) => {
+    const parsed = DryRunSchema.safeParse(req.body);
+    if (!parsed.success) {
+      sendError(res, validationError(parsed.error.issues));
+      return;
+    }
+    const { signals, ...request } = parsed.data;
+    const routeRequest: RouteRequest = toRouteRequest(request, req.headers);
+    if (signals !== undefined) routeRequest.signalOverrides = signals;
+    const decision = await router.decide(routeRequest);
+    res.json({ object: 'switchyard.decision', ...decision });
+  };
+}

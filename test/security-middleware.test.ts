@@ -100,5 +100,6 @@ describe('body limits and CORS', () => {
     expect(cfg.corsOrigins).toEqual(['https://ops.example']);
     expect(() => loadSecurityConfig({ SWITCHYARD_RATE_LIMIT_RPM: 'fast' })).toThrow(/positive integer/);
     expect(() => loadSecurityConfig({ SWITCHYARD_API_KEYS: 'short' })).toThrow(/at least 8/);
+    expect(() => loadSecurityConfig({ SWITCHYARD_HEADERS_TIMEOUT_MS: '60000', SWITCHYARD_REQUEST_TIMEOUT_MS: '1000' })).toThrow(/headersTimeoutMs/);
   });
 });

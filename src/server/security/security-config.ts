@@ -26,6 +26,8 @@ export const SecurityConfigSchema = z.object({
       requestTimeoutMs: z.number().int().positive().default(DEFAULT_TIMEOUTS.requestTimeoutMs),
       keepAliveTimeoutMs: z.number().int().positive().default(DEFAULT_TIMEOUTS.keepAliveTimeoutMs),
     })
+    // Node rejects a headers timeout longer than the whole-request timeout.
+    .refine((t) => t.headersTimeoutMs <= t.requestTimeoutMs, { message: 'headersTimeoutMs must be <= requestTimeoutMs' })
     .default(DEFAULT_TIMEOUTS),
   /** Origins allowed to call from a browser; empty = CORS off. */
   corsOrigins: z.array(z.string()).default([]),

@@ -5,7 +5,7 @@ import { UpstreamBackend } from '../src/backends/upstream/upstream-backend.js';
 import { createObservability, createLogger } from '../src/observability/index.js';
 import type { Observability, PolicyStatus } from '../src/observability/index.js';
 import { defaultPolicyPath, loadPolicyFile } from '../src/policy/index.js';
-import { PlaceholderDecider } from '../src/routing/placeholder-decider.js';
+import { PlaceholderDecider } from './helpers/pinned-decider.js';
 import { PolicyDecider } from '../src/routing/policy-decider.js';
 import { loadScorer } from '../src/scoring/load-scorer.js';
 import { Router } from '../src/routing/router.js';

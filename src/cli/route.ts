@@ -1,12 +1,89 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { upstreamFromEnv } from '../config.js';
+import { createPromptFormatter } from '../models/chat-format.js';
+import { findDefaultModelDir } from '../models/find-default-model.js';
+import { loadModelFolder } from '../models/model-folder.js';
+import { defaultPolicyPath, loadPolicyFile } from '../policy/index.js';
+import { estimateTokens, PolicyDecider, type PromptMeasure } from '../routing/policy-decider.js';
+import { loadScorer } from '../scoring/index.js';
+import { formatSnapshotTable } from '../signals/format.js';
+import { SignalHub } from '../signals/signal-hub.js';
 
-// Placeholder until its issue lands; replaced by the real command.
+interface RouteOptions {
+  signals?: string;
+  policy?: string;
+  localModel?: string;
+  model: string;
+  tags?: string;
+  maxTokens?: string;
+  json?: boolean;
+}
+
+/** `switchyard route "prompt"`: the decision the server would make right now, and why. Nothing is generated. */
 export function registerRoute(program: Command): void {
   program
     .command('route')
-    .description('(not yet available)')
-    .action(() => {
-      process.stderr.write('switchyard route: not yet available\n');
-      process.exitCode = 2;
+    .description('Show where a prompt would be routed now, and why (a dry run: nothing is generated)')
+    .argument('<prompt>', 'the user message')
+    .option('--signals <file>', 'override live readings with this JSON/YAML file')
+    .option('--policy <file>', 'routing policy (default: policies/default.yaml)')
+    .option('--local-model <dir>', 'local model folder whose tokenizer and window count (default: first under models/)')
+    .option('--model <model>', 'the requested model: auto, local, cloud or a concrete id', 'auto')
+    .option('--tags <tags>', 'request tags, comma-separated (as x-switchyard-tags)')
+    .option('--max-tokens <n>', 'the max_tokens the request would ask for')
+    .option('--json', 'print the decision as JSON')
+    .action(async (prompt: string, opts: RouteOptions) => {
+      const scorer = await loadScorer();
+      const policy = loadPolicyFile(resolve(opts.policy ?? defaultPolicyPath), { thresholdForCloudShare: (s) => scorer.thresholdForCloudShare(s) });
+      const upstream = upstreamFromEnv();
+      const hub = new SignalHub({
+        upstreamUrl: upstream?.baseURL ?? null,
+        ...(opts.signals === undefined ? {} : { overrideFile: resolve(opts.signals) }),
+        link: { probeTimeoutMs: 2_000 },
+      });
+      hub.start();
+      await hub.ready();
+      const modelDir = opts.localModel === undefined ? findDefaultModelDir() : resolve(opts.localModel);
+      const folder = modelDir === undefined ? null : loadModelFolder(modelDir);
+      const formatter = folder === null ? null : createPromptFormatter(folder);
+      const measure = (messages: Parameters<typeof estimateTokens>[0]): PromptMeasure =>
+        folder === null || formatter === null
+          ? { promptTokens: estimateTokens(messages), contextWindow: null }
+          : { promptTokens: formatter.encode(messages).length, contextWindow: folder.contextWindow };
+      const decider = new PolicyDecider({
+        policy: () => policy,
+        scorer,
+        // The local model is not started by a dry run; treat it as ready with an empty queue.
+        signals: () => ({ ...hub.snapshot(), local: { state: folder === null ? 'absent' : 'ready', queueDepth: 0, queueCapacity: 4 } }),
+        measure,
+        models: () => ({ local: folder?.id ?? null, cloud: upstream?.model ?? null }),
+      });
+      const messages = [{ role: 'user' as const, content: prompt }];
+      const request = {
+        requestedModel: opts.model,
+        messages,
+        tags: (opts.tags ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean),
+        maxTokens: opts.maxTokens === undefined ? null : Number(opts.maxTokens),
+        fallbackForbidden: false,
+      };
+      const input = await decider.input(request);
+      const decision = await decider.decide(request);
+      await hub.stop();
+      await scorer.close();
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ ...decision, tier: input.score.tier, scoreReasons: input.score.reasons, context: input.context }, null, 2)}\n`);
+        return;
+      }
+      const lines = [
+        `→ ${decision.target}${decision.cascade ? ' (cascade: escalates to the cloud if the local answer is unsure)' : ''} · model ${decision.model} · rule "${decision.rule}"`,
+        ...decision.reasons.map((r) => `  why: ${r}`),
+        `  complexity: ${input.score.score.toFixed(3)} (${input.score.tier})${input.score.reasons.length ? ' — ' + input.score.reasons.map((r) => `${r.detail} (${r.weight > 0 ? '+' : ''}${r.weight.toFixed(2)})`).join(', ') : ''}`,
+        `  prompt: ${input.context.promptTokens} tokens; local window ${input.context.contextWindow ?? 'none'}; fits locally: ${input.context.fitsLocal ? 'yes' : 'no'}`,
+        `  fallback to the other side: ${decision.allowFallback ? 'allowed' : 'never'}${decision.maxTokensCap === null ? '' : `; max_tokens capped at ${decision.maxTokensCap}`}`,
+        '',
+        formatSnapshotTable(input.signals, hub.sources()),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

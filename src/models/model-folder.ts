@@ -21,8 +21,6 @@ export interface ModelFolder {
   generation: GenerationConfig;
   tokenizerConfig: TokenizerConfig;
   tokenizer: Tokenizer;
-  /** Raw tokenizer.json, kept so a worker thread can rebuild the same tokenizer. */
-  tokenizerJson: unknown;
   /** Prompt tokens + generated tokens the model can attend to. */
   contextWindow: number;
   /** Generation ends when one of these is produced (generation_config first, then config). */
@@ -59,7 +57,6 @@ export function loadModelFolder(dirIn: string): ModelFolder {
     generation,
     tokenizerConfig,
     tokenizer,
-    tokenizerJson,
     contextWindow: contextWindowOf(config, tokenizerConfig),
     eosTokenIds: eos.length > 0 ? eos : idList(config.eos_token_id),
     kvHeads: config.num_key_value_heads ?? config.num_attention_heads,

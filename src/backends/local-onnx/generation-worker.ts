@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
-import { Tokenizer } from '@huggingface/tokenizers';
+import { loadModelFolder } from '../../models/model-folder.js';
 import { GenerationLoop } from './generation-loop.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
@@ -23,8 +23,7 @@ async function load(): Promise<GenerationLoop> {
     executionMode: 'sequential',
     graphOptimizationLevel: init.session.graphOptimizationLevel,
   });
-  const tokenizer = new Tokenizer(init.tokenizerJson as object, init.tokenizerConfig as object);
-  const loop = new GenerationLoop(session, init.shape, tokenizer);
+  const loop = new GenerationLoop(session, init.shape, loadModelFolder(init.modelDir).tokenizer);
   send({ type: 'ready', loadMs: performance.now() - started });
   return loop;
 }

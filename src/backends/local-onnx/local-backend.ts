@@ -127,8 +127,7 @@ export class LocalBackend implements Backend {
       };
       const worker = new WorkerClient({
         modelPath: weights.path,
-        tokenizerJson: model.tokenizerJson,
-        tokenizerConfig: model.tokenizerConfig,
+        modelDir: model.dir,
         shape: { layers: model.config.num_hidden_layers, kvHeads: model.kvHeads, headDim: model.headDim, vocabSize: model.config.vocab_size },
         session,
       }, (err) => {

@@ -10,8 +10,8 @@ export interface SessionSettings {
 /** Everything the worker needs, passed as workerData (structured-cloned once at start). */
 export interface WorkerInit {
   modelPath: string;
-  tokenizerJson: unknown;
-  tokenizerConfig: unknown;
+  /** The model folder; the worker builds its own tokenizer from it (cheaper than cloning a parsed vocabulary). */
+  modelDir: string;
   shape: DecoderShape;
   session: SessionSettings;
   /**

@@ -58,7 +58,7 @@ describe('the upstream key and personal data never leave in errors or logs', () 
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'cloud', messages: [{ role: 'user', content: `call +1 415 555 0134 or ${EMAIL}` }] }),
     });
-    await server.obs.close();
+    await server.service.observability.close(); // flushes the decision log
     const everything = readFileSync(decisionLog, 'utf8') + logLines.join('');
     expect(readFileSync(decisionLog, 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(3);
     for (const leaked of [UPSTREAM_KEY, KEY, EMAIL, '555 0134']) expect(everything).not.toContain(leaked);

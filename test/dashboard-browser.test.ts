@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -44,7 +44,14 @@ describe.skipIf(!hasChromium)(`dashboard in a real browser (${CHROMIUM})`, () =>
   let browser: Browser;
 
   beforeAll(async () => {
-    server = await startOpsServer({ env: { SWITCHYARD_API_KEYS: KEY }, local: true, policy: true, sampleIntervalMs: 250 });
+    // The trace is replayed by the real SignalHub (`--signals-trace`), one step every 0.25 s.
+    const traceFile = join(mkdtempSync(join(tmpdir(), 'sy-trace-')), 'trace.jsonl');
+    const lines = Array.from({ length: 48 }, (_, step) => {
+      const t = traceAt(step);
+      return JSON.stringify({ t: step * 0.25, battery: { percent: t.battery, charging: false }, cpuLoad: t.cpu, online: t.online, rttMs: t.rtt, bandwidthMbps: t.bw });
+    });
+    writeFileSync(traceFile, lines.join('\n') + '\n');
+    server = await startOpsServer({ env: { SWITCHYARD_API_KEYS: KEY }, local: true, traceFile });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
@@ -72,18 +79,15 @@ describe.skipIf(!hasChromium)(`dashboard in a real browser (${CHROMIUM})`, () =>
         : client.chat.completions.create({ model, messages: [{ role: 'user', content }], max_tokens: 24 });
     let sent = 0;
     for (let step = 0; step < 48; step++) {
-      const t = traceAt(step);
-      Object.assign(server.signals, { cpuLoad: t.cpu, rttMs: t.rtt, bandwidthMbps: t.bw, online: t.online, takenAt: Date.now() });
-      server.signals.battery = { percent: t.battery, charging: false, timeRemainingMin: null };
       if (step === 36) server.fake.next({ kind: 'status', status: 503 }); // the next cloud call falls back to local
       const model = step % 7 === 3 ? 'cloud' : 'auto';
       await ask(model, PROMPTS[step % PROMPTS.length] as string, step % 4 === 1);
       sent++;
-      await new Promise((r) => setTimeout(r, 120));
+      await new Promise((r) => setTimeout(r, 200));
     }
 
     await page.waitForFunction(`Number(document.body.dataset.decisions) >= ${sent}`, undefined, { timeout: 10_000 });
-    await page.waitForFunction('Number(document.body.dataset.samples) >= 20', undefined, { timeout: 10_000 });
+    await page.waitForFunction('Number(document.body.dataset.samples) >= 8', undefined, { timeout: 10_000 }); // 1 sample/s
     expect(await page.textContent('#k-requests')).toBe(String(sent));
     expect(await page.textContent('#k-share')).toMatch(/^\d+%$/);
     expect(Number(await page.textContent('#k-fallbacks'))).toBeGreaterThanOrEqual(1);

@@ -29,7 +29,14 @@ export async function downloadFile(
     have = 0; // nothing downloaded yet
   }
   const headers: Record<string, string> = have > 0 ? { range: `bytes=${have}-` } : {};
-  const response = await options.fetch(url, { headers, redirect: 'follow', ...(options.signal ? { signal: options.signal } : {}) });
+  let response: Response;
+  try {
+    response = await options.fetch(url, { headers, redirect: 'follow', ...(options.signal ? { signal: options.signal } : {}) });
+  } catch (err) {
+    // fetch says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND, ...) is in the cause.
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`GET ${url}: ${cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err))}`, { cause: err });
+  }
   const checksum = checksumFromEtag(response.headers.get('x-linked-etag') ?? response.headers.get('etag'));
   if (response.status === 404) return { found: false, size: 0, checksum: undefined, resumedFrom: 0 };
   if (response.status === 416 && have > 0) {

@@ -16,7 +16,7 @@ beforeAll(async () => {
   obs = createObservability({
     sources: {
       signals: () => snapshot({ battery: null, rttMs: 40 }),
-      policyStatus: () => ({ file: 'policies/default.yaml', loadedAt: 1_700_000_000_000, lastError: null }),
+      policyStatus: () => ({ file: 'policies/default.yaml', loadedAt: '2023-11-14T22:13:20.000Z', lastError: null }),
       connectivity: () => ({ state: 'degraded', breaker }),
     },
     energy: EnergyConfigSchema.parse({}),
@@ -87,6 +87,7 @@ describe('GET /metrics', () => {
     expect(sample(text, 'switchyard_connectivity_state{state="online"}')).toBe(0);
     expect(sample(text, 'switchyard_policy_reload_ok{file="policies/default.yaml"}')).toBe(1);
     expect(sample(text, 'switchyard_breaker_state{state="closed"}')).toBe(1);
+    expect(sample(text, 'switchyard_policy_loaded_timestamp_seconds{file="policies/default.yaml"}')).toBe(1_700_000_000);
     breaker = 'open';
     text = await scrape();
     expect(sample(text, 'switchyard_breaker_state{state="open"}')).toBe(1);

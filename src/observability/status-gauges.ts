@@ -1,6 +1,7 @@
 import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { SignalSnapshot } from '../signals/snapshot.js';
+import { loadedAtMs } from './status-sources.js';
 import type { StatusSources } from './status-sources.js';
 
 const CONNECTIVITY_STATES = ['online', 'degraded', 'offline'] as const;
@@ -65,7 +66,7 @@ export function registerStatusGauges(registry: Registry, sources: StatusSources)
     collect() {
       this.reset();
       const status = sources.policyStatus();
-      if (status !== null) this.set({ file: status.file }, status.loadedAt / 1000);
+      if (status !== null && Number.isFinite(loadedAtMs(status))) this.set({ file: status.file }, loadedAtMs(status) / 1000);
     },
   });
   new Gauge({

@@ -3,8 +3,8 @@ import type { SignalSnapshot } from '../signals/snapshot.js';
 /** The active policy file and how its last (re)load went. */
 export interface PolicyStatus {
   file: string;
-  /** ms since the epoch of the last successful load. */
-  loadedAt: number;
+  /** When the serving policy was last loaded: ms since the epoch, or ISO 8601 (the policy watcher's form). */
+  loadedAt: number | string;
   /** Message of the last failed reload (the previous policy stays active); null when the last load worked. */
   lastError: string | null;
 }
@@ -22,6 +22,11 @@ export interface StatusSources {
   signals: () => SignalSnapshot | null;
   policyStatus: () => PolicyStatus | null;
   connectivity: () => ConnectivityStatus;
+}
+
+/** `loadedAt` as ms since the epoch (NaN when unparseable). */
+export function loadedAtMs(status: PolicyStatus): number {
+  return typeof status.loadedAt === 'number' ? status.loadedAt : Date.parse(status.loadedAt);
 }
 
 export const defaultConnectivity = (): ConnectivityStatus => ({ state: 'online', breaker: 'closed' });

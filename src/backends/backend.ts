@@ -52,6 +52,8 @@ export interface CallOptions {
    * continue it rather than start over (mid-stream continuation). Only new text is produced.
    */
   assistantPrefix?: string;
+  /** Ask local backends to report `confidence` (one extra pass over the vocabulary per token). */
+  wantConfidence?: boolean;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';

@@ -15,8 +15,9 @@ import type { ModelFolder } from './model-folder.js';
  */
 export interface PromptFormatter {
   readonly hasChatTemplate: boolean;
-  render(messages: ChatMessage[]): string;
-  encode(messages: ChatMessage[]): number[];
+  /** `assistantPrefix`: the start of the answer, already written, for the model to continue. */
+  render(messages: ChatMessage[], assistantPrefix?: string): string;
+  encode(messages: ChatMessage[], assistantPrefix?: string): number[];
 }
 
 export function createPromptFormatter(model: ModelFolder): PromptFormatter {
@@ -25,20 +26,22 @@ export function createPromptFormatter(model: ModelFolder): PromptFormatter {
   const template = source === undefined ? undefined : new Template(source);
   const bos = specialTokenText(model.tokenizerConfig.bos_token) ?? '';
   const eos = specialTokenText(model.tokenizerConfig.eos_token) ?? '';
-  const render = (messages: ChatMessage[]): string => {
-    if (template === undefined) return messages.map((m) => m.content).join('\n\n');
-    return template.render({
+  const render = (messages: ChatMessage[], assistantPrefix = ''): string => {
+    // A continuation is the prompt up to the assistant's turn, then the answer so far, with nothing closing it.
+    if (template === undefined) return [...messages.map((m) => m.content), assistantPrefix].filter((t) => t !== '').join('\n\n');
+    const prompt = template.render({
       messages: messages.map((m) => ({ role: m.role === 'developer' ? 'system' : m.role, content: m.content })),
       add_generation_prompt: true,
       bos_token: bos,
       eos_token: eos,
     });
+    return prompt + assistantPrefix;
   };
   // The router measures a request (measure()) right before running it: remember the last few encodings so
   // the prompt is tokenized once (BPE over a long un-pretokenized prompt costs 1-5 ms here).
   const recent = new Map<string, number[]>();
-  const encode = (messages: ChatMessage[]): number[] => {
-    const text = render(messages);
+  const encode = (messages: ChatMessage[], assistantPrefix?: string): number[] => {
+    const text = render(messages, assistantPrefix);
     const hit = recent.get(text);
     if (hit !== undefined) return hit;
     const ids = model.tokenizer.encode(text, { add_special_tokens: template === undefined }).ids;

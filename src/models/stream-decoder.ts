@@ -11,7 +11,18 @@ export class StreamDecoder {
   private prefixOffset = 0;
   private readOffset = 0;
 
-  constructor(private readonly tokenizer: Tokenizer) {}
+  /**
+   * `context`: tokens already in the text (the tail of a continued answer). They are decoded with the new tokens
+   * but never emitted, so the first new token keeps its leading space (SentencePiece decoders drop a space at
+   * the start of a sequence, which is right for a fresh answer and wrong mid-sentence).
+   */
+  constructor(
+    private readonly tokenizer: Tokenizer,
+    context: readonly number[] = [],
+  ) {
+    this.ids.push(...context);
+    this.readOffset = context.length;
+  }
 
   /** Adds one token; returns the text that became final with it ('' while a character is incomplete). */
   push(id: number): string {

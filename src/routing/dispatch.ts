@@ -80,7 +80,8 @@ export class Dispatcher {
 
   async generate(decision: Decision, options: CallOptions): Promise<{ result: GenerateResult; outcome: Outcome }> {
     const outcome = initialOutcome(decision);
-    const { value: result } = await this.start(decision, options, outcome, (backend, call) => backend.generate(call));
+    const call = decision.cascade ? { ...options, wantConfidence: true } : options;
+    const { value: result } = await this.start(decision, call, outcome, (backend, c) => backend.generate(c));
     settle(outcome, result.model, result.computeMs);
     const escalation = this.escalation(decision, outcome, result.confidence, options.signal);
     if (escalation === null) return { result, outcome };
@@ -103,7 +104,7 @@ export class Dispatcher {
    */
   private async *cascadeParts(decision: Decision, options: CallOptions, outcome: Outcome): AsyncGenerator<StreamPart> {
     const held: StreamPart[] = [];
-    for await (const part of this.streamParts(decision, options, outcome)) held.push(part);
+    for await (const part of this.streamParts(decision, { ...options, wantConfidence: true }, outcome)) held.push(part);
     const finish = held.at(-1);
     const confidence = finish?.type === 'finish' ? finish.confidence : undefined;
     const escalation = this.escalation(decision, outcome, confidence, options.signal);

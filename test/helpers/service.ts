@@ -28,6 +28,8 @@ export async function startTestService(
     dataDir?: string;
     breakerThreshold?: number;
     fake?: FakeUpstream;
+    policyFile?: string;
+    cascadeMinConfidence?: number;
   } = {},
 ): Promise<TestService> {
   const fake = options.fake ?? (await new FakeUpstream(options.upstream).start());
@@ -46,6 +48,8 @@ export async function startTestService(
     signals,
     dataDir: options.dataDir ?? mkdtempSync(join(tmpdir(), 'switchyard-test-')),
     ...(options.breakerThreshold === undefined ? {} : { breakerThreshold: options.breakerThreshold }),
+    ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }),
+    ...(options.cascadeMinConfidence === undefined ? {} : { cascadeMinConfidence: options.cascadeMinConfidence }),
   });
   const listening = await service.listen(0, '127.0.0.1');
   const client = new OpenAI({ baseURL: `${listening.url}/v1`, apiKey: 'client-key', maxRetries: 0 });

@@ -15,6 +15,7 @@ export async function collectStream(parts: AsyncIterable<StreamPart>): Promise<G
         model: part.model,
         warnings: part.warnings,
         ...(part.computeMs === undefined ? {} : { computeMs: part.computeMs }),
+        ...(part.confidence === undefined ? {} : { confidence: part.confidence }),
       };
     }
   }

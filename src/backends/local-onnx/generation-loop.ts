@@ -29,6 +29,10 @@ export interface GenerationRequest {
   sampling: SamplingParams;
   stop: string[];
   eosTokenIds: number[];
+  /** Report `confidence`: costs one pass over the vocabulary per token. */
+  measureConfidence?: boolean;
+  /** The prompt ends inside an answer being continued: decode new text as following it. */
+  continuation?: boolean;
 }
 
 export interface GenerationOutcome {
@@ -39,6 +43,8 @@ export interface GenerationOutcome {
   computeMs: number;
   /** Time from start to the first generated token (prefill + first sample), in ms. */
   firstTokenMs: number;
+  /** Geometric mean of the chosen tokens' probabilities (at temperature 1), when asked for. */
+  confidence?: number;
 }
 
 /**
@@ -68,7 +74,8 @@ export class GenerationLoop {
   ): Promise<GenerationOutcome> {
     const started = performance.now();
     const random = seededRandom(request.sampling.seed ?? Math.floor(Math.random() * 2 ** 32));
-    const decoder = new StreamDecoder(this.tokenizer);
+    // A few context tokens are enough for merges and leading-space rules (as text-generation-inference does).
+    const decoder = new StreamDecoder(this.tokenizer, request.continuation ? request.promptIds.slice(-5) : []);
     const stops = new StopMatcher(request.stop);
     const eos = new Set(request.eosTokenIds);
     let past = this.emptyPast();
@@ -78,6 +85,7 @@ export class GenerationLoop {
     let firstTokenMs = 0;
     let generated = 0;
     let finishReason: GenerationOutcome['finishReason'] = 'length';
+    let logProbSum = 0;
     let hitStopSequence = false;
     while (generated < request.maxTokens) {
       if (shouldAbort()) {
@@ -100,6 +108,7 @@ export class GenerationLoop {
       }
       const row = lastLogitsRow(outputs['logits'] as ort.Tensor);
       const token = sampleToken(row, 0, row.length, request.sampling, random);
+      if (request.measureConfidence) logProbSum += logProbability(row, token);
       if (generated === 0) firstTokenMs = performance.now() - started;
       generated++;
       if (eos.has(token)) {
@@ -123,7 +132,9 @@ export class GenerationLoop {
       if (rest.length > 0) onText(rest);
       if (tail.stopped) finishReason = 'stop';
     }
-    return { finishReason, promptTokens: request.promptIds.length, completionTokens: generated, computeMs, firstTokenMs };
+    const outcome: GenerationOutcome = { finishReason, promptTokens: request.promptIds.length, completionTokens: generated, computeMs, firstTokenMs };
+    if (request.measureConfidence && generated > 0) outcome.confidence = Math.exp(logProbSum / generated);
+    return outcome;
   }
 
   private feeds(ids: number[], position: number, past: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
@@ -164,6 +175,15 @@ export class GenerationLoop {
     }
     return past;
   }
+}
+
+/** log softmax(logits)[token], computed stably (max-shifted log-sum-exp). */
+function logProbability(logits: Float32Array, token: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i]! - max);
+  return logits[token]! - max - Math.log(sum);
 }
 
 /** The last position's logits [vocab], without a copy for float32; float16 graphs hand back raw half bits. */

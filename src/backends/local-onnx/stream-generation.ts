@@ -19,7 +19,7 @@ interface Runner {
  */
 export async function* streamGeneration(runner: Runner, queue: RequestQueue, options: CallOptions): AsyncGenerator<StreamPart> {
   const { model } = runner;
-  const promptIds = runner.formatter.encode(options.messages);
+  const promptIds = runner.formatter.encode(options.messages, options.assistantPrefix);
   const room = model.contextWindow - promptIds.length;
   if (options.maxTokens !== undefined ? options.maxTokens > room : room < 1) {
     throw new SwitchyardError(
@@ -42,6 +42,8 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
     },
     stop: options.stop ?? [],
     eosTokenIds: model.eosTokenIds,
+    measureConfidence: options.wantConfidence === true,
+    continuation: (options.assistantPrefix ?? '') !== '',
   };
 
   // Parts flow from worker callbacks into this generator through a small channel.
@@ -95,5 +97,6 @@ function finishPart(outcome: GenerationOutcome, model: string, warnings: string[
     model,
     warnings,
     computeMs: Math.round(outcome.computeMs),
+    ...(outcome.confidence === undefined ? {} : { confidence: outcome.confidence }),
   };
 }

@@ -46,7 +46,7 @@ export class UpstreamBackend implements Backend {
         signal: options.signal,
       });
     } catch (err) {
-      throw classifyError(err);
+      throw this.failure(err, options.signal, false);
     }
     const choice = completion.choices[0];
     if (choice === undefined) throw new SwitchyardError('upstream-status', 'Upstream returned no choices', { status: 502 });
@@ -100,9 +100,7 @@ export class UpstreamBackend implements Backend {
       }
       yield { type: 'finish', finishReason: finish, usage, model, warnings: [] };
     } catch (err) {
-      const error = stalled
-        ? new SwitchyardError('timeout', `Upstream sent nothing for ${this.config.streamIdleTimeoutMs} ms`, { cause: err })
-        : classifyError(err);
+      const error = this.failure(err, options.signal, stalled);
       if (!produced) throw error;
       yield { type: 'error', error };
     } finally {
@@ -110,6 +108,16 @@ export class UpstreamBackend implements Backend {
       options.signal.removeEventListener('abort', onClientAbort);
       controller.abort();
     }
+  }
+
+  /**
+   * What went wrong, by cause rather than by symptom: once the caller's signal fired, the broken socket is
+   * an abort (not an outage the breaker should count), and our own watchdog's abort is a timeout.
+   */
+  private failure(err: unknown, signal: AbortSignal, stalled: boolean): SwitchyardError {
+    if (signal.aborted) return new SwitchyardError('aborted', 'The request was aborted', { cause: err });
+    if (stalled) return new SwitchyardError('timeout', `Upstream sent nothing for ${this.config.streamIdleTimeoutMs} ms`, { cause: err });
+    return classifyError(err);
   }
 
   health(): BackendHealth {

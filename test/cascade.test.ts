@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalBackend, type LocalBackend } from '../src/backends/local-onnx/index.js';
+import { fromPackageRoot } from '../src/paths.js';
+import { startTestService, type TestService } from './helpers/service.js';
+
+type Info = { target: string; decided: string; fallback: { cause: string; from: string; to: string } | null };
+const messages = [{ role: 'user' as const, content: 'Explain how a railway switchyard sorts freight cars.' }];
+const policyFile = fromPackageRoot('test', 'fixtures', 'routing', 'cascade-all.yaml');
+
+describe('cascade: answer locally, escalate when the local answer is unsure', () => {
+  let local: LocalBackend;
+  beforeAll(async () => {
+    local = createLocalBackend({ modelDir: fromPackageRoot('models', 'tiny-llama') });
+    await local.settled;
+  });
+  afterAll(async () => {
+    await local.close();
+  });
+  const shared = () => ({ target: 'local' as const, generate: local.generate.bind(local), stream: local.stream.bind(local), health: local.health.bind(local), close: async () => {} });
+
+  it('an unsure local answer (random weights) is replaced by the cloud answer, marked low-confidence', async () => {
+    const t: TestService = await startTestService({ local: shared(), policyFile });
+    try {
+      const { data, response } = await t.client.chat.completions.create({ model: 'auto', messages, max_tokens: 8 }).withResponse();
+      expect(response.headers.get('x-switchyard-rule')).toBe('cascade-everything');
+      expect(response.headers.get('x-switchyard-target')).toBe('cloud');
+      expect(response.headers.get('x-switchyard-fallback')).toBe('low-confidence');
+      expect(data.choices[0]?.message.content).toBe('Echo: Explain how a railway switchyard sorts freight cars.'.split(' ').slice(0, 8).join(' ') + ' ');
+      const info = (data as unknown as { switchyard: Info }).switchyard;
+      expect(info).toMatchObject({ decided: 'local', target: 'cloud', fallback: { cause: 'low-confidence', from: 'local', to: 'cloud' } });
+
+      // Streamed: the held local answer is dropped, the cloud's is streamed, the final chunk says why.
+      const stream = await t.client.chat.completions.create({ model: 'auto', messages, max_tokens: 8, stream: true });
+      let text = '';
+      let last: Info | undefined;
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta.content ?? '';
+        last = (chunk as unknown as { switchyard?: Info }).switchyard ?? last;
+      }
+      expect(text).toBe(data.choices[0]?.message.content);
+      expect(last?.fallback?.cause).toBe('low-confidence');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a confident enough local answer stays local', async () => {
+    const t = await startTestService({ local: shared(), policyFile, cascadeMinConfidence: 0 });
+    try {
+      const { response } = await t.client.chat.completions.create({ model: 'auto', messages, max_tokens: 8 }).withResponse();
+      expect(response.headers.get('x-switchyard-target')).toBe('local');
+      expect(response.headers.get('x-switchyard-fallback')).toBeNull();
+      expect(t.fake.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(0);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -17,7 +17,7 @@ describe('redaction', () => {
 
   it('keeps ordinary text, numbers and timestamps readable', () => {
     const r = new Redactor();
-    const text = 'routed to local: score 0.12 < 0.4, rtt 42 ms at 2026-11-22T15:29:38Z, 128 tokens';
+    const text = 'routed to local: score 0.12 < 0.4, rtt 42 ms at 2026-11-22T15:29:38Z, 128 tokens; listening on http://127.0.0.1:8080';
     expect(r.text(text)).toBe(text);
   });
 

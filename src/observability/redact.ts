@@ -2,7 +2,7 @@
  * Scrubs secrets and personal data out of text before it reaches a log line, a decision-log line or an
  * error body. Known secrets (the upstream key, client keys) are removed by value; everything else by shape.
  */
-const PATTERNS: ReadonlyArray<[RegExp, string]> = [
+const PATTERNS: ReadonlyArray<[RegExp, string | ((match: string) => string)]> = [
   // Authorization header values and bare bearer tokens.
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]'],
   // OpenAI-style and common vendor API keys (sk-..., sk-proj-..., xoxb-..., ghp_..., AKIA...).
@@ -15,7 +15,8 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g, '[redacted-email]'],
   [/\b(?:\d[ -]?){13,19}\b/g, '[redacted-number]'],
   [/(?<![\w.])\+?\d{1,3}[ .-]?\(?\d{2,4}\)?[ .-]?\d{3,4}[ .-]?\d{3,4}\b/g, '[redacted-phone]'],
-  [/\b(?:\d{1,3}\.){3}\d{1,3}\b/g, '[redacted-ip]'],
+  // IPv4 addresses, except loopback and 0.0.0.0: the server's own bind address identifies nobody.
+  [/\b(?:\d{1,3}\.){3}\d{1,3}\b/g, (ip) => (ip.startsWith('127.') || ip === '0.0.0.0' ? ip : '[redacted-ip]')],
 ];
 
 export class Redactor {
@@ -29,7 +30,7 @@ export class Redactor {
   text(input: string): string {
     let out = input;
     for (const secret of this.secrets) out = out.split(secret).join('[redacted]');
-    for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+    for (const [pattern, replacement] of PATTERNS) out = typeof replacement === 'string' ? out.replace(pattern, replacement) : out.replace(pattern, replacement);
     return out;
   }
 

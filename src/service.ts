@@ -131,7 +131,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const app = createApp({
     router,
     ...(security === null ? {} : { before: security.before, bodyLimit: security.bodyLimit }),
-    chat: { deferred: deferred === null ? undefined : { queue: deferred, cloudReachable } },
+    chat: { deferred: deferred === null ? undefined : { queue: deferred, cloudReachable }, scrub: (text) => observability.redactor.text(text) },
     health: () => ({
       connectivity: connectivity(),
       policy: policy.status,

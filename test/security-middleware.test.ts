@@ -103,3 +103,21 @@ describe('body limits and CORS', () => {
     expect(() => loadSecurityConfig({ SWITCHYARD_HEADERS_TIMEOUT_MS: '60000', SWITCHYARD_REQUEST_TIMEOUT_MS: '1000' })).toThrow(/headersTimeoutMs/);
   });
 });
+
+describe('rate limits without client keys', () => {
+  it('never throttle the device\'s own apps on loopback', async () => {
+    const security = createSecurity(loadSecurityConfig({ SWITCHYARD_RATE_LIMIT_RPM: '60', SWITCHYARD_RATE_LIMIT_BURST: '2' }));
+    const app = express();
+    for (const h of security.before) app.use(h);
+    app.get('/v1/models', (_req, res) => res.json({ object: 'list', data: [] }));
+    const open = app.listen(0, '127.0.0.1');
+    await new Promise((r) => open.once('listening', r));
+    try {
+      const url = `http://127.0.0.1:${(open.address() as AddressInfo).port}/v1/models`;
+      const statuses = await Promise.all(Array.from({ length: 10 }, async () => (await fetch(url)).status));
+      expect(statuses.every((s) => s === 200)).toBe(true);
+    } finally {
+      await new Promise((r) => open.close(r));
+    }
+  });
+});

@@ -17,11 +17,13 @@ export interface ListenOptions {
 }
 
 export async function listen(app: Express, options: ListenOptions): Promise<Listening> {
-  const server = http.createServer(app);
+  // Header/request timeouts are checked on this interval; node's 30 s default makes slowloris defence coarse.
+  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, app);
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = options.headersTimeoutMs ?? 20_000;
-  // Whole-request timeout stays off: streamed answers from a slow local model may legitimately run for minutes.
-  server.requestTimeout = 0;
+  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+  // Time to receive the whole request. Node stops this clock once the request is read, so a long streamed
+  // answer is not cut by it; the security settings (applied after listen) may change it.
+  server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -19,6 +19,8 @@ export class SseWriter {
     private readonly created: number,
     private model: string,
     private readonly includeUsage: boolean,
+    /** Removes secrets and personal data from text sent to the client (error messages may echo them). */
+    private readonly scrub: (text: string) => string = (text) => text,
   ) {}
 
   start(headers: Record<string, string>): void {
@@ -61,7 +63,7 @@ export class SseWriter {
 
   /** A failure after the stream started: an error event the SDKs raise as an APIError, never a silent end. */
   error(error: SwitchyardError, switchyard: SwitchyardInfo): void {
-    this.send({ ...errorBody(error.status, error.message, null, error.code ?? error.kind), switchyard });
+    this.send({ ...errorBody(error.status, this.scrub(error.message), null, error.code ?? error.kind), switchyard });
     this.res.end();
   }
 

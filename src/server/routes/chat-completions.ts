@@ -27,6 +27,8 @@ interface Trace {
 export interface ChatRouteOptions {
   /** Store-and-forward for `x-switchyard-defer: 1` requests while the upstream is out of reach. */
   deferred?: { queue: DeferredQueue; cloudReachable: () => boolean } | undefined;
+  /** Scrubs secrets from error text written into a stream (JSON error bodies are scrubbed by middleware). */
+  scrub?: (text: string) => string;
 }
 
 /** POST /v1/chat/completions: validate, decide, dispatch, answer (JSON or SSE), record. */
@@ -58,7 +60,9 @@ export function chatCompletions(router: Router, routeOptions: ChatRouteOptions =
     if (decision.maxTokensCap !== null) options.maxTokens = Math.min(options.maxTokens ?? Infinity, decision.maxTokensCap);
     let outcome: Outcome = { servedBy: decision.target, model: decision.model, fallback: null, computeMs: null };
     try {
-      outcome = request.stream ? await streamed(router, req, res, request, decision, options, trace) : await whole(router, res, decision, options, trace);
+      outcome = request.stream
+        ? await streamed(router, req, res, request, decision, options, trace, routeOptions.scrub)
+        : await whole(router, res, decision, options, trace);
     } catch (err) {
       trace.error = classifyError(err);
       if (!res.headersSent) {
@@ -86,9 +90,10 @@ async function streamed(
   decision: Decision,
   options: CallOptions,
   trace: Trace,
+  scrub?: (text: string) => string,
 ): Promise<Outcome> {
   const { parts, outcome } = router.dispatcher.stream(decision, options);
-  const writer = new SseWriter(res, completionId(), nowSeconds(), decision.model, request.stream_options?.include_usage === true);
+  const writer = new SseWriter(res, completionId(), nowSeconds(), decision.model, request.stream_options?.include_usage === true, scrub);
   // Headers wait for the first part, so a fallback before any output is still announced in them.
   let started = false;
   for await (const part of parts) {

@@ -11,7 +11,8 @@ export interface RateLimitOptions extends TokenBucketOptions {
 
 /**
  * 429 with `Retry-After` (whole seconds) once a client's bucket is empty. Clients are identified by their
- * API key id (mount after the auth middleware), or by remote address when keys are off.
+ * API key id (mount after the auth middleware), or by remote address when keys are off. Without keys,
+ * loopback clients (the device's own apps on a single-user device) are not limited.
  */
 export function createRateLimitMiddleware(options: RateLimitOptions): RequestHandler {
   const buckets = new TokenBuckets(options);
@@ -21,7 +22,13 @@ export function createRateLimitMiddleware(options: RateLimitOptions): RequestHan
       next();
       return;
     }
-    const client = apiKeyIdOf(res) ?? `addr:${req.socket.remoteAddress ?? 'unknown'}`;
+    const keyId = apiKeyIdOf(res);
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (keyId === null && isLoopback(address)) {
+      next();
+      return;
+    }
+    const client = keyId ?? `addr:${address}`;
     const waitMs = buckets.take(client);
     if (waitMs === 0) {
       next();
@@ -36,4 +43,8 @@ export function createRateLimitMiddleware(options: RateLimitOptions): RequestHan
       'rate_limit_exceeded',
     );
   };
+}
+
+function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }

@@ -1,7 +1,7 @@
 /**
  * npm run bench:overhead — what the router adds in front of an upstream.
- * The fake upstream, a router using our keep-alive fetch and a router using the SDK's default (global) fetch
- * run as separate processes; this process is the client. Variants are interleaved round by round in one run:
+ * The fake upstream, a bare node:http proxy (the floor any router pays here), a router using our keep-alive
+ * fetch and a router using the SDK's default (global) fetch run as separate processes; this process is the client. Variants are interleaved round by round in one run:
  * latency one request at a time (median, p99), then throughput with 8 concurrent clients.
  */
 import http from 'node:http';
@@ -44,9 +44,15 @@ async function throughput(base: string): Promise<number> {
 }
 
 const upstream = await startProcess('bench/support/fake-upstream-server.ts');
+const raw = await startProcess('bench/support/raw-proxy.ts', [upstream.url]);
 const keepAlive = await startProcess('bench/support/router-server.ts', [upstream.url, 'keep-alive']);
 const global = await startProcess('bench/support/router-server.ts', [upstream.url, 'global']);
-const variants = { direct: upstream.url, 'router (keep-alive fetch)': keepAlive.url, 'router (global fetch)': global.url };
+const variants = {
+  direct: upstream.url,
+  'floor: bare node:http proxy': raw.url,
+  'router (keep-alive fetch)': keepAlive.url,
+  'router (global fetch)': global.url,
+};
 const latency: Record<string, number[]> = {};
 const rps: Record<string, number[]> = {};
 try {
@@ -60,7 +66,7 @@ try {
     for (const [name, base] of Object.entries(variants)) (rps[name] ??= []).push(await throughput(base));
   }
 } finally {
-  stopAll([upstream.child, keepAlive.child, global.child]);
+  stopAll([upstream.child, raw.child, keepAlive.child, global.child]);
   agent.destroy();
 }
 

@@ -1,16 +1,8 @@
 import type { Example } from './dataset.js';
 
-/** Small seeded PRNG (mulberry32) so fold assignment and baselines are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/seeded-random.js';
+
+export { seededRandom };
 
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const copy = [...items];

@@ -1,3 +1,5 @@
+import type { Random } from '../../seeded-random.js';
+
 /**
  * Picks the next token from a row of logits. Temperature 0 (or undefined) is greedy argmax, so the same
  * prompt always gives the same answer; otherwise softmax at `temperature`, then top-k, then top-p (nucleus),
@@ -11,19 +13,7 @@ export interface SamplingParams {
   seed: number | undefined;
 }
 
-export type Random = () => number;
-
-/** mulberry32: tiny, fast and good enough for sampling; the seed fixes the whole sequence. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom, type Random } from '../../seeded-random.js';
 
 export function argmax(logits: ArrayLike<number>, offset = 0, length = logits.length - offset): number {
   let best = 0;

@@ -13,7 +13,14 @@ export interface Output {
 /** `switchyard policy check FILE...`: compile each file; returns the exit code (1 when any has errors). */
 export function checkPolicies(files: readonly string[], options: CompileOptions, io: Output): number {
   let failed = 0;
+  let skipped = 0;
   for (const file of files) {
+    // `policy check policies/*.yaml` also matches the cases files that sit next to the policies.
+    if (/\.cases\.ya?ml$/i.test(file)) {
+      skipped++;
+      io.out(`${displayPath(file)}: skipped (a cases file: run it with \`switchyard policy test POLICY --cases ${displayPath(file)}\`)`);
+      continue;
+    }
     try {
       const policy = loadPolicyFile(file, options);
       io.out(`${policy.file}: ok (${policy.rules.length} rules, default ${policy.defaultAction.route})`);
@@ -23,7 +30,8 @@ export function checkPolicies(files: readonly string[], options: CompileOptions,
       for (const line of err.message.split('\n')) io.err(line);
     }
   }
-  if (files.length > 1) io.out(`${files.length - failed} of ${files.length} policy files ok`);
+  const checked = files.length - skipped;
+  if (checked > 1) io.out(`${checked - failed} of ${checked} policy files ok`);
   return failed === 0 ? 0 : 1;
 }
 

@@ -8,7 +8,7 @@ import type { Router } from '../../routing/router.js';
 import { ChatRequestSchema, toCallOptions, type ChatRequest } from '../chat-request.js';
 import { completionBody } from '../completion-body.js';
 import { completionId } from '../ids.js';
-import { sendError, validationError } from '../openai-error.js';
+import { errorBody, sendError, validationError } from '../openai-error.js';
 import { toRouteRequest } from '../request-context.js';
 import { SseWriter } from '../sse-writer.js';
 import type { DeferredQueue } from '../../routing/deferred/deferred-queue.js';
@@ -17,6 +17,8 @@ import { switchyardHeaders, switchyardInfo } from '../switchyard-info.js';
 
 /** What one request did, filled in as it goes and handed to observers at the end. */
 interface Trace {
+  /** The completion's `id`, also the record's: a log line can be matched to the answer the client got. */
+  id: string;
   startedAt: number;
   t0: number;
   ttftMs: number | null;
@@ -40,7 +42,7 @@ export function chatCompletions(router: Router, routeOptions: ChatRouteOptions =
       return;
     }
     const request = parsed.data;
-    const trace: Trace = { startedAt: Date.now(), t0: performance.now(), ttftMs: null, usage: { promptTokens: undefined, completionTokens: undefined }, error: null };
+    const trace: Trace = { id: completionId(), startedAt: Date.now(), t0: performance.now(), ttftMs: null, usage: { promptTokens: undefined, completionTokens: undefined }, error: null };
     // A closed client connection cancels the work behind it (upstream request or local generation).
     const controller = new AbortController();
     res.on('close', () => {
@@ -68,6 +70,10 @@ export function chatCompletions(router: Router, routeOptions: ChatRouteOptions =
       if (!res.headersSent) {
         for (const [key, value] of Object.entries(switchyardHeaders(decision, outcome))) res.setHeader(key, value);
         sendError(res, trace.error);
+      } else if (!res.writableEnded) {
+        // A stream already under way: end it with an error event the SDKs raise, never a silent end.
+        const message = routeOptions.scrub?.(trace.error.message) ?? trace.error.message;
+        res.end(`data: ${JSON.stringify(errorBody(trace.error.status, message, null, trace.error.code ?? trace.error.kind))}\n\n`);
       }
     } finally {
       router.record(recordOf(request, decision, outcome, res, trace));
@@ -78,7 +84,7 @@ export function chatCompletions(router: Router, routeOptions: ChatRouteOptions =
 async function whole(router: Router, res: Response, decision: Decision, options: CallOptions, trace: Trace): Promise<Outcome> {
   const { result, outcome } = await router.dispatcher.generate(decision, options);
   trace.usage = result.usage;
-  res.set(switchyardHeaders(decision, outcome)).json(completionBody(completionId(), nowSeconds(), result, switchyardInfo(decision, outcome)));
+  res.set(switchyardHeaders(decision, outcome)).json(completionBody(trace.id, nowSeconds(), result, switchyardInfo(decision, outcome)));
   return outcome;
 }
 
@@ -93,7 +99,7 @@ async function streamed(
   scrub?: (text: string) => string,
 ): Promise<Outcome> {
   const { parts, outcome } = router.dispatcher.stream(decision, options);
-  const writer = new SseWriter(res, completionId(), nowSeconds(), decision.model, request.stream_options?.include_usage === true, scrub);
+  const writer = new SseWriter(res, trace.id, nowSeconds(), decision.model, request.stream_options?.include_usage === true, scrub);
   // Headers wait for the first part, so a fallback before any output is still announced in them.
   let started = false;
   for await (const part of parts) {
@@ -122,7 +128,7 @@ async function streamed(
 function recordOf(request: ChatRequest, decision: Decision, outcome: Outcome, res: Response, trace: Trace): RequestRecord {
   const failedBeforeOutput = trace.error !== null && trace.ttftMs === null;
   return {
-    id: String(res.getHeader('x-request-id') ?? completionId()),
+    id: trace.id,
     startedAt: trace.startedAt,
     endpoint: 'chat',
     requestedModel: request.model,

@@ -151,6 +151,8 @@ describe('store-and-forward', () => {
     const job = (await res.json()) as { id: string; status: string };
     expect(job.status).toBe('queued');
     expect(res.headers.get('location')).toBe(`/v1/deferred/${job.id}`);
+    const metrics = await (await fetch(`${first.url}/metrics`)).text();
+    expect(metrics).toMatch(/switchyard_requests_total\{[^}]*status="202"[^}]*\} 1/);
     await first.close();
     open.splice(open.indexOf(first), 1);
 

@@ -56,6 +56,8 @@ export function chatCompletions(router: Router, routeOptions: ChatRouteOptions =
     if (deferred && wantsDefer(req.headers['x-switchyard-defer']) && !deferred.cloudReachable() && (decision.allowFallback || decision.target === 'cloud')) {
       const job = deferred.queue.accept(request, routeRequest.tags);
       res.status(202).location(`/v1/deferred/${job.id}`).json(deferredBody(job));
+      const nothingYet: Outcome = { servedBy: decision.target, model: decision.model, fallback: null, computeMs: null };
+      router.record({ ...recordOf(request, decision, nothingYet, res, trace), servedBy: null, servedModel: null });
       return;
     }
     const options = toCallOptions(request, decision.model, controller.signal);

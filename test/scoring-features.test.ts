@@ -29,6 +29,14 @@ describe('scorer features', () => {
     expect(feature('hi', 'proof_cues')).toBe(0);
   });
 
+  it('reads "write a function" as programming, not creative writing, and everyday words as nothing', () => {
+    expect(feature('Write a function that reverses a linked list.', 'code_terms')).toBeGreaterThan(0);
+    expect(feature('Write a function that reverses a linked list.', 'creative_cues')).toBe(0);
+    expect(feature('Write a poem about the sea', 'code_terms')).toBe(0);
+    // Words that are code only sometimes ("tree", "class", "table") do not count as code.
+    expect(feature('Each class planted 3 trees and set up a table for 12 people.', 'code_terms')).toBe(0);
+  });
+
   it('counts conversation depth from earlier user turns and ignores system and assistant text', () => {
     const x = extractFeatures([
       { role: 'system', content: 'You are a helpful assistant. '.repeat(50) },

@@ -48,7 +48,8 @@ export function wordGroups(word: string): readonly number[] | undefined {
 
 /**
  * Counts cue hits over a word list into `counts` (indexed like CUE_GROUPS). A phrase ("how many", "no more
- * than") is tried only where a phrase can start, and its words are then not counted again on their own.
+ * than") is tried only where a phrase can start, the longest match wins, and its words are then not counted
+ * again on their own.
  */
 export function countCues(words: readonly string[], counts: number[]): void {
   for (let i = 0; i < words.length; i += 1) {
@@ -56,16 +57,18 @@ export function countCues(words: readonly string[], counts: number[]): void {
     if (PHRASE_STARTS.has(word)) {
       let key = word;
       let matched = 0;
+      // Longest phrase wins: "write a function" is a programming task even though "write a" opens poems.
+      let hit: readonly number[] | undefined;
       for (let n = 2; n <= maxPhraseWords && i + n - 1 < words.length; n += 1) {
         key += ' ' + (words[i + n - 1] ?? '');
-        const hit = PHRASES.get(key);
-        if (hit !== undefined) {
-          for (const g of hit) counts[g] = (counts[g] ?? 0) + 1;
+        const groups = PHRASES.get(key);
+        if (groups !== undefined) {
+          hit = groups;
           matched = n;
-          break;
         }
       }
-      if (matched > 0) {
+      if (hit !== undefined) {
+        for (const g of hit) counts[g] = (counts[g] ?? 0) + 1;
         i += matched - 1;
         continue;
       }

@@ -43,7 +43,7 @@ export const FEATURES: readonly FeatureSpec[] = [
   cue('law_terms', 'legal terms', 'no legal terms'),
   cue('finance_terms', 'economics or accounting terms', 'no finance terms'),
   cue('medical_terms', 'clinical terms', 'no clinical terms'),
-  cue('creative_cues', 'creative writing task', 'creative writing task'),
+  cue('creative_cues', 'creative writing task', 'not a creative task'),
   { name: 'conversation_depth', more: 'deep in a conversation', less: 'first turn' },
 ];
 

@@ -44,10 +44,10 @@ export const CUE_LEXICON: Readonly<Record<CueGroup, readonly string[]>> = {
   conditional: words(`if suppose supposing assume assuming given unless whether otherwise provided hypothetical
     would`),
   negation: words(`not no never except least false incorrect neither nor none cannot without unlikely`),
-  code_terms: words(`code function algorithm program programming python javascript typescript java c++ sql
-    rust golang array arrays loop recursion recursive compile compiler runtime bug debug api implement
-    implementation script regex query database pointer struct class method boolean boolean string bytes
-    complexity big-o binary hash stack queue tree linked_list thread concurrency http json unit_test`),
+  code_terms: words(`code coding algorithm programming python javascript typescript java sql rust golang
+    array arrays recursion recursive compile compiler runtime bug debug api implement implementation script
+    regex database pointer struct boolean bytes big-o hash linked_list concurrency http json unit_test
+    function_that function_to write_a_function a_function`),
   constraints: words(`must should exactly at_least at_most no_more_than no_less_than only ensure require
     required requirement requirements limit maximum minimum format json table bullet bullets words sentences
     paragraph paragraphs characters constraint constraints strictly always`),

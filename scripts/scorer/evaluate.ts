@@ -19,26 +19,41 @@ export interface Evaluation {
   repeats: number;
   /** Held-out folds evaluated (folds × repeats). */
   heldOutSets: number;
-  methods: Record<'scorer' | 'length' | 'random', MethodSummary>;
+  methods: Record<'scorer' | 'length' | 'random' | 'topicCeiling', MethodSummary>;
+  /** Other training recipes evaluated on the same held-out sets (for comparison; not shipped). */
+  alternatives: Record<string, MethodSummary>;
 }
 
 const RANDOM_DRAWS = 20;
+
+/** Trains on some rows and returns a scoring function over raw feature vectors (higher = send to the cloud). */
+export type Trainer = (rows: readonly Example[]) => (features: Float32Array) => number;
 
 /**
  * Subject-grouped cross-validation: the recipe is trained on the other folds' subjects and judged on the
  * held-out fold's subjects as one pool (the way a deployed scorer meets a set of unseen subjects). Length-only
  * and random routing are scored on the same held-out sets in the same run. Repeats reshuffle the subject→fold map.
  */
-export function crossValidate(examples: readonly Example[], folds = 5, repeats = 5, seed = 7, recipe: Recipe = RECIPE): Evaluation {
-  const runs: Record<keyof Evaluation['methods'], RoutingQuality[]> = { scorer: [], length: [], random: [] };
+export function crossValidate(
+  examples: readonly Example[], folds = 5, repeats = 5, seed = 7, recipe: Recipe = RECIPE,
+  alternatives: Readonly<Record<string, Trainer>> = {},
+): Evaluation {
+  const runs: Record<keyof Evaluation['methods'], RoutingQuality[]> = { scorer: [], length: [], random: [], topicCeiling: [] };
+  const alternativeRuns = Object.fromEntries(Object.keys(alternatives).map((name) => [name, [] as RoutingQuality[]]));
   const random = seededRandom(seed);
   for (let r = 0; r < repeats; r += 1) {
     const foldOf = subjectFolds(examples, folds, seed + r);
     for (let f = 0; f < folds; f += 1) {
       const test = examples.filter((_, i) => foldOf[i] === f);
-      const model = trainRecipe(examples.filter((_, i) => foldOf[i] !== f), recipe);
+      const train = examples.filter((_, i) => foldOf[i] !== f);
+      const model = trainRecipe(train, recipe);
+      for (const [name, trainer] of Object.entries(alternatives)) {
+        const predict = trainer(train);
+        alternativeRuns[name]?.push(routingQuality(test, test.map((e) => predict(e.features))));
+      }
       runs.scorer.push(routingQuality(test, test.map((e) => logit(model, e.features))));
       runs.length.push(routingQuality(test, test.map((e) => e.features[0] ?? 0)));
+      runs.topicCeiling.push(routingQuality(test, topicOracle(test)));
       const indices = test.map((_, i) => i);
       for (let d = 0; d < RANDOM_DRAWS; d += 1) runs.random.push(qualityFromOrder(test, shuffled(indices, random)));
     }
@@ -58,6 +73,29 @@ export function crossValidate(examples: readonly Example[], folds = 5, repeats =
     folds,
     repeats,
     heldOutSets: folds * repeats,
-    methods: { scorer: summarise(runs.scorer), length: summarise(runs.length), random: summarise(runs.random) },
+    methods: {
+      scorer: summarise(runs.scorer), length: summarise(runs.length), random: summarise(runs.random),
+      topicCeiling: summarise(runs.topicCeiling),
+    },
+    alternatives: Object.fromEntries(Object.entries(alternativeRuns).map(([name, list]) => [name, summarise(list)])),
   };
+}
+
+/**
+ * An oracle that knows each held-out subject's true gain (strong right − weak right, averaged over the subject)
+ * and nothing about single questions: the best any router can do that only recognises what a prompt is about.
+ * It is the ceiling for topic-level signals, which is all that surface features carry across subjects.
+ */
+function topicOracle(test: readonly Example[]): number[] {
+  const gain = new Map<string, { sum: number; n: number }>();
+  for (const e of test) {
+    const g = gain.get(e.subject) ?? { sum: 0, n: 0 };
+    g.sum += (e.strongCorrect ? 1 : 0) - (e.weakCorrect ? 1 : 0);
+    g.n += 1;
+    gain.set(e.subject, g);
+  }
+  return test.map((e) => {
+    const g = gain.get(e.subject);
+    return g === undefined ? 0 : g.sum / g.n;
+  });
 }

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * A proxy check for math word problems, which the dev data lacks: GSM8K-format JSONL (`question`, `answer`
+ * with one reasoning step per line before the final `#### n`). Small models fail word problems mostly when
+ * they need many steps, so a scorer that transfers should rank questions by their solution's step count.
+ * Not shipped with the project (bring the public file: `npm run bench:routing -- --word-problems FILE`).
+ */
+const Row = z.object({ question: z.string(), answer: z.string() });
+
+export interface WordProblem {
+  question: string;
+  steps: number;
+}
+
+export function loadWordProblems(path: string): WordProblem[] {
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((line, i) => {
+    const parsed = Row.safeParse(JSON.parse(line));
+    if (!parsed.success) throw new Error(`${path}:${i + 1}: expected {"question", "answer"}: ${parsed.error.message}`);
+    const lines = parsed.data.answer.split('\n');
+    return { question: parsed.data.question, steps: lines.filter((l) => !l.startsWith('####')).length };
+  });
+}
+
+/** Spearman rank correlation (ties get their average rank). */
+export function spearman(x: readonly number[], y: readonly number[]): number {
+  const rx = ranks(x), ry = ranks(y);
+  const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const mx = mean(rx), my = mean(ry);
+  let sxy = 0, sxx = 0, syy = 0;
+  rx.forEach((v, i) => {
+    const w = ry[i] ?? 0;
+    sxy += (v - mx) * (w - my);
+    sxx += (v - mx) ** 2;
+    syy += (w - my) ** 2;
+  });
+  return sxx === 0 || syy === 0 ? 0 : sxy / Math.sqrt(sxx * syy);
+}
+
+function ranks(values: readonly number[]): number[] {
+  const order = values.map((_, i) => i).sort((a, b) => (values[a] ?? 0) - (values[b] ?? 0));
+  const out = new Array<number>(values.length).fill(0);
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j < order.length && values[order[j] ?? 0] === values[order[i] ?? 0]) j += 1;
+    for (let k = i; k < j; k += 1) out[order[k] ?? 0] = (i + j - 1) / 2;
+    i = j;
+  }
+  return out;
+}

@@ -131,7 +131,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const app = createApp({
     router,
     ...(security === null ? {} : { before: security.before, bodyLimit: security.bodyLimit }),
-    chat: { deferred: deferred === null ? undefined : { queue: deferred, cloudReachable }, scrub: (text) => observability.redactor.text(text) },
+    chat: {
+      deferred: deferred === null ? undefined : { queue: deferred, cloudReachable },
+      scrub: (text) => observability.redactor.text(text),
+      captureContent: options.observability?.decisionLog?.includeContent === true,
+    },
     health: () => ({
       connectivity: connectivity(),
       policy: policy.status,

@@ -35,6 +35,8 @@ export async function startOpsServer(
     /** Receives every log line (JSON text) when given; otherwise logging is silent. */
     logLines?: string[];
     decisionLogFile?: string;
+    /** Log message content in the decision log (SWITCHYARD_LOG_CONTENT=1). */
+    decisionLogContent?: boolean;
     /** Point the upstream backend here instead of at the fake (e.g. a hostile upstream). */
     upstreamUrl?: string;
     /** A `--signals-trace` JSONL file replayed by a real SignalHub from start. */
@@ -65,7 +67,10 @@ export async function startOpsServer(
     local,
     signals,
     security,
-    observability: { logger, decisionLog: options.decisionLogFile === undefined ? null : { file: options.decisionLogFile } },
+    observability: {
+      logger,
+      decisionLog: options.decisionLogFile === undefined ? null : { file: options.decisionLogFile, includeContent: options.decisionLogContent === true },
+    },
     dataDir: mkdtempSync(join(tmpdir(), 'sy-ops-')),
   });
   const listening = await service.listen(0, '127.0.0.1');

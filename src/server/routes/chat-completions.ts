@@ -3,9 +3,9 @@ import type { CallOptions, Usage } from '../../backends/backend.js';
 import { classifyError, type SwitchyardError } from '../../backends/errors.js';
 import type { Decision } from '../../routing/decision.js';
 import type { Outcome } from '../../routing/dispatch.js';
-import type { RequestRecord } from '../../routing/request-record.js';
+import type { RecordWithContent } from '../../observability/decision-line.js';
 import type { Router } from '../../routing/router.js';
-import { ChatRequestSchema, toCallOptions, type ChatRequest } from '../chat-request.js';
+import { ChatRequestSchema, toCallOptions, toChatMessage, type ChatRequest } from '../chat-request.js';
 import { completionBody } from '../completion-body.js';
 import { completionId } from '../ids.js';
 import { errorBody, sendError, validationError } from '../openai-error.js';
@@ -24,6 +24,8 @@ interface Trace {
   ttftMs: number | null;
   usage: Usage;
   error: SwitchyardError | null;
+  /** The answer's text as sent, collected only when content is captured for the decision log. */
+  output: string[] | null;
 }
 
 export interface ChatRouteOptions {
@@ -31,6 +33,11 @@ export interface ChatRouteOptions {
   deferred?: { queue: DeferredQueue; cloudReachable: () => boolean } | undefined;
   /** Scrubs secrets from error text written into a stream (JSON error bodies are scrubbed by middleware). */
   scrub?: (text: string) => string;
+  /**
+   * Attach the request's messages and the answer's text to the record, for a decision log that was
+   * explicitly told to log content (SWITCHYARD_LOG_CONTENT=1). Off by default: records carry no content.
+   */
+  captureContent?: boolean;
 }
 
 /** POST /v1/chat/completions: validate, decide, dispatch, answer (JSON or SSE), record. */
@@ -42,7 +49,11 @@ export function chatCompletions(router: Router, routeOptions: ChatRouteOptions =
       return;
     }
     const request = parsed.data;
-    const trace: Trace = { id: completionId(), startedAt: Date.now(), t0: performance.now(), ttftMs: null, usage: { promptTokens: undefined, completionTokens: undefined }, error: null };
+    const trace: Trace = {
+      id: completionId(), startedAt: Date.now(), t0: performance.now(), ttftMs: null,
+      usage: { promptTokens: undefined, completionTokens: undefined }, error: null,
+      output: routeOptions.captureContent === true ? [] : null,
+    };
     // A closed client connection cancels the work behind it (upstream request or local generation).
     const controller = new AbortController();
     res.on('close', () => {
@@ -86,6 +97,7 @@ export function chatCompletions(router: Router, routeOptions: ChatRouteOptions =
 async function whole(router: Router, res: Response, decision: Decision, options: CallOptions, trace: Trace): Promise<Outcome> {
   const { result, outcome } = await router.dispatcher.generate(decision, options);
   trace.usage = result.usage;
+  trace.output?.push(result.content);
   res.set(switchyardHeaders(decision, outcome)).json(completionBody(trace.id, nowSeconds(), result, switchyardInfo(decision, outcome)));
   return outcome;
 }
@@ -113,6 +125,7 @@ async function streamed(
     if (part.type === 'text-delta') {
       trace.ttftMs ??= performance.now() - trace.t0;
       writer.text(part.text);
+      trace.output?.push(part.text);
     } else if (part.type === 'tool-call-delta') {
       trace.ttftMs ??= performance.now() - trace.t0;
       writer.toolCall(part.delta);
@@ -127,9 +140,9 @@ async function streamed(
   return outcome;
 }
 
-function recordOf(request: ChatRequest, decision: Decision, outcome: Outcome, res: Response, trace: Trace): RequestRecord {
+function recordOf(request: ChatRequest, decision: Decision, outcome: Outcome, res: Response, trace: Trace): RecordWithContent {
   const failedBeforeOutput = trace.error !== null && trace.ttftMs === null;
-  return {
+  const record: RecordWithContent = {
     id: trace.id,
     startedAt: trace.startedAt,
     endpoint: 'chat',
@@ -147,6 +160,13 @@ function recordOf(request: ChatRequest, decision: Decision, outcome: Outcome, re
     localComputeMs: outcome.computeMs,
     apiKeyId: typeof res.locals['apiKeyId'] === 'string' ? res.locals['apiKeyId'] : null,
   };
+  if (trace.output !== null) {
+    record.content = {
+      messages: request.messages.map((m) => ({ role: m.role, content: toChatMessage(m).content })),
+      output: trace.output.length === 0 ? null : trace.output.join(''),
+    };
+  }
+  return record;
 }
 
 function nowSeconds(): number {

@@ -88,7 +88,7 @@ const report = [
   ]),
   '',
   'Chat prompts by category: share of (math|reasoning|coding, writing|roleplay|humanities) pairs scored hard',
-  'above easy (0.5 = chance). dev chose the scorer\'s priors; holdout was written separately, only measured:',
+  'above easy (0.5 = chance). dev chose the scorer\'s priors; holdout was written separately and never fitted:',
   table(['router', ...chatSets.map((s) => `${s.name} (${s.prompts.length} prompts)`)], chatRows),
   '',
   'Held-out chat set, mean percentile of each category\'s scores (0 = lowest in the set, 1 = highest):',

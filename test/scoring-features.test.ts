@@ -26,6 +26,7 @@ describe('scorer features', () => {
     expect(feature('How many apples are left?', 'compute_cues')).toBeGreaterThan(0);
     expect(feature('```js\nconst a = [1, 2];\n```', 'code_syntax')).toBeGreaterThan(0);
     expect(feature('Write a poem about the sea', 'creative_cues')).toBeGreaterThan(0);
+    expect(feature('A riddle: a knight always tells the truth and a knave always lies…', 'puzzle_cues')).toBeGreaterThan(0);
     expect(feature('hi', 'proof_cues')).toBe(0);
   });
 

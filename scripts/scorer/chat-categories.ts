@@ -9,7 +9,8 @@ import type { ChatMessage } from '../../src/backends/backend.js';
  * humanities; extraction and STEM explanations sit between. So the check is: how often does a prompt from a
  * "hard" category outscore one from an "easy" category (a pairwise AUC; 0.5 = no better than chance)?
  *
- * `dev` was used to choose the scorer's priors; `holdout` was written separately and only ever measured.
+ * `dev` was used to choose the scorer's priors; `holdout` was written separately and is never fitted (it was
+ * consulted to decide whether each prior ships, so it is no longer pristine).
  */
 export const CHAT_SETS = {
   dev: new URL('../../test/fixtures/scoring/chat-categories-dev.jsonl', import.meta.url).pathname,

@@ -30,10 +30,11 @@ export const RECIPE: Recipe = {
    */
   priors: {
     creative_cues: { weight: -0.35, why: 'creative writing and roleplay are where small models come closest to large ones' },
-    // Exam data has few programming questions, and its fit pins this at 0; chat benchmarks show coding among
-    // the widest small-vs-large gaps. Chosen on the chat dev set (hard-above-easy 0.885 → 0.914; the held-out
-    // set, measured only, 0.854 → 0.859), with no loss on exam CV or word problems (bench:routing).
+    // Exam data has few programming questions or logic puzzles, and its fit pins code at 0; chat benchmarks show
+    // coding and reasoning among the widest small-vs-large gaps. Chosen on the chat dev set (hard-above-easy
+    // 0.885 → 0.927; held-out set 0.854 → 0.873), costing exam CV 0.002 and word problems nothing (bench:routing).
     code_terms: { weight: 0.3, why: 'programming tasks are among the widest small-vs-large model gaps in chat' },
+    puzzle_cues: { weight: 0.3, why: 'logic puzzles are where small models trail most on reasoning' },
     conversation_depth: { weight: 0.1, why: 'later turns carry more context to keep consistent (+0.1 logit per earlier user turn, max 5)' },
   },
 };

@@ -18,7 +18,8 @@ export type CueGroup =
   | 'law_terms'
   | 'finance_terms'
   | 'medical_terms'
-  | 'creative_cues';
+  | 'creative_cues'
+  | 'puzzle_cues';
 
 const words = (text: string): string[] => text.trim().split(/\s+/);
 
@@ -69,4 +70,7 @@ export const CUE_LEXICON: Readonly<Record<CueGroup, readonly string[]>> = {
   creative_cues: words(`write_a compose_a poem haiku limerick sonnet lyrics short_story story_about blog_post
     tweet slogan essay pretend act_as roleplay role-play imagine_you brainstorm catchy rewrite rephrase
     persuasive_email travel_blog`),
+  puzzle_cues: words(`riddle puzzle brainteaser brain_teaser trick_question truth-teller truth-tellers liar liars knight
+    knights knave knaves always_lies deduce deduction syllogism premise premises logically_valid paradox must_be
+    can_we_determine in_what_order exactly_one seating`),
 };

@@ -44,6 +44,23 @@ describe('cascade: answer locally, escalate when the local answer is unsure', ()
     }
   });
 
+  it("a rule's own threshold (minConfidence) wins over the router's", async () => {
+    const lenient = fromPackageRoot('test', 'fixtures', 'routing', 'cascade-lenient.yaml');
+    const t = await startTestService({ local: shared(), policyFile: lenient });
+    try {
+      const { response } = await t.client.chat.completions.create({ model: 'auto', messages, max_tokens: 8 }).withResponse();
+      expect(response.headers.get('x-switchyard-rule')).toBe('cascade-lenient');
+      expect(response.headers.get('x-switchyard-target')).toBe('local');
+      expect(response.headers.get('x-switchyard-fallback')).toBeNull();
+      const dry = await fetch(`${t.url}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'auto', messages }) });
+      const decision = (await dry.json()) as { cascade: boolean; cascadeMinConfidence: number; reasons: string[] };
+      expect(decision).toMatchObject({ cascade: true, cascadeMinConfidence: 1e-9 });
+      expect(decision.reasons).toContain('cascade: answer locally, escalate to the cloud if confidence < 1e-9');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('a confident enough local answer stays local', async () => {
     const t = await startTestService({ local: shared(), policyFile, cascadeMinConfidence: 0 });
     try {

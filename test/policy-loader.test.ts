@@ -87,6 +87,17 @@ describe('policy loader diagnostics', () => {
     ]);
   });
 
+  it('accepts a cascade threshold only on cascades, and only between 0 and 1', () => {
+    expect(errors(wrap('  - name: a\n    when: { online: true }\n    route: local\n    minConfidence: 0.7'))).toEqual([
+      'policies/x.yaml:6:20 rules[0].minConfidence: "minConfidence" only applies to "route: cascade" (this rule routes local)',
+    ]);
+    expect(errors(wrap('  - name: a\n    when: { online: true }\n    route: cascade\n    minConfidence: 1.5'))[0]).toContain(
+      'rules[0].minConfidence: expected a number < 1, got 1.5',
+    );
+    const policy = compilePolicy(wrap('  - name: a\n    when: { online: true }\n    route: cascade\n    minConfidence: 0.7'), 'p.yaml');
+    expect(policy.rules[0]?.minConfidence).toBe(0.7);
+  });
+
   it('rejects unknown personal-data kinds, bad regexes and empty comparisons', () => {
     expect(errors(wrap('  - name: a\n    when: { content: { pii: [emial] } }\n    route: local'))[0]).toContain(
       'rules[0].when.content.pii[0]: unknown personal data kind "emial" (did you mean "email"?)',

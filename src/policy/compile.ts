@@ -29,6 +29,8 @@ export interface CompiledAction {
   model: string | null;
   maxTokens: number | null;
   allowFallback: boolean;
+  /** Cascade threshold stated by the rule; null = the server's. */
+  minConfidence: number | null;
 }
 
 export interface CompiledRule extends CompiledAction {
@@ -96,15 +98,20 @@ export function compilePolicy(text: string, fileName: string, options: CompileOp
   };
 }
 
-type ActionFields = Pick<PolicyFile['default'], 'route' | 'model' | 'maxTokens' | 'fallback'>;
+type ActionFields = Pick<PolicyFile['default'], 'route' | 'model' | 'maxTokens' | 'fallback' | 'minConfidence'>;
 
 function action(a: ActionFields, name: string): CompiledAction {
-  return { name, route: a.route, model: a.model ?? null, maxTokens: a.maxTokens ?? null, allowFallback: a.fallback !== 'never' };
+  return {
+    name, route: a.route, model: a.model ?? null, maxTokens: a.maxTokens ?? null, allowFallback: a.fallback !== 'never',
+    minConfidence: a.minConfidence ?? null,
+  };
 }
 
 function checkAction(a: ActionFields, path: PropertyKey[], report: CompileEnv['report']): void {
   if (a.route === 'cascade' && a.fallback === 'never')
     report([...path, 'fallback'], 'a cascade escalates to the cloud, so "fallback: never" contradicts "route: cascade"');
+  if (a.minConfidence !== undefined && a.route !== 'cascade')
+    report([...path, 'minConfidence'], `"minConfidence" only applies to "route: cascade" (this rule routes ${a.route})`);
 }
 
 function buildDetectors(file: PolicyFile, fromCode: readonly PiiDetector[], report: CompileEnv['report']): PiiDetector[] {

@@ -15,6 +15,11 @@ const actionFields = {
   maxTokens: z.number().int().positive().optional(),
   /** `never`: the other side may not answer even when this one fails (privacy rules). */
   fallback: z.enum(['allow', 'never']).optional(),
+  /**
+   * `route: cascade` only: escalate when the local answer's confidence (geometric-mean token probability)
+   * is below this; otherwise the server's threshold (0.5) applies.
+   */
+  minConfidence: z.number().gt(0).lt(1).optional(),
 };
 
 export const RuleSchema = z.strictObject({

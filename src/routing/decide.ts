@@ -27,9 +27,12 @@ export function decide(input: DecisionInput, policy: CompiledPolicy): Decision {
 function toDecision(action: CompiledAction, reasons: string[], input: DecisionInput, policy: CompiledPolicy): Decision {
   const target: Target = action.route === 'cloud' ? 'cloud' : 'local';
   const model = action.model ?? policy.models[target] ?? input.models[target] ?? target;
-  if (action.route === 'cascade') reasons.push('cascade: answer locally, escalate to the cloud if confidence is low');
+  if (action.route === 'cascade') {
+    const below = action.minConfidence === null ? 'is low' : `< ${action.minConfidence}`;
+    reasons.push(`cascade: answer locally, escalate to the cloud if confidence ${below}`);
+  }
   if (!action.allowFallback) reasons.push(`never falls back to the ${target === 'local' ? 'cloud' : 'device'}`);
-  return {
+  const decision: Decision = {
     target,
     model,
     rule: action.name,
@@ -40,4 +43,6 @@ function toDecision(action: CompiledAction, reasons: string[], input: DecisionIn
     maxTokensCap: action.maxTokens,
     signals: input.signals,
   };
+  if (action.route === 'cascade' && action.minConfidence !== null) decision.cascadeMinConfidence = action.minConfidence;
+  return decision;
 }

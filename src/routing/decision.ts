@@ -20,6 +20,8 @@ export interface Decision {
   allowFallback: boolean;
   /** Cascade: answer locally, escalate to the cloud when the local answer's confidence is low. */
   cascade: boolean;
+  /** Cascade only: the rule's confidence threshold; absent = the router's (0.5 unless configured). */
+  cascadeMinConfidence?: number;
   /** Upper bound on completion tokens imposed by the rule, if any. */
   maxTokensCap: number | null;
   /** The signal snapshot the decision was made on. */

@@ -87,7 +87,7 @@ export class Dispatcher {
     if (escalation === null) return { result, outcome };
     const escalated = await this.attempt('cloud', () => escalation.backend.generate({ ...options, model: escalation.model })).catch(() => null);
     if (escalated === null) return { result, outcome }; // the cloud is not answering: the local answer is better than none
-    this.escalate(outcome, escalation.model, result.confidence!);
+    this.escalate(decision, outcome, escalation.model, result.confidence!);
     return { result: escalated, outcome };
   }
 
@@ -114,23 +114,28 @@ export class Dispatcher {
       return { iterator, first: await iterator.next() };
     }).catch(() => null);
     if (opened === null) return yield* held; // the cloud is not answering: the local answer is better than none
-    this.escalate(outcome, escalation.model, confidence!);
+    this.escalate(decision, outcome, escalation.model, confidence!);
     for (let step = opened.first; !step.done; step = await nextPart(opened.iterator)) yield step.value;
   }
 
   private escalation(decision: Decision, outcome: Outcome, confidence: number | undefined, signal: AbortSignal): { backend: Backend; model: string } | null {
-    const threshold = this.options.cascadeMinConfidence ?? 0.5;
+    const threshold = this.cascadeThreshold(decision);
     if (!decision.cascade || outcome.servedBy !== 'local' || confidence === undefined || confidence >= threshold || signal.aborted) return null;
     return this.ready('cloud');
   }
 
-  private escalate(outcome: Outcome, model: string, confidence: number): void {
+  /** The rule's threshold when it states one, else the router's. */
+  private cascadeThreshold(decision: Decision): number {
+    return decision.cascadeMinConfidence ?? this.options.cascadeMinConfidence ?? 0.5;
+  }
+
+  private escalate(decision: Decision, outcome: Outcome, model: string, confidence: number): void {
     outcome.fallback = {
       cause: 'low-confidence',
       from: 'local',
       to: 'cloud',
       continued: false,
-      detail: `local answer confidence ${confidence.toFixed(2)} below ${(this.options.cascadeMinConfidence ?? 0.5).toFixed(2)}`,
+      detail: `local answer confidence ${confidence.toFixed(2)} below ${this.cascadeThreshold(decision).toFixed(2)}`,
     };
     outcome.servedBy = 'cloud';
     outcome.model = model;

@@ -59,7 +59,7 @@ export class PolicyDecider implements Decider {
       if (pin !== null) byPolicy.reasons.unshift(`the request pinned "${request.requestedModel}", but rule "${byPolicy.rule}" forbids the ${pin.target}`);
       return request.fallbackForbidden ? { ...byPolicy, allowFallback: false } : byPolicy;
     }
-    return {
+    const pinned: Decision = {
       ...byPolicy,
       target: pin.target,
       model: pin.model,
@@ -69,6 +69,8 @@ export class PolicyDecider implements Decider {
       cascade: false,
       maxTokensCap: null,
     };
+    delete pinned.cascadeMinConfidence;
+    return pinned;
   }
 }
 

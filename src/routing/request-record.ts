@@ -4,7 +4,8 @@ import type { Decision, Fallback, Target } from './decision.js';
 /**
  * One finished request, as the router saw it. Emitted once per chat completion (and per dry run) to every
  * observer: metrics, the decision log, energy/cost accounting and the dashboard all read this one value.
- * It never holds message content.
+ * It holds no message content; only when content logging is switched on does the chat route attach some
+ * (observability's RecordWithContent), for the decision log alone.
  */
 export interface RequestRecord {
   id: string;

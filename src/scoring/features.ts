@@ -44,7 +44,7 @@ export const FEATURES: readonly FeatureSpec[] = [
   cue('finance_terms', 'economics or accounting terms', 'no finance terms'),
   cue('medical_terms', 'clinical terms', 'no clinical terms'),
   cue('creative_cues', 'creative writing task', 'not a creative task'),
-  cue('puzzle_cues', 'logic puzzle or ordering problem', 'no puzzle'),
+  cue('puzzle_cues', 'logic puzzle', 'no puzzle'),
   { name: 'conversation_depth', more: 'deep in a conversation', less: 'first turn' },
 ];
 

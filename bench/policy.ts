@@ -25,6 +25,7 @@ function input(messages: ChatMessage[], signals: Partial<SignalSnapshot> = {}, t
     messages,
     tags: [],
     maxTokens: 256,
+    uses: new Set(),
     score: { score: tier === 'low' ? 0.1 : 0.9, tier, reasons: [] },
     signals: { ...NEUTRAL_SIGNALS, ...signals },
     context: { promptTokens: 40, contextWindow: 2048, fitsLocal: true },

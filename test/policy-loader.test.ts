@@ -36,6 +36,12 @@ describe('policy loader diagnostics', () => {
     ]);
   });
 
+  it('names the bad item of a list, not the list', () => {
+    expect(errors(wrap('  - name: a\n    when: { complexity: { tier: [low, hgh] } }\n    route: local'))).toEqual([
+      'policies/x.yaml:4:39 rules[0].when.complexity.tier[1]: expected one of "low", "medium", "high", got "hgh" (did you mean "high"?)',
+    ]);
+  });
+
   it('suggests signal names for misspelt condition keys', () => {
     expect(errors(wrap('  - name: a\n    when: { bandwith: { lt: 1 } }\n    route: local'))[0]).toContain(
       'rules[0].when.bandwith: unknown key "bandwith" (did you mean "bandwidthMbps"?)',
@@ -129,7 +135,7 @@ describe('policy loader diagnostics', () => {
     );
     expect(out.at(-1)).toBe('6 of 6 policy files ok');
     expect(code).toBe(0);
-    expect(loadPolicyFile(defaultPolicyPath).rules).toHaveLength(7);
+    expect(loadPolicyFile(defaultPolicyPath).rules).toHaveLength(8);
   });
 
   it('policy check exits non-zero and prints every diagnostic for a bad file', () => {

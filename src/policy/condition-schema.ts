@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CAPABILITIES } from '../capabilities.js';
 
 /**
  * The condition language of a policy rule's `when`. One mapping; every key present must hold (implicit AND);
@@ -56,6 +57,8 @@ export const TagsConditionSchema = z.union([
   }),
 ]);
 
+export const CapabilitySchema = z.enum(CAPABILITIES);
+
 export const ContentConditionSchema = z.strictObject({
   /** `true`: any personal data detector fired; a list: any of these kinds fired; `false`: none fired. */
   pii: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).optional(),
@@ -91,6 +94,8 @@ const conditionFields = {
   model: ModelConditionSchema.optional(),
   tags: TagsConditionSchema.optional(),
   content: ContentConditionSchema.optional(),
+  /** The request uses any of these: tool definitions or turns, image or audio parts, JSON mode. */
+  uses: OneOrMany(CapabilitySchema).optional(),
   battery: BatteryConditionSchema.optional(),
   /** 0..1 across all cores. */
   cpuLoad: NumberConditionSchema.optional(),

@@ -1,6 +1,7 @@
 import type { ChatMessage } from '../backends/backend.js';
 import type { ScoreResult } from '../scoring/score-result.js';
 import type { SignalSnapshot } from '../signals/snapshot.js';
+import type { Capability } from '../capabilities.js';
 
 /** Everything `decide()` looks at for one request. Built by the server (or `policy test`), never by the policy. */
 export interface DecisionInput {
@@ -11,6 +12,8 @@ export interface DecisionInput {
   tags: string[];
   /** The request's `max_tokens`; null when it set none. */
   maxTokens: number | null;
+  /** What the request needs beyond plain text chat (tools, images, audio, JSON mode). */
+  uses: ReadonlySet<Capability>;
   score: ScoreResult;
   signals: SignalSnapshot;
   context: {

@@ -17,3 +17,4 @@ export function parseTags(value: string | readonly string[] | undefined | null):
 export function fitsLocalContext(promptTokens: number, maxTokens: number | null, contextWindow: number | null): boolean {
   return contextWindow !== null && promptTokens + (maxTokens ?? 0) <= contextWindow;
 }
+

@@ -7,7 +7,7 @@ import { didYouMean } from './did-you-mean.js';
 
 /** Conditions over the request itself: complexity, token counts, requested model, tags, content flags. */
 export function compileRequestField(
-  key: 'complexity' | 'tokens' | 'model' | 'tags' | 'content',
+  key: 'complexity' | 'tokens' | 'model' | 'tags' | 'content' | 'uses',
   cond: Condition,
   p: PropertyKey[],
   env: CompileEnv,
@@ -55,6 +55,12 @@ export function compileRequestField(
           ),
         );
       }
+      break;
+    }
+    case 'uses': {
+      const wanted = Array.isArray(cond.uses) ? cond.uses : [cond.uses!];
+      const any = (ctx: { input: { uses: ReadonlySet<string> } }) => wanted.filter((c) => ctx.input.uses.has(c));
+      parts.push(leaf(`the request uses ${wanted.join(' or ')}`, (ctx) => any(ctx).length > 0, (ctx) => `the request uses ${any(ctx).join(' and ')}`));
       break;
     }
     case 'model': {

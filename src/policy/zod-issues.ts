@@ -29,8 +29,11 @@ function toDiagnostics(issue: Issue, base: PropertyKey[], schema: z.ZodType, sou
       );
     }
     case 'invalid_union': {
-      // Explain the branch the author evidently meant: the one that accepted the value's type.
-      const branches = issue.errors.filter((errs) => !errs.some((e) => e.code === 'invalid_type' && e.path.length === 0));
+      // Explain the branch the author evidently meant: the one that accepted the value's type (a list for
+      // `[hgh]`, so the error names the bad item rather than "expected one of …, got a list").
+      const wrongShape = (e: Issue): boolean =>
+        e.path.length === 0 && (e.code === 'invalid_type' || (e.code === 'invalid_value' && typeof e.input === 'object' && e.input !== null));
+      const branches = issue.errors.filter((errs) => !errs.some(wrongShape));
       const chosen = branches[0];
       if (chosen !== undefined) return chosen.flatMap((e) => toDiagnostics(e, path, schema, source));
       const expected = [

@@ -44,6 +44,7 @@ export class PolicyDecider implements Decider {
       messages: request.messages,
       tags: request.tags,
       maxTokens: request.maxTokens,
+      uses: new Set(request.uses ?? []),
       score: await this.deps.scorer.score(request.messages),
       signals,
       context: { promptTokens, contextWindow, fitsLocal: fitsLocalContext(promptTokens, request.maxTokens, contextWindow) },

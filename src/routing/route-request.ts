@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../backends/backend.js';
+import type { Capability } from '../capabilities.js';
 import type { SignalOverride } from '../signals/override.js';
 import type { Decision } from './decision.js';
 
@@ -10,6 +11,8 @@ export interface RouteRequest {
   /** From the `x-switchyard-tags` header, lower-cased. */
   tags: string[];
   maxTokens: number | null;
+  /** What the request needs beyond plain text chat (see requestCapabilities); none when absent. */
+  uses?: readonly Capability[];
   /** `x-switchyard-fallback: never` forbids answering from the other side. */
   fallbackForbidden: boolean;
   /** Dry runs only: signal fields that replace the live ones for this one decision (the override-file shape). */

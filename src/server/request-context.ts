@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { requestCapabilities } from '../capabilities.js';
 import { parseTags } from '../policy/request-facts.js';
 import type { RouteRequest } from '../routing/route-request.js';
 import { toChatMessage, type ChatRequest } from './chat-request.js';
@@ -9,6 +10,7 @@ export function toRouteRequest(request: ChatRequest, headers: IncomingHttpHeader
     messages: request.messages.map(toChatMessage),
     tags: parseTags(headers['x-switchyard-tags']),
     maxTokens: request.max_completion_tokens ?? request.max_tokens ?? null,
+    uses: requestCapabilities(request),
     fallbackForbidden: String(headers['x-switchyard-fallback'] ?? '').toLowerCase() === 'never',
   };
 }

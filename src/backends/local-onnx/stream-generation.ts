@@ -1,4 +1,5 @@
 import type { CallOptions, StreamPart } from '../backend.js';
+import { requestCapabilities, type Capability, type CapabilityFacts } from '../../capabilities.js';
 import { SwitchyardError, classifyError } from '../errors.js';
 import type { PromptFormatter } from '../../models/chat-format.js';
 import type { ModelFolder } from '../../models/model-folder.js';
@@ -30,7 +31,7 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
     );
   }
   const warnings: string[] = [];
-  if (options.extra['tools'] !== undefined) warnings.push('tools are not supported by the local model; answered without them');
+  for (const capability of unsupported(options)) warnings.push(UNSUPPORTED[capability]);
   const request: GenerationRequest = {
     promptIds,
     maxTokens: options.maxTokens ?? room,
@@ -99,4 +100,22 @@ function finishPart(outcome: GenerationOutcome, model: string, warnings: string[
     computeMs: Math.round(outcome.computeMs),
     ...(outcome.confidence === undefined ? {} : { confidence: outcome.confidence }),
   };
+}
+
+/** What the local model does not do, said in the answer's `warnings` rather than dropped silently. */
+const UNSUPPORTED: Record<Capability, string> = {
+  tools: 'tools are not supported by the local model; answered without them',
+  images: 'the local model reads text only; image parts were not shown to it',
+  audio: 'the local model reads text only; audio parts were not given to it',
+  json: 'response_format is not enforced by the local model; check that the answer parses',
+};
+
+function unsupported(options: CallOptions): Capability[] {
+  const { extra } = options;
+  return requestCapabilities({
+    tools: extra['tools'],
+    functions: extra['functions'],
+    response_format: extra['response_format'] as CapabilityFacts['response_format'],
+    messages: options.messages.map((m) => m.original ?? m),
+  });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CapabilitySchema } from '../condition-schema.js';
 import { BatterySchema, LocalModelSignalSchema, ThermalSchema, SignalSnapshotSchema } from '../../signals/snapshot.js';
 
 const snapshot = SignalSnapshotSchema.shape;
@@ -29,6 +30,8 @@ export const CaseSchema = z
     /** Requested model (`auto` unless set). */
     model: z.string().min(1).optional(),
     tags: z.union([z.string(), z.array(z.string())]).optional(),
+    /** What the request needs beyond plain text (tools, images, audio, json); none unless set. */
+    uses: z.union([CapabilitySchema, z.array(CapabilitySchema)]).optional(),
     maxTokens: z.number().int().positive().optional(),
     signals: SignalsPatchSchema.optional(),
     /** Pins complexity so the case does not depend on the scorer's exact numbers. */

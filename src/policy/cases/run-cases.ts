@@ -68,6 +68,7 @@ async function caseInput(c: PolicyCase, models: DecisionInput['models'], options
     messages,
     tags: parseTags(c.tags),
     maxTokens,
+    uses: new Set(c.uses === undefined ? [] : Array.isArray(c.uses) ? c.uses : [c.uses]),
     score,
     signals: mergeSignals(c.signals ?? {}),
     context: { promptTokens, contextWindow, fitsLocal: fitsLocalContext(promptTokens, maxTokens, contextWindow) },

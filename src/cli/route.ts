@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { CAPABILITIES, type Capability } from '../capabilities.js';
 import { upstreamFromEnv } from '../config.js';
 import { createPromptFormatter } from '../models/chat-format.js';
 import { findDefaultModelDir } from '../models/find-default-model.js';
 import { loadModelFolder } from '../models/model-folder.js';
 import { defaultPolicyPath, loadPolicyFile } from '../policy/index.js';
+import { parseTags } from '../policy/request-facts.js';
 import { estimateTokens, PolicyDecider, type PromptMeasure } from '../routing/policy-decider.js';
 import { loadScorer } from '../scoring/index.js';
 import { formatSnapshotTable } from '../signals/format.js';
@@ -16,6 +18,7 @@ interface RouteOptions {
   localModel?: string;
   model: string;
   tags?: string;
+  uses?: Capability[];
   maxTokens?: string;
   json?: boolean;
 }
@@ -31,6 +34,7 @@ export function registerRoute(program: Command): void {
     .option('--local-model <dir>', 'local model folder whose tokenizer and window count (default: first under models/)')
     .option('--model <model>', 'the requested model: auto, local, cloud or a concrete id', 'auto')
     .option('--tags <tags>', 'request tags, comma-separated (as x-switchyard-tags)')
+    .option('--uses <list>', `what the request would need beyond text, comma-separated: ${CAPABILITIES.join(', ')}`, parseUses)
     .option('--max-tokens <n>', 'the max_tokens the request would ask for')
     .option('--json', 'print the decision as JSON')
     .action(async (prompt: string, opts: RouteOptions) => {
@@ -63,7 +67,8 @@ export function registerRoute(program: Command): void {
       const request = {
         requestedModel: opts.model,
         messages,
-        tags: (opts.tags ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean),
+        tags: parseTags(opts.tags),
+        uses: opts.uses ?? [],
         maxTokens: opts.maxTokens === undefined ? null : Number(opts.maxTokens),
         fallbackForbidden: false,
       };
@@ -86,4 +91,11 @@ export function registerRoute(program: Command): void {
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+function parseUses(value: string): Capability[] {
+  const names = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const unknown = names.filter((n) => !(CAPABILITIES as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown ${unknown.join(', ')}; expected ${CAPABILITIES.join(', ')}`);
+  return names as Capability[];
 }

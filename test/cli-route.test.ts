@@ -1,0 +1,26 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const route = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'route', ...args], { encoding: 'utf8', env: { ...process.env, SWITCHYARD_UPSTREAM_URL: '', OPENAI_BASE_URL: '' } });
+
+describe('switchyard route', () => {
+  const signals = join(mkdtempSync(join(tmpdir(), 'sy-route-')), 'signals.json');
+  writeFileSync(signals, JSON.stringify({ online: true, rttMs: 40, bandwidthMbps: 50, battery: { percent: 90, charging: true }, cpuLoad: 0.2, memoryFreeMb: 4096 }));
+
+  it('shows the decision for a request that would use tools, and rejects an unknown capability', () => {
+    const plain = route('What is the capital of France?', '--signals', signals, '--json');
+    expect(plain.status).toBe(0);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ target: 'local', rule: 'local-by-default' });
+
+    const tools = route('What is the weather in Lisbon?', '--signals', signals, '--uses', 'tools', '--json');
+    expect(JSON.parse(tools.stdout)).toMatchObject({ target: 'cloud', rule: 'needs-cloud-features', reasons: ['the request uses tools'] });
+
+    const typo = route('hi', '--uses', 'tool');
+    expect(typo.status).not.toBe(0);
+    expect(typo.stderr).toContain('unknown tool; expected tools, images, audio, json');
+  });
+});

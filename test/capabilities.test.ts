@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalBackend, type LocalBackend } from '../src/backends/local-onnx/index.js';
 import { requestCapabilities } from '../src/capabilities.js';
 import { compilePolicy } from '../src/policy/compile.js';
 import { PolicyError } from '../src/policy/diagnostics.js';
-import { startTestService, type TestService } from './helpers/service.js';
+import { startTestServiceWithTinyModel, type TestService } from './helpers/service.js';
 
 const tool = { type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } };
 const image = { type: 'image_url' as const, image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } };
@@ -35,16 +34,12 @@ describe('what a request needs beyond plain text', () => {
 });
 
 describe('the default policy sends what the local model cannot do to the cloud', () => {
-  let local: LocalBackend;
   let t: TestService;
   beforeAll(async () => {
-    local = createLocalBackend({ threads: 1 });
-    await local.settled;
-    t = await startTestService({ local });
+    t = await startTestServiceWithTinyModel();
   });
   afterAll(async () => {
     await t.close();
-    await local.close();
   });
 
   it('routes tool, image and JSON-mode requests to the cloud, passing them through untouched', async () => {

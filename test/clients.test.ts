@@ -4,8 +4,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { ChatOpenAI } from '@langchain/openai';
 import { generateText, streamText } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalBackend, type LocalBackend } from '../src/backends/local-onnx/index.js';
-import { startTestService, type TestService } from './helpers/service.js';
+import { startTestServiceWithTinyModel, type TestService } from './helpers/service.js';
 
 /**
  * "Any OpenAI-compatible client works unchanged": the Vercel AI SDK, LangChain and curl, each pointed at
@@ -17,15 +16,11 @@ const prompt = 'Say hello to the switchyard';
 const cloudAnswer = `Echo: ${prompt}`;
 
 let t: TestService;
-let local: LocalBackend;
 beforeAll(async () => {
-  local = createLocalBackend({ threads: 1 });
-  await local.settled;
-  t = await startTestService({ local });
+  t = await startTestServiceWithTinyModel();
 });
 afterAll(async () => {
   await t.close();
-  await local.close();
 });
 
 describe('Vercel AI SDK (@ai-sdk/openai-compatible)', () => {

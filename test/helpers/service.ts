@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { Backend } from '../../src/backends/backend.js';
+import { createLocalBackend } from '../../src/backends/local-onnx/index.js';
 import type { SignalHub } from '../../src/signals/signal-hub.js';
 import { createService, type Service } from '../../src/service.js';
 import { FakeUpstream, type FakeUpstreamOptions } from './fake-upstream.js';
@@ -62,6 +63,20 @@ export async function startTestService(
       await service.close();
       await signals?.stop();
       if (options.fake === undefined) await fake.close();
+    },
+  };
+}
+
+/** A test service whose local side is the bundled tiny model (one thread); close() stops both. */
+export async function startTestServiceWithTinyModel(): Promise<TestService> {
+  const local = createLocalBackend({ threads: 1 });
+  await local.settled;
+  const t = await startTestService({ local });
+  return {
+    ...t,
+    async close() {
+      await t.close();
+      await local.close();
     },
   };
 }

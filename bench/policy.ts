@@ -61,8 +61,8 @@ const conversation = pool(() =>
 const uniqueDocs = pool((i) => input([user(`${paragraph.repeat(70)} (${i})`)]));
 const scenarios: Scenario[] = [
   { name: 'empty policy (decide() floor)', batch: BATCH, run: (i) => decide(shortChat[i % POOL]!, empty) },
-  { name: 'default, short chat, falls through all 7 rules', batch: BATCH, run: (i) => decide(shortChat[i % POOL]!, policy) },
-  { name: 'default, low battery (rule 5)', batch: BATCH, run: (i) => decide(lowBattery[i % POOL]!, policy) },
+  { name: 'default, short chat, falls through all 8 rules', batch: BATCH, run: (i) => decide(shortChat[i % POOL]!, policy) },
+  { name: 'default, low battery (rule 6)', batch: BATCH, run: (i) => decide(lowBattery[i % POOL]!, policy) },
   { name: 'default, card number (rule 1, Luhn)', batch: BATCH, run: (i) => decide(card[i % POOL]!, policy) },
   { name: 'default, 1 KB system + 3 turns (resent history)', batch: BATCH, run: (i) => decide(conversation[i % POOL]!, policy) },
   {

@@ -25,11 +25,13 @@ describe('local continuation and confidence (tiny model)', () => {
     await backend.close();
   });
 
-  it('an assistant prefix is part of the prompt, and only new text comes back', async () => {
+  it('continues after an assistant prefix: only new text comes back, usage counts the whole answer', async () => {
     const fresh = await backend.generate(call({}));
     const continued = await backend.generate(call({ assistantPrefix: 'Hello there, my friend' }));
-    expect(continued.usage.promptTokens).toBeGreaterThan(fresh.usage.promptTokens!);
     expect(continued.content.startsWith('Hello there')).toBe(false);
+    expect(continued.usage.promptTokens).toBe(fresh.usage.promptTokens);
+    // The 8 new tokens plus the prefix's (as the local tokenizer counts them): the answer the client got.
+    expect(continued.usage.completionTokens).toBeGreaterThan(8);
   });
 
   it('reports confidence in (0,1] only when asked', async () => {

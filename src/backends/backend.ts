@@ -49,7 +49,8 @@ export interface CallOptions {
   signal: AbortSignal;
   /**
    * The start of the assistant's answer, already sent to the client by another backend that then failed:
-   * continue it rather than start over (mid-stream continuation). Only new text is produced.
+   * continue it rather than start over (mid-stream continuation). Only new text is produced, but usage
+   * counts the whole answer: the prefix's tokens are completion tokens, not prompt tokens.
    */
   assistantPrefix?: string;
   /** Ask local backends to report `confidence` (one extra pass over the vocabulary per token). */

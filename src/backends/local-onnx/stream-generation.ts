@@ -21,6 +21,8 @@ interface Runner {
 export async function* streamGeneration(runner: Runner, queue: RequestQueue, options: CallOptions): AsyncGenerator<StreamPart> {
   const { model } = runner;
   const promptIds = runner.formatter.encode(options.messages, options.assistantPrefix);
+  // A continued answer's usage covers the whole answer the client got, the prefix included.
+  const prefixTokens = (options.assistantPrefix ?? '') === '' ? 0 : Math.max(0, promptIds.length - runner.formatter.encode(options.messages).length);
   const room = model.contextWindow - promptIds.length;
   if (options.maxTokens !== undefined ? options.maxTokens > room : room < 1) {
     throw new SwitchyardError(
@@ -62,7 +64,7 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
   let finished = false;
   queue
     .run(() => runner.worker.generate(request, (text) => push({ type: 'text-delta', text }), local.signal), local.signal)
-    .then((outcome) => push(finishPart(outcome, model.id, warnings)))
+    .then((outcome) => push(finishPart(outcome, model.id, warnings, prefixTokens)))
     .catch((err: unknown) => push({ type: 'error', error: classifyError(err) }))
     .finally(() => {
       finished = true;
@@ -87,14 +89,14 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
   }
 }
 
-function finishPart(outcome: GenerationOutcome, model: string, warnings: string[]): StreamPart {
+function finishPart(outcome: GenerationOutcome, model: string, warnings: string[], prefixTokens: number): StreamPart {
   if (outcome.finishReason === 'aborted') {
     return { type: 'error', error: new SwitchyardError('aborted', 'The request was aborted during generation') };
   }
   return {
     type: 'finish',
     finishReason: outcome.finishReason,
-    usage: { promptTokens: outcome.promptTokens, completionTokens: outcome.completionTokens },
+    usage: { promptTokens: outcome.promptTokens - prefixTokens, completionTokens: outcome.completionTokens + prefixTokens },
     model,
     warnings,
     computeMs: Math.round(outcome.computeMs),

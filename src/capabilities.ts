@@ -11,12 +11,15 @@ export interface CapabilityFacts {
   tools?: unknown;
   functions?: unknown;
   response_format?: { type?: unknown } | null | undefined;
+  /** `["text", "audio"]` asks for a spoken answer. */
+  modalities?: unknown;
   messages: ReadonlyArray<{ role?: unknown; content?: unknown; tool_calls?: unknown }>;
 }
 
 /**
  * Capabilities a request uses: `tools` (tool or function definitions, or tool turns in the conversation),
- * `images` / `audio` (content parts of those kinds), `json` (`response_format` json_object or json_schema).
+ * `images` / `audio` (content parts of those kinds; audio also when `modalities` asks for spoken output),
+ * `json` (`response_format` json_object or json_schema).
  */
 export function requestCapabilities(request: CapabilityFacts): Capability[] {
   const uses = new Set<Capability>();
@@ -24,6 +27,7 @@ export function requestCapabilities(request: CapabilityFacts): Capability[] {
   if (nonEmpty(request.tools) || nonEmpty(request.functions)) uses.add('tools');
   const format = request.response_format?.type;
   if (format === 'json_object' || format === 'json_schema') uses.add('json');
+  if (Array.isArray(request.modalities) && request.modalities.includes('audio')) uses.add('audio');
   for (const m of request.messages) {
     if (m.role === 'tool' || m.role === 'function' || nonEmpty(m.tool_calls)) uses.add('tools');
     if (!Array.isArray(m.content)) continue;

@@ -17,6 +17,7 @@ describe('what a request needs beyond plain text', () => {
     expect(requestCapabilities({ messages: [user([{ type: 'text', text: 'what is this?' }, image])] })).toEqual(['images']);
     expect(requestCapabilities({ messages: [user([{ type: 'input_audio', input_audio: { data: '', format: 'wav' } }])] })).toEqual(['audio']);
     expect(requestCapabilities({ response_format: { type: 'json_schema' }, messages: [user('hi')] })).toEqual(['json']);
+    expect(requestCapabilities({ modalities: ['text', 'audio'], messages: [user('hi')] })).toEqual(['audio']);
     expect(requestCapabilities({ response_format: { type: 'text' }, messages: [user('hi')] })).toEqual([]);
   });
 

@@ -108,7 +108,7 @@ function finishPart(outcome: GenerationOutcome, model: string, warnings: string[
 const UNSUPPORTED: Record<Capability, string> = {
   tools: 'tools are not supported by the local model; answered without them',
   images: 'the local model reads text only; image parts were not shown to it',
-  audio: 'the local model reads text only; audio parts were not given to it',
+  audio: 'the local model handles text only; audio input or output was not honoured',
   json: 'response_format is not enforced by the local model; check that the answer parses',
 };
 
@@ -118,6 +118,7 @@ function unsupported(options: CallOptions): Capability[] {
     tools: extra['tools'],
     functions: extra['functions'],
     response_format: extra['response_format'] as CapabilityFacts['response_format'],
+    modalities: extra['modalities'],
     messages: options.messages.map((m) => m.original ?? m),
   });
 }

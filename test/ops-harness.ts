@@ -5,11 +5,11 @@ import { Writable } from 'node:stream';
 import { createLocalBackend } from '../src/backends/local-onnx/create-local-backend.js';
 import type { LocalBackend } from '../src/backends/local-onnx/local-backend.js';
 import { createLogger } from '../src/observability/index.js';
-import { createService } from '../src/service.js';
 import type { Service } from '../src/service.js';
 import { loadSecurityConfig } from '../src/server/security/index.js';
 import { SignalHub } from '../src/signals/signal-hub.js';
 import { FakeUpstream } from './helpers/fake-upstream.js';
+import { startTestService } from './helpers/service.js';
 
 export interface OpsServer {
   url: string;
@@ -44,45 +44,46 @@ export async function startOpsServer(
   } = {},
 ): Promise<OpsServer> {
   const fake = await new FakeUpstream({ chunkDelayMs: options.chunkDelayMs ?? 0, model: 'gpt-4o-mini' }).start();
-  const upstreamUrl = options.upstreamUrl ?? fake.url;
   const local = options.local === true ? createLocalBackend({ queueCapacity: options.queueCapacity ?? 4, threads: 1 }) : null;
   if (local !== null) await local.settled;
   const security = loadSecurityConfig(options.env ?? {});
-  const signals =
-    options.traceFile === undefined
-      ? null
-      : new SignalHub({
-          upstreamUrl,
-          traceFile: options.traceFile,
-          localModel: () => ({ state: 'ready', queueDepth: local?.health().queueDepth ?? 0, queueCapacity: local?.health().queueCapacity ?? 0 }),
-        });
-  signals?.start();
-  await signals?.ready();
+  const traceFile = options.traceFile;
   const logger =
     options.logLines === undefined
       ? createLogger({ level: 'silent' })
       : createLogger({ level: 'debug', secrets: [UPSTREAM_KEY, ...security.apiKeys], destination: capture(options.logLines) });
-  const service = await createService({
-    upstream: { baseURL: upstreamUrl, apiKey: UPSTREAM_KEY, model: 'gpt-4o-mini', timeoutMs: 5_000, streamIdleTimeoutMs: 5_000 },
+  const t = await startTestService({
+    fake,
     local,
-    signals,
     security,
+    upstreamKey: UPSTREAM_KEY,
+    upstreamModel: 'gpt-4o-mini',
+    ...(options.upstreamUrl === undefined ? {} : { upstreamUrl: options.upstreamUrl }),
+    ...(traceFile === undefined
+      ? {}
+      : {
+          signals: (upstreamUrl: string) =>
+            new SignalHub({
+              upstreamUrl,
+              traceFile,
+              localModel: () => ({ state: 'ready', queueDepth: local?.health().queueDepth ?? 0, queueCapacity: local?.health().queueCapacity ?? 0 }),
+            }),
+        }),
     observability: {
       logger,
       decisionLog: options.decisionLogFile === undefined ? null : { file: options.decisionLogFile, includeContent: options.decisionLogContent === true },
     },
     dataDir: mkdtempSync(join(tmpdir(), 'sy-ops-')),
   });
-  const listening = await service.listen(0, '127.0.0.1');
   return {
-    url: listening.url,
-    service,
+    url: t.url,
+    service: t.service,
     fake,
     local,
     async close() {
-      await service.close();
-      await signals?.stop();
+      await t.close();
       await fake.close();
+      await local?.close();
     },
   };
 }

@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import type { Backend } from '../../src/backends/backend.js';
 import { createLocalBackend } from '../../src/backends/local-onnx/index.js';
 import type { SignalHub } from '../../src/signals/signal-hub.js';
-import { createService, type Service } from '../../src/service.js';
+import { createService, type Service, type ServiceOptions } from '../../src/service.js';
 import { FakeUpstream, type FakeUpstreamOptions } from './fake-upstream.js';
 
 export interface TestService {
@@ -31,17 +31,24 @@ export async function startTestService(
     fake?: FakeUpstream;
     policyFile?: string;
     cascadeMinConfidence?: number;
+    /** Point the upstream backend here instead of at the fake (e.g. a hostile upstream). */
+    upstreamUrl?: string;
+    upstreamKey?: string;
+    upstreamModel?: string;
+    security?: ServiceOptions['security'];
+    observability?: ServiceOptions['observability'];
   } = {},
 ): Promise<TestService> {
   const fake = options.fake ?? (await new FakeUpstream(options.upstream).start());
-  const signals = options.signals?.(fake.url) ?? null;
+  const upstreamUrl = options.upstreamUrl ?? fake.url;
+  const signals = options.signals?.(upstreamUrl) ?? null;
   signals?.start();
   await signals?.ready();
   const service = await createService({
     upstream: {
-      baseURL: fake.url,
-      apiKey: 'sk-upstream-secret',
-      model: 'fake-large-1',
+      baseURL: upstreamUrl,
+      apiKey: options.upstreamKey ?? 'sk-upstream-secret',
+      model: options.upstreamModel ?? 'fake-large-1',
       timeoutMs: options.timeoutMs ?? 5_000,
       streamIdleTimeoutMs: options.idleTimeoutMs ?? 5_000,
     },
@@ -51,6 +58,8 @@ export async function startTestService(
     ...(options.breakerThreshold === undefined ? {} : { breakerThreshold: options.breakerThreshold }),
     ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }),
     ...(options.cascadeMinConfidence === undefined ? {} : { cascadeMinConfidence: options.cascadeMinConfidence }),
+    ...(options.security === undefined ? {} : { security: options.security }),
+    ...(options.observability === undefined ? {} : { observability: options.observability }),
   });
   const listening = await service.listen(0, '127.0.0.1');
   const client = new OpenAI({ baseURL: `${listening.url}/v1`, apiKey: 'client-key', maxRetries: 0 });

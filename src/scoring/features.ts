@@ -71,12 +71,23 @@ const F = {
 
 /** Features of a chat request. Pure; writes into `out` when given (the hot path reuses one buffer). */
 export function extractFeatures(messages: readonly ChatMessage[], out?: Float32Array): Float32Array {
+  return analysePrompt(messages, out).features;
+}
+
+export interface PromptAnalysis {
+  features: Float32Array;
+  /** The user turns' words, lowercased, in order: what the scorer's topic vocabulary is looked up with. */
+  words: string[];
+}
+
+/** Features and words of a chat request in one pass over its text. Pure. */
+export function analysePrompt(messages: readonly ChatMessage[], out?: Float32Array): PromptAnalysis {
   const { task, priorUserTurns } = promptText(messages);
   const x = out ?? new Float32Array(FEATURE_COUNT);
   x.fill(0);
-  textFeatures(task, x);
+  const words = textFeatures(task, x);
   x[F.depth] = Math.min(priorUserTurns, 5);
-  return x;
+  return { features: x, words };
 }
 
 /** Character classes: a flat table for ASCII, a map for the few non-ASCII symbols that are counted. */
@@ -101,7 +112,7 @@ classify("'-", WORD_JOINER);
 const classOf = (c: number): number => (c < 128 ? (ASCII_CLASS[c] ?? 0) : (OTHER_CLASS.get(c) ?? 0));
 
 /** One pass over the characters, then one over the words; no regexes, so cost is linear in length. */
-function textFeatures(text: string, x: Float32Array): void {
+function textFeatures(text: string, x: Float32Array): string[] {
   const lower = text.toLowerCase();
   const words: string[] = [];
   const n = text.length;
@@ -172,4 +183,5 @@ function textFeatures(text: string, x: Float32Array): void {
   cueCounts.forEach((count, g) => {
     x[CUE_FEATURE[g] ?? 0] = Math.log1p(count);
   });
+  return words;
 }

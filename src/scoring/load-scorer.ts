@@ -1,10 +1,12 @@
 import * as ort from 'onnxruntime-node';
 import type { ChatMessage } from '../backends/backend.js';
 import { fromPackageRoot } from '../paths.js';
+import { dirname, join } from 'node:path';
 import { explain, tierOf } from './explain.js';
-import { extractFeatures, FEATURES } from './features.js';
+import { analysePrompt, FEATURES } from './features.js';
 import { readModelCard, thresholdForShare, type ModelCard } from './model-card.js';
 import type { ScoreResult } from './score-result.js';
+import { readTopicTable, TOPIC_FEATURE, type TopicTable } from './topic-table.js';
 
 export interface Scorer {
   score(messages: ChatMessage[]): Promise<ScoreResult>;
@@ -23,26 +25,32 @@ export const DEFAULT_SCORER_PATH = fromPackageRoot('models', 'scorer', 'scorer.o
 export async function loadScorer(options: LoadScorerOptions = {}): Promise<Scorer> {
   const modelPath = options.modelPath ?? DEFAULT_SCORER_PATH;
   const card = readModelCard(modelPath.replace(/\.onnx$/, '.json'));
-  const names = FEATURES.map((f) => f.name);
+  const names = [...FEATURES.map((f) => f.name), ...(card.topic === undefined ? [] : [TOPIC_FEATURE.name])];
   if (card.features.join() !== names.join()) {
     throw new Error(`${modelPath}: trained on features [${card.features.join(', ')}], this build extracts [${names.join(', ')}]; retrain with npm run train:scorer`);
   }
   // One thread: a single 26-wide dot product gains nothing from a pool, and the service runs other work.
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  return new OnnxScorer(card, session);
+  const topics = card.topic === undefined ? null : readTopicTable(join(dirname(modelPath), card.topic.file));
+  if (topics !== null && topics.size !== card.topic?.words) {
+    throw new Error(`${modelPath}: the topic table has ${topics.size} words, the model ${card.topic?.words}; retrain with npm run train:scorer`);
+  }
+  return new OnnxScorer(card, session, topics);
 }
 
 class OnnxScorer implements Scorer {
   constructor(
     private readonly card: ModelCard,
     private readonly session: ort.InferenceSession,
+    private readonly topics: TopicTable | null,
   ) {}
 
   async score(messages: ChatMessage[]): Promise<ScoreResult> {
     // A fresh 26-float tensor per call (~1 µs): a shared input buffer is overwritten by concurrent score()
     // calls before onnxruntime reads it, which gave every request in a Promise.all the same score.
-    const x = extractFeatures(messages);
-    const output = await this.session.run({ features: new ort.Tensor('float32', x, [1, FEATURES.length]) });
+    const { features, words } = analysePrompt(messages);
+    const x = this.topics === null ? features : withTopic(features, this.topics.topic(words));
+    const output = await this.session.run({ features: new ort.Tensor('float32', x, [1, x.length]) });
     const value = output.score?.data[0];
     if (typeof value !== 'number') throw new Error('scorer model returned no score');
     return { score: value, tier: tierOf(this.card, value), reasons: explain(this.card, x) };
@@ -55,4 +63,11 @@ class OnnxScorer implements Scorer {
   async close(): Promise<void> {
     await this.session.release();
   }
+}
+
+function withTopic(features: Float32Array, topic: number): Float32Array {
+  const x = new Float32Array(features.length + 1);
+  x.set(features);
+  x[features.length] = topic;
+  return x;
 }

@@ -15,6 +15,11 @@ export const ModelCardSchema = z.object({
   scale: z.array(z.number()),
   weights: z.array(z.number()),
   bias: z.number(),
+  /**
+   * The topic component, when the model has one: `file` (next to the card) holds a learned score per
+   * vocabulary word, and the last feature, `topic`, is the mean score of the prompt's known words.
+   */
+  topic: z.object({ file: z.string(), words: z.number().int().positive(), source: z.string() }).optional(),
   /** Features whose weight is a stated prior rather than fitted, with why. */
   priors: z.record(z.string(), z.string()),
   /** Score quantiles 0%, 1%, …, 100% over the training prompts. */

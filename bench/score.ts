@@ -6,7 +6,7 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { fromPackageRoot } from '../src/paths.js';
-import { DEFAULT_SCORER_PATH, extractFeatures, FEATURE_COUNT, loadScorer } from '../src/scoring/index.js';
+import { DEFAULT_SCORER_PATH, extractFeatures, loadScorer, readModelCard } from '../src/scoring/index.js';
 import { quantile, table } from './support/stats.js';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 20_000);
@@ -22,7 +22,8 @@ const long = sanity.map((_, i) => {
 
 const scorer = await loadScorer();
 const floor = await ort.InferenceSession.create(DEFAULT_SCORER_PATH, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-const floorInput = new ort.Tensor('float32', new Float32Array(FEATURE_COUNT), [1, FEATURE_COUNT]);
+const width = readModelCard(DEFAULT_SCORER_PATH.replace(/\.onnx$/, '.json')).features.length;
+const floorInput = new ort.Tensor('float32', new Float32Array(width), [1, width]);
 
 type Column = 'score short' | 'score 2000 chars' | 'features short' | 'features 2000 chars' | 'session.run only';
 const samples: Record<Column, number[]> = {

@@ -1,7 +1,6 @@
-import { featureIndex } from '../../src/scoring/features.js';
 import type { Trainer } from './evaluate.js';
 import { fitLogistic, logit, sigmoid } from './logistic.js';
-import { RECIPE, trainRecipe } from './recipe.js';
+import { penalties, RECIPE, trainRecipe } from './recipe.js';
 
 /**
  * Recipes bench:routing compares with the shipped one on every check (exam CV, chat categories, word
@@ -19,8 +18,7 @@ export const ALTERNATIVES: Readonly<Record<string, { trainer: Trainer; note: str
     note: 'two models; learns where GPT-4 fails too, which on MMLU (one-token answers, no reasoning) is hard math',
     trainer: (rows) => {
       const weak = trainRecipe(rows);
-      const fixed = new Map(Object.entries(RECIPE.priors).map(([name, p]) => [featureIndex(name), p.weight] as const));
-      const strong = fitLogistic(rows.map((r) => r.features), rows.map((r) => (r.strongCorrect ? 0 : 1)), { l2: RECIPE.l2, fixed });
+      const strong = fitLogistic(rows.map((r) => r.features), rows.map((r) => (r.strongCorrect ? 0 : 1)), penalties(rows));
       return (x) => sigmoid(logit(weak, x)) - sigmoid(logit(strong, x));
     },
   },

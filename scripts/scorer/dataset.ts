@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { extractFeatures } from '../../src/scoring/features.js';
+import type { FeatureSpace } from './feature-space.js';
 
 /** Default location of the labeled routing data (read in place, never copied into the repo). */
 export const DEFAULT_DATA = new URL('../../../shared/data/routing-dev/mmlu-dev.jsonl', import.meta.url).pathname;
@@ -20,7 +20,7 @@ export interface Example {
   features: Float32Array;
 }
 
-export function loadExamples(path: string = DEFAULT_DATA): Example[] {
+export function loadExamples(path: string, space: FeatureSpace): Example[] {
   const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
   return lines.map((line, index) => {
     const parsed = RowSchema.safeParse(JSON.parse(line));
@@ -31,7 +31,7 @@ export function loadExamples(path: string = DEFAULT_DATA): Example[] {
       prompt: row.prompt,
       weakCorrect: row.weak_correct,
       strongCorrect: row.strong_correct,
-      features: extractFeatures([{ role: 'user', content: row.prompt }]),
+      features: space.of([{ role: 'user', content: row.prompt }]),
     };
   });
 }

@@ -16,6 +16,8 @@ export interface LogisticModel {
 export interface FitOptions {
   /** L2 penalty on standardised weights, in units of "rows" (λ/2·‖w‖² added to the summed log-loss). */
   l2: number;
+  /** Per-feature penalties overriding `l2` (e.g. a stronger one for a block of many weak features). */
+  l2ByFeature?: ReadonlyMap<number, number>;
   /** Per-row weights (e.g. to stop one big subject dominating); 1 when absent. */
   rowWeights?: ArrayLike<number>;
   /** Feature index → fixed raw-unit weight. */
@@ -88,8 +90,9 @@ function fitFree(xs: readonly Float32Array[], ys: ArrayLike<number>, options: Fi
     for (let a = 0; a < p; a += 1) {
       for (let b = 0; b < a; b += 1) hess[b * p + a] = hess[a * p + b] ?? 0;
       if (a < p - 1) {
-        grad[a] = (grad[a] ?? 0) + options.l2 * (beta[a] ?? 0);
-        hess[a * p + a] = (hess[a * p + a] ?? 0) + options.l2;
+        const l2 = options.l2ByFeature?.get(free[a] ?? -1) ?? options.l2;
+        grad[a] = (grad[a] ?? 0) + l2 * (beta[a] ?? 0);
+        hess[a * p + a] = (hess[a * p + a] ?? 0) + l2;
       }
     }
     const step = solve(hess, grad, p);

@@ -1,6 +1,6 @@
 import { featureIndex, FEATURES } from '../../src/scoring/features.js';
 import { label, type Example, type Target } from './dataset.js';
-import { fitLogistic, type LogisticModel } from './logistic.js';
+import { fitLogistic, type FitOptions, type LogisticModel } from './logistic.js';
 
 /**
  * The one training recipe, used by scripts/train-scorer.ts and by bench/routing.ts's cross-validation, so the
@@ -17,6 +17,13 @@ export const RECIPE: Recipe = {
   target: 'weak_wrong',
   /** L2 on standardised weights; large because per-subject quirks are what must not be learned. */
   l2: 300,
+  /** L2 on the topic dimensions (100 weak, correlated features): much stronger. */
+  topicL2: 10_000,
+  /**
+   * Vocabulary size of the topic component: the most frequent words of the pretrained vectors (stopwords
+   * out). Each shipped word carries one learned score; 0 turns the component off.
+   */
+  topicWords: 50_000,
   /** Row weight = subject size^-balance; CV found no gain from down-weighting big subjects (0.532 vs 0.535). */
   subjectBalance: 0,
   /** Features that can only mean "harder"; a negative fit is pinned to 0 (see FitOptions.nonNegative). */
@@ -42,6 +49,8 @@ export const RECIPE: Recipe = {
 export interface Recipe {
   target: Target;
   l2: number;
+  topicL2: number;
+  topicWords: number;
   subjectBalance: number;
   nonNegative: readonly string[];
   priors: Readonly<Record<string, { weight: number; why: string }>>;
@@ -53,17 +62,25 @@ export function trainRecipe(rows: readonly Example[], recipe: Recipe = RECIPE): 
   const raw = rows.map((r) => (subjectSize.get(r.subject) ?? 1) ** -recipe.subjectBalance);
   // Normalised to mean 1 so `l2` keeps the same meaning whatever the balancing.
   const meanWeight = raw.reduce((a, b) => a + b, 0) / raw.length;
-  const fixed = new Map(Object.entries(recipe.priors).map(([name, p]) => [featureIndex(name), p.weight] as const));
   return fitLogistic(
     rows.map((r) => r.features),
     rows.map((r) => label(r, recipe.target)),
     {
-      l2: recipe.l2,
-      fixed,
+      ...penalties(rows, recipe),
       rowWeights: raw.map((w) => w / meanWeight),
       nonNegative: new Set(recipe.nonNegative.map(featureIndex)),
     },
   );
+}
+
+/** The recipe's L2 (stronger on the topic dimensions) and its fixed prior weights, for any fit on these rows. */
+export function penalties(rows: readonly Example[], recipe: Recipe = RECIPE): Pick<FitOptions, 'l2' | 'l2ByFeature' | 'fixed'> {
+  const width = rows[0]?.features.length ?? 0;
+  return {
+    l2: recipe.l2,
+    l2ByFeature: new Map(Array.from({ length: Math.max(0, width - FEATURES.length) }, (_, k) => [FEATURES.length + k, recipe.topicL2] as const)),
+    fixed: new Map(Object.entries(recipe.priors).map(([name, p]) => [featureIndex(name), p.weight] as const)),
+  };
 }
 
 export const FEATURE_NAMES = FEATURES.map((f) => f.name);

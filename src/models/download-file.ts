@@ -1,8 +1,7 @@
+import { once } from 'node:events';
 import { createWriteStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { Transform } from 'node:stream';
 import { checksumFromEtag, type Checksum } from './integrity.js';
 
 export interface DownloadResult {
@@ -56,18 +55,18 @@ export async function downloadFile(
   if (response.body === null) throw new Error(`GET ${url}: empty body`);
   let done = start;
   options.onProgress(done, total);
-  const count = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
+  // Every chunk that arrived is on disk before a broken connection's error surfaces, so the next attempt
+  // resumes from there (a pipeline would drop the chunks still buffered when it tears down).
+  const out = createWriteStream(dest, { flags: resumed ? 'a' : 'w' });
+  try {
+    for await (const chunk of Readable.fromWeb(response.body as WebReadableStream<Uint8Array>) as AsyncIterable<Buffer>) {
       done += chunk.length;
       options.onProgress(done, total);
-      callback(null, chunk);
-    },
-  });
-  await pipeline(
-    Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-    count,
-    createWriteStream(dest, { flags: resumed ? 'a' : 'w' }),
-  );
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
+  } finally {
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
   const size = statSync(dest).size;
   if (total !== undefined && size !== total) throw new Error(`GET ${url}: got ${size} of ${total} bytes`);
   return { found: true, size, checksum, resumedFrom: start };

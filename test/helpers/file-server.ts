@@ -56,7 +56,8 @@ export async function startFileServer(options: FileServerOptions): Promise<FileS
     const drop = options.dropAfterBytes?.[rel];
     if (drop !== undefined && !dropped.has(rel)) {
       dropped.add(rel);
-      res.write(served.subarray(0, drop), () => res.destroy());
+      // The bytes go out, then the connection breaks (a pause first, so the client has read them all).
+      res.write(served.subarray(0, drop), () => setTimeout(() => res.destroy(), 50));
       return;
     }
     res.end(served);

@@ -1,7 +1,7 @@
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ChatMessage } from '../backends/backend.js';
 import { fromPackageRoot } from '../paths.js';
-import { dirname, join } from 'node:path';
 import { explain, tierOf } from './explain.js';
 import { analysePrompt, FEATURES } from './features.js';
 import { readModelCard, thresholdForShare, type ModelCard } from './model-card.js';
@@ -29,7 +29,7 @@ export async function loadScorer(options: LoadScorerOptions = {}): Promise<Score
   if (card.features.join() !== names.join()) {
     throw new Error(`${modelPath}: trained on features [${card.features.join(', ')}], this build extracts [${names.join(', ')}]; retrain with npm run train:scorer`);
   }
-  // One thread: a single 26-wide dot product gains nothing from a pool, and the service runs other work.
+  // One thread: a single ~28-wide dot product gains nothing from a pool, and the service runs other work.
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const topics = card.topic === undefined ? null : readTopicTable(join(dirname(modelPath), card.topic.file));
   if (topics !== null && topics.size !== card.topic?.words) {
@@ -46,7 +46,7 @@ class OnnxScorer implements Scorer {
   ) {}
 
   async score(messages: ChatMessage[]): Promise<ScoreResult> {
-    // A fresh 26-float tensor per call (~1 µs): a shared input buffer is overwritten by concurrent score()
+    // A fresh feature tensor per call (~1 µs): a shared input buffer is overwritten by concurrent score()
     // calls before onnxruntime reads it, which gave every request in a Promise.all the same score.
     const { features, words } = analysePrompt(messages);
     const x = this.topics === null ? features : withTopic(features, this.topics.topic(words));

@@ -16,7 +16,7 @@ describe('generation loop', () => {
     const texts: string[] = [];
     for (const chunk of [1000, 64, 7]) {
       let text = '';
-      const outcome = await new GenerationLoop(session, shape, model.tokenizer, chunk).run(request, (t) => (text += t), () => false);
+      const outcome = await new GenerationLoop(session, shape, model.tokenizer, undefined, chunk).run(request, (t) => (text += t), () => false);
       expect(outcome).toMatchObject({ promptTokens: promptIds.length, completionTokens: 16, finishReason: 'length' });
       texts.push(text);
     }

@@ -29,6 +29,22 @@ export interface ToolCall {
   function: { name: string; arguments: string };
 }
 
+/** `response_format`, neutral: free text, any JSON object, or JSON valid against a schema. */
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name: string; schema: Record<string, unknown>; strict: boolean };
+
+/** A function the model may call; `parameters` is a JSON Schema for its arguments object. */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  parameters: Record<string, unknown>;
+}
+
+/** `auto`: text or calls, the model's choice; `required`: at least one call; a name: exactly that function. */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
 export interface CallOptions {
   messages: ChatMessage[];
   /** The concrete model id on this backend. */
@@ -38,6 +54,12 @@ export interface CallOptions {
   topP?: number;
   stop?: string[];
   seed?: number;
+  /** Validated `response_format` (also in `extra` for pass-through backends); local backends enforce it. */
+  responseFormat?: ResponseFormat;
+  /** Validated `tools` (functions only); local backends constrain calls to each one's parameters schema. */
+  tools?: ToolDefinition[];
+  /** Validated `tool_choice`; `auto` when tools are given without one. */
+  toolChoice?: ToolChoice;
   /**
    * Every request field the client sent except `model`, `messages`, `stream` and `stream_options`
    * (tools, response_format, logit_bias, user, ... and the originals of the neutral fields above).
@@ -109,6 +131,18 @@ export interface BackendHealth {
   queueCapacity?: number;
   /** Local models only: the model's context window in tokens. */
   contextWindow?: number;
+  /** Local models only: what the loaded model honours beyond plain chat (known once its folder is read). */
+  capabilities?: ModelCapabilities;
+}
+
+/**
+ * What a local model honours. `tools`: `native` when its own chat template renders tools and Hermes/Qwen-style
+ * `<tool_call>` calls; `fallback` when Switchyard describes the tools in a system message in that same syntax.
+ * `jsonSchema`: response_format json_schema / json_object enforced by constrained decoding.
+ */
+export interface ModelCapabilities {
+  tools: 'native' | 'fallback';
+  jsonSchema: boolean;
 }
 
 export interface Backend {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CallOptions, ChatMessage, Role } from '../backends/backend.js';
+import type { CallOptions, ChatMessage, ResponseFormat, Role, ToolChoice, ToolDefinition } from '../backends/backend.js';
+import { jsonSchemaField } from './json-schema-check.js';
 
 /**
  * The body of POST /v1/chat/completions. Loose objects: fields we do not model are kept and forwarded
@@ -23,6 +24,33 @@ const MessageSchema = z.looseObject({
   tool_call_id: z.string().optional(),
 });
 
+/** OpenAI's rule for function and schema names. */
+const NameSchema = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes');
+
+const ResponseFormatSchema = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('text') }),
+  z.looseObject({ type: z.literal('json_object') }),
+  z.looseObject({
+    type: z.literal('json_schema'),
+    json_schema: z.looseObject({
+      name: NameSchema,
+      description: z.string().optional(),
+      schema: jsonSchemaField().optional(),
+      strict: z.boolean().nullable().optional(),
+    }),
+  }),
+]);
+
+const ToolSchema = z.looseObject({
+  type: z.literal('function'),
+  function: z.looseObject({
+    name: NameSchema,
+    description: z.string().optional(),
+    parameters: jsonSchemaField().optional(),
+    strict: z.boolean().nullable().optional(),
+  }),
+});
+
 const MaxTokensSchema = z.number().int().min(1).nullable().optional();
 
 export const ChatRequestSchema = z.looseObject({
@@ -37,12 +65,20 @@ export const ChatRequestSchema = z.looseObject({
   stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
   seed: z.number().int().nullable().optional(),
   n: z.literal(1, { message: 'only n = 1 is supported' }).nullable().optional(),
-  tools: z.array(z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) })).optional(),
+  tools: z.array(ToolSchema).optional(),
   tool_choice: z
     .union([z.enum(['none', 'auto', 'required']), z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) })])
     .optional(),
-  response_format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).optional(),
+  response_format: ResponseFormatSchema.optional(),
   user: z.string().optional(),
+}).superRefine((request, ctx) => {
+  const choice = request.tool_choice;
+  if (typeof choice === 'object' && !(request.tools ?? []).some((t) => t.function.name === choice.function.name)) {
+    ctx.addIssue({ code: 'custom', message: `no tool named '${choice.function.name}' in tools`, path: ['tool_choice', 'function', 'name'] });
+  }
+  if (choice === 'required' && (request.tools ?? []).length === 0) {
+    ctx.addIssue({ code: 'custom', message: "'required' needs at least one tool in tools", path: ['tool_choice'] });
+  }
 });
 
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
@@ -76,5 +112,24 @@ export function toCallOptions(request: ChatRequest, model: string, signal: Abort
   if (request.top_p != null) options.topP = request.top_p;
   if (request.seed != null) options.seed = request.seed;
   if (request.stop != null) options.stop = typeof request.stop === 'string' ? [request.stop] : request.stop;
+  if (request.response_format !== undefined) options.responseFormat = responseFormat(request.response_format);
+  if (request.tools !== undefined && request.tools.length > 0) options.tools = request.tools.map(toolDefinition);
+  if (request.tool_choice !== undefined) options.toolChoice = toolChoice(request.tool_choice);
   return options;
+}
+
+function responseFormat(format: z.infer<typeof ResponseFormatSchema>): ResponseFormat {
+  if (format.type !== 'json_schema') return { type: format.type };
+  const { name, schema, strict } = format.json_schema;
+  // No schema: any JSON value would do, but an object is what every client of JSON mode expects.
+  return { type: 'json_schema', name, schema: schema ?? { type: 'object' }, strict: strict === true };
+}
+
+function toolDefinition(tool: z.infer<typeof ToolSchema>): ToolDefinition {
+  const { name, description, parameters } = tool.function;
+  return { name, parameters: parameters ?? {}, ...(description === undefined ? {} : { description }) };
+}
+
+function toolChoice(choice: NonNullable<ChatRequest['tool_choice']>): ToolChoice {
+  return typeof choice === 'string' ? choice : { name: choice.function.name };
 }

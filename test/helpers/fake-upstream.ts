@@ -29,6 +29,8 @@ export interface FakeUpstreamOptions {
   reply?: (body: Record<string, unknown>) => string;
   /** Delay between stream chunks, in ms. */
   chunkDelayMs?: number;
+  /** Tool calls to answer with instead of text (when it returns some), like a model that chose to call. */
+  toolCalls?: (body: Record<string, unknown>) => Array<{ name: string; arguments: string }> | undefined;
   model?: string;
 }
 
@@ -121,6 +123,11 @@ export class FakeUpstream {
       if (behaviour.kind === 'reset') req.socket.destroy();
       return; // stall: hold the request open until the client gives up
     }
+    const calls = this.options.toolCalls?.(body);
+    if (calls !== undefined && calls.length > 0) {
+      this.answerToolCalls(res, body, calls);
+      return;
+    }
     const reply = this.options.reply?.(body) ?? `Echo: ${lastUserText(body)}`;
     const pieces = reply.match(/\S+\s*|\s+/g) ?? [];
     const maxTokens = typeof body['max_tokens'] === 'number' ? body['max_tokens'] : typeof body['max_completion_tokens'] === 'number' ? body['max_completion_tokens'] : Infinity;
@@ -163,6 +170,33 @@ export class FakeUpstream {
     send(chunk({}, finish));
     const streamOptions = body['stream_options'] as { include_usage?: boolean } | undefined;
     if (streamOptions?.include_usage) send({ ...base, object: 'chat.completion.chunk', choices: [], usage });
+    res.end('data: [DONE]\n\n');
+  }
+
+  /** Calls in OpenAI's shapes: whole in the message, or streamed as id + name, then arguments in two pieces. */
+  private answerToolCalls(res: http.ServerResponse, body: Record<string, unknown>, calls: Array<{ name: string; arguments: string }>): void {
+    const base = { id: 'chatcmpl-fake', created: 1700000000, model: this.model, system_fingerprint: 'fp_fake' };
+    const usage = { prompt_tokens: promptTokens(body), completion_tokens: calls.length * 8, total_tokens: promptTokens(body) + calls.length * 8 };
+    const ids = calls.map((_, i) => `call_fake${i}`);
+    if (body['stream'] !== true) {
+      const toolCalls = calls.map((c, i) => ({ id: ids[i], type: 'function', function: c }));
+      json(res, 200, { ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: toolCalls, refusal: null }, finish_reason: 'tool_calls', logprobs: null }], usage });
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const send = (delta: Record<string, unknown>, finish: string | null): void => {
+      res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] })}\n\n`);
+    };
+    send({ role: 'assistant', content: null }, null);
+    calls.forEach((call, index) => {
+      send({ tool_calls: [{ index, id: ids[index], type: 'function', function: { name: call.name, arguments: '' } }] }, null);
+      const half = Math.floor(call.arguments.length / 2);
+      for (const piece of [call.arguments.slice(0, half), call.arguments.slice(half)]) send({ tool_calls: [{ index, function: { arguments: piece } }] }, null);
+    });
+    send({}, 'tool_calls');
+    if ((body['stream_options'] as { include_usage?: boolean } | undefined)?.include_usage) {
+      res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage })}\n\n`);
+    }
     res.end('data: [DONE]\n\n');
   }
 

@@ -1,15 +1,22 @@
-import type { GenerateResult, StreamPart } from '../backend.js';
+import type { GenerateResult, StreamPart, ToolCall } from '../backend.js';
 
-/** generate() is stream() collected: one code path, so both answer the same text for the same request. */
+/** generate() is stream() collected: one code path, so both answer the same text and calls for the same request. */
 export async function collectStream(parts: AsyncIterable<StreamPart>): Promise<GenerateResult> {
   let content = '';
+  const toolCalls: ToolCall[] = [];
   for await (const part of parts) {
     if (part.type === 'text-delta') content += part.text;
-    else if (part.type === 'error') throw part.error;
+    else if (part.type === 'tool-call-delta') {
+      const { index, id, name, argumentsDelta } = part.delta;
+      const call = (toolCalls[index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
+      if (id !== undefined) call.id = id;
+      if (name !== undefined) call.function.name = name;
+      if (argumentsDelta !== undefined) call.function.arguments += argumentsDelta;
+    } else if (part.type === 'error') throw part.error;
     else if (part.type === 'finish') {
       return {
         content,
-        toolCalls: [],
+        toolCalls,
         finishReason: part.finishReason,
         usage: part.usage,
         model: part.model,

@@ -1,6 +1,8 @@
 import ort from 'onnxruntime-node';
 import type { Tokenizer } from '@huggingface/tokenizers';
 import { StreamDecoder } from '../../models/stream-decoder.js';
+import type { GrammarEngine, TokenConstraint } from './grammar/grammar-engine.js';
+import type { GrammarSpec } from './grammar/grammar-spec.js';
 import { sampleToken, seededRandom, type SamplingParams } from './sampler.js';
 import { StopMatcher } from './stop-matcher.js';
 
@@ -33,6 +35,10 @@ export interface GenerationRequest {
   measureConfidence?: boolean;
   /** The prompt ends inside an answer being continued: decode new text as following it. */
   continuation?: boolean;
+  /** Constrained decoding: only tokens that keep the output valid under this grammar are sampled. */
+  grammar?: GrammarSpec;
+  /** Output already written under the grammar (a continued answer): the grammar starts after it. */
+  grammarPrefix?: string;
 }
 
 export interface GenerationOutcome {
@@ -45,6 +51,8 @@ export interface GenerationOutcome {
   firstTokenMs: number;
   /** Geometric mean of the chosen tokens' probabilities (at temperature 1), when asked for. */
   confidence?: number;
+  /** With a grammar: whether the output is complete under it (false when max_tokens cut it short). */
+  grammarComplete?: boolean;
 }
 
 /**
@@ -60,6 +68,8 @@ export class GenerationLoop {
     private readonly session: ort.InferenceSession,
     private readonly shape: DecoderShape,
     private readonly tokenizer: Tokenizer,
+    /** Compiles and caches grammars for constrained requests; absent, such requests fail. */
+    private readonly grammars?: GrammarEngine,
     private readonly prefillChunk: number = prefillChunkTokens(shape.vocabSize),
   ) {
     this.inputNames = new Set(session.inputNames);
@@ -69,6 +79,25 @@ export class GenerationLoop {
 
   async run(
     request: GenerationRequest,
+    onText: (text: string) => void,
+    shouldAbort: () => boolean,
+  ): Promise<GenerationOutcome> {
+    if (request.grammar === undefined) return this.decode(request, undefined, onText, shouldAbort);
+    if (this.grammars === undefined) throw new Error('constrained decoding needs a grammar engine');
+    const constraint = await this.grammars.constraint(request.grammar, request.grammarPrefix ?? '');
+    try {
+      const outcome = await this.decode(request, constraint, onText, shouldAbort);
+      outcome.grammarComplete = constraint.terminated || (outcome.finishReason !== 'aborted' && (await constraint.canEnd()));
+      return outcome;
+    } finally {
+      constraint.dispose();
+    }
+  }
+
+  /** One sequence from prompt to finish; `constraint` (per sequence) masks each step's logits. */
+  private async decode(
+    request: GenerationRequest,
+    constraint: TokenConstraint | undefined,
     onText: (text: string) => void,
     shouldAbort: () => boolean,
   ): Promise<GenerationOutcome> {
@@ -107,7 +136,10 @@ export class GenerationLoop {
         break;
       }
       const row = lastLogitsRow(outputs['logits'] as ort.Tensor);
+      if (constraint !== undefined) await constraint.mask(row);
       const token = sampleToken(row, 0, row.length, request.sampling, random);
+      // A stop token is only unmasked once the output is complete: accepting it terminates the grammar.
+      constraint?.accept(token);
       if (request.measureConfidence) logProbSum += logProbability(row, token);
       if (generated === 0) firstTokenMs = performance.now() - started;
       generated++;

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { loadModelFolder } from '../../models/model-folder.js';
 import { GenerationLoop } from './generation-loop.js';
+import { UnenforceableFormatError, GrammarEngine } from './grammar/grammar-engine.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /**
@@ -23,7 +24,9 @@ async function load(): Promise<GenerationLoop> {
     executionMode: 'sequential',
     graphOptimizationLevel: init.session.graphOptimizationLevel,
   });
-  const loop = new GenerationLoop(session, init.shape, loadModelFolder(init.modelDir).tokenizer);
+  const model = loadModelFolder(init.modelDir);
+  const grammars = new GrammarEngine(init.modelDir, init.shape.vocabSize, model.eosTokenIds);
+  const loop = new GenerationLoop(session, init.shape, model.tokenizer, grammars);
   send({ type: 'ready', loadMs: performance.now() - started });
   return loop;
 }
@@ -46,5 +49,7 @@ port.on('message', (message: ToWorker) => {
       ),
     )
     .then((outcome) => send({ type: 'done', id, outcome }))
-    .catch((err: unknown) => send({ type: 'failed', id, message: err instanceof Error ? err.message : String(err) }));
+    .catch((err: unknown) =>
+      send({ type: 'failed', id, message: err instanceof Error ? err.message : String(err), invalidRequest: err instanceof UnenforceableFormatError }),
+    );
 });

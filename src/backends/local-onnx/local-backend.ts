@@ -72,6 +72,7 @@ export class LocalBackend implements Backend {
       queueDepth: this.queue.depth,
       queueCapacity: this.queue.capacity,
       ...(this.model === undefined ? {} : { contextWindow: this.model.contextWindow }),
+      ...(this.prompting === undefined ? {} : { capabilities: { tools: this.prompting.formatter.toolSupport, jsonSchema: true } }),
     };
   }
 

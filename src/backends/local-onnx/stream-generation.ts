@@ -1,11 +1,13 @@
 import type { CallOptions, StreamPart } from '../backend.js';
-import { requestCapabilities, type Capability, type CapabilityFacts } from '../../capabilities.js';
+import { requestCapabilities, type CapabilityFacts } from '../../capabilities.js';
 import { SwitchyardError, classifyError } from '../errors.js';
 import type { PromptFormatter } from '../../models/chat-format.js';
 import type { ModelFolder } from '../../models/model-folder.js';
 import type { GenerationOutcome, GenerationRequest } from './generation-loop.js';
 import type { RequestQueue } from './request-queue.js';
 import type { WorkerClient } from './worker-client.js';
+import { activeTools, grammarFor } from './grammar/grammar-spec.js';
+import { ToolCallParser } from './tool-call-parser.js';
 
 interface Runner {
   model: ModelFolder;
@@ -20,9 +22,11 @@ interface Runner {
  */
 export async function* streamGeneration(runner: Runner, queue: RequestQueue, options: CallOptions): AsyncGenerator<StreamPart> {
   const { model } = runner;
-  const promptIds = runner.formatter.encode(options.messages, options.assistantPrefix);
+  const tools = activeTools(options);
+  const promptIds = runner.formatter.encode(options.messages, options.assistantPrefix, tools);
   // A continued answer's usage covers the whole answer the client got, the prefix included.
-  const prefixTokens = (options.assistantPrefix ?? '') === '' ? 0 : Math.max(0, promptIds.length - runner.formatter.encode(options.messages).length);
+  const prefixTokens =
+    (options.assistantPrefix ?? '') === '' ? 0 : Math.max(0, promptIds.length - runner.formatter.encode(options.messages, undefined, tools).length);
   const room = model.contextWindow - promptIds.length;
   if (options.maxTokens !== undefined ? options.maxTokens > room : room < 1) {
     throw new SwitchyardError(
@@ -32,8 +36,8 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
       { code: 'context_length_exceeded', param: 'messages' },
     );
   }
-  const warnings: string[] = [];
-  for (const capability of unsupported(options)) warnings.push(UNSUPPORTED[capability]);
+  const warnings: string[] = unsupported(options).map((capability) => UNSUPPORTED[capability]);
+  const grammar = grammarFor(options);
   const request: GenerationRequest = {
     promptIds,
     maxTokens: options.maxTokens ?? room,
@@ -47,7 +51,10 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
     eosTokenIds: model.eosTokenIds,
     measureConfidence: options.wantConfidence === true,
     continuation: (options.assistantPrefix ?? '') !== '',
+    ...(grammar === undefined ? {} : { grammar, grammarPrefix: options.assistantPrefix ?? '' }),
   };
+  // With tools, the text the model writes is parsed into content and calls; without, it is all content.
+  const parser = tools.length === 0 ? undefined : new ToolCallParser(tools.map((t) => t.name));
 
   // Parts flow from worker callbacks into this generator through a small channel.
   const buffered: StreamPart[] = [];
@@ -62,9 +69,16 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
   if (options.signal.aborted) local.abort();
 
   let finished = false;
+  const onText = (text: string): void => {
+    if (parser === undefined) push({ type: 'text-delta', text });
+    else for (const part of parser.push(text)) push(part);
+  };
   queue
-    .run(() => runner.worker.generate(request, (text) => push({ type: 'text-delta', text }), local.signal), local.signal)
-    .then((outcome) => push(finishPart(outcome, model.id, warnings, prefixTokens)))
+    .run(() => runner.worker.generate(request, onText, local.signal), local.signal)
+    .then((outcome) => {
+      for (const part of parser?.flush() ?? []) push(part);
+      push(finishPart(outcome, model.id, warnings, prefixTokens, (parser?.calls ?? 0) > 0));
+    })
     .catch((err: unknown) => push({ type: 'error', error: classifyError(err) }))
     .finally(() => {
       finished = true;
@@ -89,13 +103,16 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
   }
 }
 
-function finishPart(outcome: GenerationOutcome, model: string, warnings: string[], prefixTokens: number): StreamPart {
+function finishPart(outcome: GenerationOutcome, model: string, warnings: string[], prefixTokens: number, calledTools: boolean): StreamPart {
   if (outcome.finishReason === 'aborted') {
     return { type: 'error', error: new SwitchyardError('aborted', 'The request was aborted during generation') };
   }
+  if (outcome.grammarComplete === false) {
+    warnings.push('max_tokens ended the answer before its JSON was complete: it does not parse; raise max_tokens');
+  }
   return {
     type: 'finish',
-    finishReason: outcome.finishReason,
+    finishReason: outcome.finishReason === 'stop' && calledTools ? 'tool_calls' : outcome.finishReason,
     usage: { promptTokens: outcome.promptTokens - prefixTokens, completionTokens: outcome.completionTokens + prefixTokens },
     model,
     warnings,
@@ -104,21 +121,23 @@ function finishPart(outcome: GenerationOutcome, model: string, warnings: string[
   };
 }
 
-/** What the local model does not do, said in the answer's `warnings` rather than dropped silently. */
-const UNSUPPORTED: Record<Capability, string> = {
-  tools: 'tools are not supported by the local model; answered without them',
+/**
+ * What the local model does not do, said in the answer's `warnings` rather than dropped silently. Tools and
+ * JSON are honoured (constrained decoding); media is not.
+ */
+const UNSUPPORTED = {
   images: 'the local model reads text only; image parts were not shown to it',
   audio: 'the local model handles text only; audio input or output was not honoured',
-  json: 'response_format is not enforced by the local model; check that the answer parses',
-};
+} as const;
 
-function unsupported(options: CallOptions): Capability[] {
+function unsupported(options: CallOptions): Array<keyof typeof UNSUPPORTED> {
   const { extra } = options;
-  return requestCapabilities({
+  const uses = requestCapabilities({
     tools: extra['tools'],
     functions: extra['functions'],
     response_format: extra['response_format'] as CapabilityFacts['response_format'],
     modalities: extra['modalities'],
     messages: options.messages.map((m) => m.original ?? m),
   });
+  return uses.filter((c): c is keyof typeof UNSUPPORTED => c in UNSUPPORTED);
 }

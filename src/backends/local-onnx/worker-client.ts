@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { SwitchyardError } from '../errors.js';
 import type { GenerationOutcome, GenerationRequest } from './generation-loop.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
@@ -72,6 +73,7 @@ export class WorkerClient {
     if (message.type === 'text') return pending.onText(message.text);
     this.pending.delete(message.id);
     if (message.type === 'done') pending.resolve(message.outcome);
+    else if (message.invalidRequest) pending.reject(new SwitchyardError('invalid-request', message.message, { code: 'invalid_schema' }));
     else pending.reject(new Error(message.message));
   }
 

@@ -28,4 +28,5 @@ export type FromWorker =
   | { type: 'load-failed'; message: string }
   | { type: 'text'; id: number; text: string }
   | { type: 'done'; id: number; outcome: GenerationOutcome }
-  | { type: 'failed'; id: number; message: string };
+  /** `invalidRequest`: the request asked for something this model cannot do (a schema xgrammar rejects). */
+  | { type: 'failed'; id: number; message: string; invalidRequest: boolean };

@@ -1,7 +1,7 @@
 /**
  * What an OpenAI chat request asks of a model beyond plain text chat. The router needs it to decide (a policy
  * can send such requests to the cloud) and the local backend to say what it could not honour.
- * The bundled local runtime does none of these.
+ * The bundled local runtime honours tools and JSON (constrained decoding), not images or audio.
  */
 export const CAPABILITIES = ['tools', 'images', 'audio', 'json'] as const;
 export type Capability = (typeof CAPABILITIES)[number];

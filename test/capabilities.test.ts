@@ -34,7 +34,7 @@ describe('what a request needs beyond plain text', () => {
   });
 });
 
-describe('the default policy sends what the local model cannot do to the cloud', () => {
+describe('the default policy sends what the local model cannot do to the cloud, and keeps tools and JSON local', () => {
   let t: TestService;
   beforeAll(async () => {
     t = await startTestServiceWithTinyModel();
@@ -43,21 +43,25 @@ describe('the default policy sends what the local model cannot do to the cloud',
     await t.close();
   });
 
-  it('routes tool, image and JSON-mode requests to the cloud, passing them through untouched', async () => {
+  it('routes an image request to the cloud, passing it through untouched', async () => {
+    const messages = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'What is this?' }, image] }];
+    const { response } = await t.client.chat.completions.create({ model: 'auto', messages }).withResponse();
+    expect(response.headers.get('x-switchyard-rule')).toBe('needs-cloud-features');
+    expect(response.headers.get('x-switchyard-target')).toBe('cloud');
+    const sent = t.fake.requests.filter((r) => r.path.endsWith('/chat/completions')).map((r) => r.body);
+    expect((sent[0]?.['messages'] as Array<{ content: unknown }>)[0]?.content).toEqual([{ type: 'text', text: 'What is this?' }, image]);
+  });
+
+  it('keeps simple tool and JSON-mode requests on the device, which honours them', async () => {
     const cases = [
-      { tools: [tool], messages: [{ role: 'user' as const, content: 'Weather in Lisbon?' }] },
-      { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'What is this?' }, image] }] },
+      { tools: [tool], tool_choice: 'required' as const, messages: [{ role: 'user' as const, content: 'Weather in Lisbon?' }] },
       { response_format: { type: 'json_object' as const }, messages: [{ role: 'user' as const, content: 'List three colours as JSON' }] },
     ];
     for (const body of cases) {
-      const { response } = await t.client.chat.completions.create({ model: 'auto', ...body }).withResponse();
-      expect(response.headers.get('x-switchyard-rule')).toBe('needs-cloud-features');
-      expect(response.headers.get('x-switchyard-target')).toBe('cloud');
+      const { data, response } = await t.client.chat.completions.create({ model: 'auto', max_tokens: 200, ...body }).withResponse();
+      expect(response.headers.get('x-switchyard-target')).toBe('local');
+      expect((data as unknown as { warnings?: string[] }).warnings ?? []).not.toContain('tools are not supported by the local model; answered without them');
     }
-    const sent = t.fake.requests.filter((r) => r.path.endsWith('/chat/completions')).map((r) => r.body);
-    expect(sent[0]?.['tools']).toEqual([tool]);
-    expect((sent[1]?.['messages'] as Array<{ content: unknown }>)[0]?.content).toEqual([{ type: 'text', text: 'What is this?' }, image]);
-    expect(sent[2]?.['response_format']).toEqual({ type: 'json_object' });
   });
 
   it('a plain question stays local', async () => {
@@ -69,13 +73,9 @@ describe('the default policy sends what the local model cannot do to the cloud',
     const data = await t.client.chat.completions.create({
       model: 'local',
       max_tokens: 4,
-      response_format: { type: 'json_object' },
       messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, image] }],
     });
     const warnings = (data as unknown as { warnings: string[] }).warnings;
-    expect(warnings).toEqual([
-      'the local model reads text only; image parts were not shown to it',
-      'response_format is not enforced by the local model; check that the answer parses',
-    ]);
+    expect(warnings).toEqual(['the local model reads text only; image parts were not shown to it']);
   });
 });

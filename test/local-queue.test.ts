@@ -78,10 +78,11 @@ describe('local backend: queue, window and request options', () => {
     expect(longer.promptTokens).toBeGreaterThan(short.promptTokens);
   });
 
-  it('answers requests with tools normally and says so in warnings', async () => {
-    const result = await backend.generate(call({ maxTokens: 3, extra: { tools: [{ type: 'function', function: { name: 'f' } }] } }));
+  it('answers a request whose tools it was not given (tool_choice "none") in text, with no warning', async () => {
+    const result = await backend.generate(call({ maxTokens: 3, tools: [{ name: 'f', parameters: {} }], toolChoice: 'none' }));
     expect(result.content.length).toBeGreaterThan(0);
-    expect(result.warnings.join(' ')).toMatch(/tools/);
+    expect(result.toolCalls).toEqual([]);
+    expect(result.warnings).toEqual([]);
   });
 
   it('stop sequences end the answer before the sequence', async () => {

@@ -7,7 +7,9 @@ export function listModels(router: Router): RequestHandler {
     const health = router.health();
     const entry = (id: string, owner: string): Record<string, unknown> => ({ id, object: 'model', created: 0, owned_by: owner });
     const data = [entry('auto', 'switchyard'), entry('local', 'switchyard'), entry('cloud', 'switchyard')];
-    for (const id of health.local.models) data.push(entry(id, 'switchyard-local'));
+    // A local model says what it honours (tools, JSON Schema), so clients can tell before they ask.
+    const capabilities = health.local.capabilities === undefined ? {} : { capabilities: health.local.capabilities };
+    for (const id of health.local.models) data.push({ ...entry(id, 'switchyard-local'), ...capabilities });
     for (const id of health.cloud.models) data.push(entry(id, 'upstream'));
     res.json({ object: 'list', data });
   };

@@ -25,11 +25,16 @@ export function renderToolCall(name: string, argumentsJson: string): string {
   return toolCallBegin(name) + argumentsJson + TOOL_CALL_END;
 }
 
-/** OpenAI's tool shape, which is also what Hugging Face chat templates take as `tools`. */
+/**
+ * OpenAI's tool shape, which is also what Hugging Face chat templates take as `tools`. The parameters'
+ * `$schema` dialect URL (zod and SDK helpers add one) is dropped: it means nothing to the model and costs
+ * prompt tokens on every request.
+ */
 export function templateTool(tool: ToolDefinition): Record<string, unknown> {
   const fn: Record<string, unknown> = { name: tool.name };
   if (tool.description !== undefined) fn['description'] = tool.description;
-  fn['parameters'] = tool.parameters;
+  const { $schema: _dialect, ...parameters } = tool.parameters;
+  fn['parameters'] = parameters;
   return { type: 'function', function: fn };
 }
 

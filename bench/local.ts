@@ -8,6 +8,9 @@
  *
  * Models: ../shared/models/stories260K-onnx (if present) and a generated model with SmolLM2-135M's shapes
  * (random weights, q4), cached in the OS temp folder.
+ *
+ * Then structured output (support/structured.ts): decode tok/s with vs without a JSON-schema constraint, and
+ * grammar build times on Qwen3's vocabulary. `npm run bench:local -- --structured` runs only that part.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
@@ -17,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChatMessage } from '../src/backends/backend.js';
 import { fromPackageRoot } from '../src/paths.js';
 import { SMOLLM2_135M_SHAPE, writeSyntheticModel } from '../src/models/synthetic/write-model-folder.js';
+import { constrainedDecodeRows, grammarCostRows } from './support/structured.js';
 
 interface Sample { promptTokens: number; completionTokens: number; ttftMs: number; totalMs: number }
 interface ChildReport { samples: Sample[]; peakRssMB: number }
@@ -119,6 +123,15 @@ function child(engine: string, c: Case): ChildReport {
   return JSON.parse(out.trim().split('\n').at(-1) as string) as ChildReport;
 }
 
+function smolShapedModel(): string {
+  const smol = join(tmpdir(), 'switchyard-bench', 'smollm2-135m-shape');
+  if (!existsSync(join(smol, 'onnx', 'model_q4.onnx'))) {
+    process.stderr.write(`generating a SmolLM2-135M-shaped q4 model in ${smol} ...\n`);
+    writeSyntheticModel(smol, SMOLLM2_135M_SHAPE, ['q4']);
+  }
+  return smol;
+}
+
 function cases(): Case[] {
   const list: Case[] = [];
   const stories = resolve(fromPackageRoot(), '..', 'shared', 'models', 'stories260K-onnx');
@@ -128,11 +141,7 @@ function cases(): Case[] {
       list.push({ name: `stories260K ${dtype}`, dir: stories, dtype, threads: 1, messages: [{ role: 'user', content: story.repeat(4) + 'One day' }], maxTokens: 128 });
     }
   }
-  const smol = join(tmpdir(), 'switchyard-bench', 'smollm2-135m-shape');
-  if (!existsSync(join(smol, 'onnx', 'model_q4.onnx'))) {
-    process.stderr.write(`generating a SmolLM2-135M-shaped q4 model in ${smol} ...\n`);
-    writeSyntheticModel(smol, SMOLLM2_135M_SHAPE, ['q4']);
-  }
+  const smol = smolShapedModel();
   const question = 'Please write a short poem about the sea. What is the capital of France? Thank you for your question. ';
   for (const threads of [1, 2]) {
     list.push({ name: `SmolLM2-135M-shape q4 t${threads}`, dir: smol, dtype: 'q4', threads, messages: [{ role: 'user', content: question.repeat(6) }], maxTokens: 64 });
@@ -154,7 +163,8 @@ if (process.argv[2] === '--child') {
 
 const rows: string[] = [];
 compileOurs();
-for (const c of cases()) {
+const structuredOnly = process.argv.includes('--structured');
+for (const c of structuredOnly ? [] : cases()) {
   const results: Record<'ours' | 'tjs', ChildReport[]> = { ours: [], tjs: [] };
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which engine goes first so slow drifts in background load hit both equally.
@@ -180,13 +190,34 @@ for (const c of cases()) {
   );
   process.stderr.write(`${rows.at(-1)}\n`);
 }
+if (!structuredOnly) {
+  process.stdout.write(
+    [
+      `bench:local — ours / transformers.js, medians over ${ROUNDS} interleaved rounds × ${REPEATS} generations, greedy; shared 2-core machine`,
+      '',
+      '| model | threads | prompt tokens | prefill tok/s | decode tok/s (ratio) | TTFT ms (ratio) | peak RSS MB |',
+      '|---|---|---|---|---|---|---|',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
+}
+const tiny = fromPackageRoot('models', 'tiny-llama');
 process.stdout.write(
   [
-    `bench:local — ours / transformers.js, medians over ${ROUNDS} interleaved rounds × ${REPEATS} generations, greedy; shared 2-core machine`,
     '',
-    '| model | threads | prompt tokens | prefill tok/s | decode tok/s (ratio) | TTFT ms (ratio) | peak RSS MB |',
-    '|---|---|---|---|---|---|---|',
-    ...rows,
+    `structured output — decode tok/s, free vs response_format json_schema, medians of ${ROUNDS * 3} alternating generations (64 tokens max, greedy, 1 thread); shared 2-core machine`,
+    '',
+    '| model | free | JSON schema | ratio |',
+    '|---|---|---|---|',
+    ...(await constrainedDecodeRows(COMPILED, smolShapedModel(), 'SmolLM2-135M-shape q4 (49,152 vocab)', ROUNDS)),
+    ...(await constrainedDecodeRows(COMPILED, tiny, 'tiny-llama q4 (512 vocab)', ROUNDS)),
+    '',
+    'grammar build, Qwen3 vocabulary (151,669 tokens), xgrammar web build on the main thread',
+    '',
+    '| step | ms |',
+    '|---|---|',
+    ...(await grammarCostRows()),
     '',
   ].join('\n'),
 );

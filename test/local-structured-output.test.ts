@@ -83,6 +83,25 @@ describe('response_format on the local model', () => {
     // The service keeps answering.
     expect((await t.client.chat.completions.create({ model: 'local', messages: ask('hi'), max_tokens: 2 })).choices).toHaveLength(1);
   });
+
+  it('a valid schema that xgrammar cannot enforce (a dangling $ref) is a 400 invalid_schema, and the model keeps working', async () => {
+    const schema = { type: 'object', properties: { a: { $ref: '#/$defs/missing' } } };
+    const error = await t.client.chat.completions
+      .create({ model: 'local', messages: ask('hi'), response_format: { type: 'json_schema', json_schema: { name: 'x', schema } } })
+      .catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('invalid_schema');
+    const body = { model: 'local', messages: ask('Weather?'), response_format: { type: 'json_schema' as const, json_schema: { name: 'weather', schema: WEATHER_SCHEMA } }, max_tokens: 200 };
+    expect(Object.keys(JSON.parse((await t.client.chat.completions.create(body)).choices[0]?.message.content ?? ''))).toEqual(['city', 'unit', 'days']);
+  });
+
+  it('parallel_tool_calls: false stops after the first call', async () => {
+    const result = await t.client.chat.completions.create({
+      model: 'local', messages: ask('Weather?'), tools: [WEATHER_TOOL], tool_choice: 'required', parallel_tool_calls: false, max_tokens: 200,
+    });
+    expect(result.choices[0]?.message.tool_calls).toHaveLength(1);
+    expect(result.choices[0]?.finish_reason).toBe('tool_calls');
+  });
 });
 
 describe('capabilities', () => {

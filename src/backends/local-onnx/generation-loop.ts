@@ -58,7 +58,8 @@ export interface GenerationOutcome {
 /**
  * Greedy/sampled decoding with the KV cache: one prefill run over the prompt, then one run per token that
  * feeds `present.*` back as `past_key_values.*`. `position_ids` count from 0 over prompt + generated tokens;
- * `attention_mask` is all ones over that same length (batch of one, no padding).
+ * `attention_mask` is all ones over that same length (batch of one, no padding). With a grammar, each step's
+ * logits are masked to the tokens it allows before sampling (the matcher is per sequence, like the KV cache).
  */
 export class GenerationLoop {
   private readonly inputNames: Set<string>;

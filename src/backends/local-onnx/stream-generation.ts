@@ -108,7 +108,8 @@ function finishPart(outcome: GenerationOutcome, model: string, warnings: string[
     return { type: 'error', error: new SwitchyardError('aborted', 'The request was aborted during generation') };
   }
   if (outcome.grammarComplete === false) {
-    warnings.push('max_tokens ended the answer before its JSON was complete: it does not parse; raise max_tokens');
+    const cause = outcome.finishReason === 'length' ? 'max_tokens' : 'a stop sequence';
+    warnings.push(`${cause} ended the answer before its JSON was complete: it does not parse`);
   }
   return {
     type: 'finish',

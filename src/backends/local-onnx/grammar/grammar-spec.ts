@@ -7,10 +7,18 @@ import type { CallOptions, ToolDefinition } from '../../backend.js';
  * - `tool-calls`: calls in the tool-call syntax, arguments valid against each tool's parameters. `auto`: free
  *   text until the model starts a call (or, with `answerSchema`, either calls or that JSON answer);
  *   `required`: one or more calls and nothing else; `one`: exactly one call (tool_choice names a function).
+ *   `single`: stop after the first call (`parallel_tool_calls: false`).
  */
 export type GrammarSpec =
   | { kind: 'json'; schema: string }
-  | { kind: 'tool-calls'; mode: 'auto' | 'required' | 'one'; tools: Array<{ name: string; parameters: string }>; answerSchema?: string };
+  | {
+      kind: 'tool-calls';
+      mode: 'auto' | 'required' | 'one';
+      tools: Array<{ name: string; parameters: string }>;
+      answerSchema?: string;
+      /** At most one call (`parallel_tool_calls: false`, or a named tool_choice). */
+      single: boolean;
+    };
 
 /** The arguments of a function declared without `parameters`: OpenAI's "empty parameter list". */
 const NO_PARAMETERS = { type: 'object', properties: {}, additionalProperties: false };
@@ -24,6 +32,7 @@ export function grammarFor(options: CallOptions): GrammarSpec | undefined {
   const spec: GrammarSpec = {
     kind: 'tool-calls',
     mode: typeof choice === 'object' ? 'one' : choice === 'required' ? 'required' : 'auto',
+    single: typeof choice === 'object' || options.extra['parallel_tool_calls'] === false,
     tools: tools.map((t) => ({ name: t.name, parameters: JSON.stringify(Object.keys(t.parameters).length === 0 ? NO_PARAMETERS : t.parameters) })),
   };
   if (json !== undefined && spec.mode === 'auto') spec.answerSchema = JSON.stringify(json);

@@ -15,13 +15,13 @@ export async function toolCallsStructuralTag(spec: Extract<GrammarSpec, { kind: 
       end: TOOL_CALL_END,
     })),
   );
-  const calls = { type: 'tags_with_separator', tags, separator: TOOL_CALL_SEPARATOR, at_least_one: true, stop_after_first: spec.mode === 'one' };
+  const calls = { type: 'tags_with_separator', tags, separator: TOOL_CALL_SEPARATOR, at_least_one: true, stop_after_first: spec.single };
   let format: Record<string, unknown> = calls;
   if (spec.mode === 'auto' && spec.answerSchema !== undefined) {
     format = { type: 'or', elements: [calls, { type: 'grammar', grammar: await compactJsonGrammar(spec.answerSchema) }] };
   } else if (spec.mode === 'auto') {
     // Free text until the model writes the trigger, then one of the calls; any number of times.
-    format = { type: 'triggered_tags', triggers: [TOOL_CALL_TRIGGER], tags, at_least_one: false, stop_after_first: false };
+    format = { type: 'triggered_tags', triggers: [TOOL_CALL_TRIGGER], tags, at_least_one: false, stop_after_first: spec.single };
   }
   return JSON.stringify({ type: 'structural_tag', format });
 }

@@ -25,7 +25,9 @@ export function jsonSchemaField() {
     if (valid) return;
     const first = ajv.errors?.[0];
     const path = (first?.instancePath ?? '').split('/').filter((p) => p !== '').map(unescapePointer);
-    ctx.addIssue({ code: 'custom', message: `not a valid JSON Schema: ${first?.message ?? 'invalid'}`, path });
+    const allowed = (first?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
+    const hint = allowed === undefined ? '' : ` (${allowed.map((v) => JSON.stringify(v)).join(', ')})`;
+    ctx.addIssue({ code: 'custom', message: `not a valid JSON Schema: ${first?.message ?? 'invalid'}${hint}`, path });
   });
 }
 

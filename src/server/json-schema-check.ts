@@ -14,21 +14,26 @@ ajv.addMetaSchema(createRequire(import.meta.url)('ajv/dist/refs/json-schema-draf
 /** A field holding a JSON Schema object; meta-schema violations become issues at their path inside it. */
 export function jsonSchemaField() {
   return z.record(z.string(), z.unknown()).superRefine((schema, ctx) => {
-    let valid: boolean;
-    try {
-      valid = ajv.validateSchema(schema) as boolean;
-    } catch (err) {
-      // An unknown "$schema" dialect: Ajv cannot load its meta-schema.
-      ctx.addIssue({ code: 'custom', message: `unsupported JSON Schema: ${err instanceof Error ? err.message : String(err)}`, path: ['$schema'] });
-      return;
-    }
-    if (valid) return;
+    if (validates(schema)) return;
     const first = ajv.errors?.[0];
     const path = (first?.instancePath ?? '').split('/').filter((p) => p !== '').map(unescapePointer);
     const allowed = (first?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
     const hint = allowed === undefined ? '' : ` (${allowed.map((v) => JSON.stringify(v)).join(', ')})`;
     ctx.addIssue({ code: 'custom', message: `not a valid JSON Schema: ${first?.message ?? 'invalid'}${hint}`, path });
   });
+}
+
+/**
+ * Against the meta-schema its `$schema` names; a dialect Ajv does not know (draft-04, 2019-09, a vendor URL)
+ * is checked as 2020-12, the closest common ground, rather than refused for its label.
+ */
+function validates(schema: Record<string, unknown>): boolean {
+  const dialect = schema['$schema'];
+  if (typeof dialect === 'string' && ajv.getSchema(dialect.replace(/#$/, '')) === undefined && ajv.getSchema(dialect) === undefined) {
+    const { $schema: _unknown, ...rest } = schema;
+    return ajv.validateSchema(rest) as boolean;
+  }
+  return ajv.validateSchema(schema) as boolean;
 }
 
 /** A JSON Pointer segment (`~1` is `/`, `~0` is `~`); array indexes stay numbers so paths print as `[0]`. */

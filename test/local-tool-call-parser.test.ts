@@ -31,7 +31,7 @@ describe('tool-call parser', () => {
 
   it.each([1, 3, 7, 1000])('gives the same content and calls whatever the chunking (%i characters at a time)', (pieceLength) => {
     expect(assemble(parse(output, pieceLength))).toEqual({
-      content: 'Let me check.\n',
+      content: 'Let me check.',
       calls: [
         { id: 'call_0', name: 'get_weather', arguments: '{"city": "Oslo"}' },
         { id: 'call_1', name: 'get_time', arguments: '{"city": "Lima"}' },
@@ -43,6 +43,11 @@ describe('tool-call parser', () => {
     const parts = parse(output, 2).filter((p) => p.type === 'tool-call-delta');
     expect(parts[0]).toEqual({ type: 'tool-call-delta', delta: { index: 0, id: 'call_0', name: 'get_weather' } });
     expect(assemble(parse(output, 2)).content).not.toContain('<');
+  });
+
+  it('whitespace around calls is not content; in a plain answer it is', () => {
+    expect(assemble(parse(`\n\n${renderToolCall('get_time', '{}')}\n`, 1)).content).toBe('');
+    expect(assemble(parse('Hello \n', 1)).content).toBe('Hello \n');
   });
 
   it('keeps text that only looks like the start of a call, and a call cut short keeps its partial arguments', () => {

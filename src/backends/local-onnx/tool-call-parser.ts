@@ -20,7 +20,7 @@ export class ToolCallParser {
   private pending = '';
   private readonly begins: Map<string, string>;
   private index = -1;
-  /** Whitespace after a call, held until it turns out to be part of real text. */
+  /** Whitespace outside calls, held until it turns out to be part of real text. */
   private whitespace = '';
 
   constructor(
@@ -61,6 +61,7 @@ export class ToolCallParser {
         return false;
       }
       parts.push(...this.content(this.pending.slice(0, at), false));
+      this.whitespace = '';
       this.pending = this.pending.slice(at);
       this.state = 'begin';
       return true;
@@ -93,16 +94,16 @@ export class ToolCallParser {
     return true;
   }
 
-  /** Text outside calls. After a call, whitespace waits until real text follows (or is dropped at the end). */
+  /**
+   * Text outside calls. Trailing whitespace waits until real text follows: it is dropped when a call follows it
+   * or the answer ends after a call (the newlines models put around calls), and kept in a plain text answer.
+   */
   private content(text: string, final: boolean): Part[] {
-    if (this.calls === 0) return text === '' ? [] : [{ type: 'text-delta', text }];
     const all = this.whitespace + text;
-    if (all.trim() === '') {
-      this.whitespace = final ? '' : all;
-      return [];
-    }
-    this.whitespace = '';
-    return [{ type: 'text-delta', text: all }];
+    const body = all.trimEnd();
+    this.whitespace = final ? '' : all.slice(body.length);
+    const out = final && this.calls === 0 ? all : body;
+    return out === '' ? [] : [{ type: 'text-delta', text: out }];
   }
 
   private argumentsPart(text: string): Part {

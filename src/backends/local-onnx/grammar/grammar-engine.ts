@@ -100,7 +100,9 @@ export class TokenConstraint {
       if (bits === -1) continue; // all 32 allowed
       const base = word * 32;
       const end = Math.min(32, this.vocabSize - base);
-      for (let bit = 0; bit < end; bit++) if (((bits >>> bit) & 1) === 0) logits[base + bit] = -Infinity;
+      // Outside strings most words are all-rejected: one fill instead of 32 bit tests.
+      if (bits === 0) logits.fill(-Infinity, base, base + end);
+      else for (let bit = 0; bit < end; bit++) if (((bits >>> bit) & 1) === 0) logits[base + bit] = -Infinity;
     }
   }
 

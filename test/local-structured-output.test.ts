@@ -23,6 +23,7 @@ describe('tools on the local model', () => {
     const body = { model: 'local', messages: ask('Weather in Oslo?'), tools: [WEATHER_TOOL], tool_choice: 'required' as const, max_tokens: 200, temperature: 0 };
     const whole = await t.client.chat.completions.create(body);
     expect(whole.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(whole.choices[0]?.message.content).toBeNull();
     const call = whole.choices[0]?.message.tool_calls?.[0] as ChatCompletionMessageToolCall & { type: 'function' };
     expect(call.function.name).toBe('get_weather');
     expect(JSON.parse(call.function.arguments)).toMatchObject({ unit: expect.stringMatching(/^(celsius|fahrenheit)$/) });

@@ -15,7 +15,9 @@ export function openAIUsage(usage: Usage): OpenAIUsage | undefined {
 
 /** A `chat.completion` object as the official SDKs parse it. */
 export function completionBody(id: string, created: number, result: GenerateResult, switchyard: SwitchyardInfo): Record<string, unknown> {
-  const message: Record<string, unknown> = { role: 'assistant', content: result.content, refusal: null };
+  // OpenAI answers a call-only turn with `content: null`, and some clients check for exactly that.
+  const content = result.content === '' && result.toolCalls.length > 0 ? null : result.content;
+  const message: Record<string, unknown> = { role: 'assistant', content, refusal: null };
   if (result.toolCalls.length > 0) message['tool_calls'] = result.toolCalls;
   const usage = openAIUsage(result.usage);
   return {

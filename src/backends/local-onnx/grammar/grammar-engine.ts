@@ -50,10 +50,12 @@ export class GrammarEngine {
     }
     const compiling = this.compileFresh(spec);
     this.compiled.set(key, compiling);
-    compiling.catch(() => this.compiled.delete(key)); // a failed compile is reported to its request, not cached
+    // A failed compile is reported to its request, and not cached.
+    compiling.catch(() => this.compiled.get(key) === compiling && this.compiled.delete(key));
     if (this.compiled.size > CACHE_ENTRIES) {
       const [oldestKey, oldest] = this.compiled.entries().next().value as [string, Promise<CompiledGrammar>];
       this.compiled.delete(oldestKey);
+      // A compile that failed was already reported to the request that asked for it.
       oldest.then((g) => g.dispose(), () => undefined);
     }
     return compiling;

@@ -3,22 +3,23 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Backend, ChatMessage } from './backends/backend.js';
 import { createKeepAliveFetch } from './backends/upstream/keep-alive-fetch.js';
-import { UpstreamBackend, type UpstreamConfig } from './backends/upstream/upstream-backend.js';
+import { type UpstreamConfig, UpstreamBackend } from './backends/upstream/upstream-backend.js';
 import { createObservability, type Observability } from './observability/index.js';
-import { defaultPolicyPath, PolicyWatcher } from './policy/index.js';
-import { CircuitBreaker } from './routing/circuit-breaker.js';
-import { connectivityOf, type ConnectivityStatus } from './routing/connectivity.js';
+import { defaultPolicyPath, estimateTokens, PolicyWatcher } from './policy/index.js';
 import { DeferredQueue } from './routing/deferred/deferred-queue.js';
-import { runDeferred } from './routing/deferred/run-deferred.js';
+import { Dispatcher } from './routing/dispatch/dispatcher.js';
+import { UpstreamGate } from './routing/dispatch/upstream-gate.js';
+import { RequestPipeline } from './routing/handle-request.js';
 import type { KnownModels } from './routing/pinning.js';
-import { estimateTokens, PolicyDecider, type PromptMeasure } from './routing/policy-decider.js';
-import { Router } from './routing/router.js';
+import { type PromptMeasure, RouteDecider } from './routing/route-decider.js';
+import { Targets } from './routing/targets.js';
+import type { CircuitBreaker } from './routing/upstream-health/circuit-breaker.js';
+import type { ConnectivityStatus } from './routing/upstream-health/connectivity.js';
+import { UpstreamHealth } from './routing/upstream-health/upstream-health.js';
 import { loadScorer, type Scorer } from './scoring/index.js';
 import { createApp } from './server/app.js';
-import { listen, type Listening } from './server/listen.js';
-import { getDeferred } from './server/routes/deferred.js';
-import { routeDryRun } from './server/routes/route-dry-run.js';
-import { createSignalsRouter } from './server/routes/signals.js';
+import { runDeferredJob } from './server/deferred-job.js';
+import { type Listening, listen } from './server/listen.js';
 import { createSecurity, type SecurityConfig } from './server/security/index.js';
 import type { SignalHub } from './signals/signal-hub.js';
 import { staticSignals } from './signals/static-signals.js';
@@ -50,7 +51,8 @@ export interface ServiceOptions {
 
 export interface Service {
   app: Express;
-  router: Router;
+  pipeline: RequestPipeline;
+  targets: Targets;
   breaker: CircuitBreaker;
   deferred: DeferredQueue | null;
   policy: PolicyWatcher;
@@ -71,20 +73,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     options.upstream === null ? null : new UpstreamBackend(options.upstream, upstreamFetch === null ? {} : { fetch: upstreamFetch.fetch });
   const snapshot = signals !== null ? () => signals.snapshot() : staticSignals(() => local?.health() ?? null);
 
-  const breaker = new CircuitBreaker({
+  const upstreamHealth = new UpstreamHealth({
+    link,
+    interfacesOnline: () => snapshot().online,
     ...(options.breakerThreshold === undefined ? {} : { failureThreshold: options.breakerThreshold }),
-    // A connection failure or timeout makes the link monitor probe soon; its verdicts move the breaker.
-    onFailure: (failure) => {
-      if (failure.cause.endsWith('-connection') || failure.cause.endsWith('-timeout')) {
-        link?.recordFailure(failure.cause.endsWith('-timeout') ? 'timeout' : 'connection');
-      }
-    },
-    onChange: (state) => {
-      if (state !== 'open') deferred?.kick();
-    },
   });
-  const unsubscribeLink = link?.onChange(() => breaker.linkReachable(link.reachable)) ?? null;
-  const connectivity = (): ConnectivityStatus => connectivityOf(breaker, snapshot().online);
+  const connectivity = (): ConnectivityStatus => upstreamHealth.connectivity();
 
   const scorer = options.scorer ?? (await loadScorer());
   const observability = createObservability({
@@ -109,30 +103,45 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     if (local?.measure === undefined || local.health().state === 'absent') return { promptTokens: estimateTokens(messages), contextWindow: null };
     try {
       return local.measure(messages, maxTokens ?? undefined);
-    } catch {
+    } catch (err) {
       // Tokenizer not loaded yet (or failed): estimate; the window is unknown, so nothing counts as fitting.
+      log.debug({ err: err instanceof Error ? err.message : String(err) }, 'local tokenizer unavailable; prompt tokens estimated');
       return { promptTokens: estimateTokens(messages), contextWindow: null };
     }
   };
-  const decider = new PolicyDecider({ policy: () => policy.current, scorer, signals: snapshot, measure, models });
-  const router = new Router({ local, cloud }, decider, {
-    observers: [observability.observer],
-    dispatch: { breaker, ...(options.cascadeMinConfidence === undefined ? {} : { cascadeMinConfidence: options.cascadeMinConfidence }) },
-  });
+  const decider = new RouteDecider({ policy: () => policy.current, scorer, signals: snapshot, measure, models });
+  const gate = new UpstreamGate(new Map([['cloud', upstreamHealth.breaker]]));
+  const targets = new Targets({ local, cloud }, (target) => gate.isOpen(target));
+  const dispatcher = new Dispatcher(targets, gate, options.cascadeMinConfidence === undefined ? {} : { cascadeMinConfidence: options.cascadeMinConfidence });
 
-  const cloudReachable = (): boolean => cloud !== null && connectivity().state !== 'offline';
-  const deferred =
+  const upstreamReachable = (): boolean => cloud !== null && upstreamHealth.reachable();
+  const deferred: DeferredQueue | null =
     cloud === null
       ? null
-      : new DeferredQueue({ journalPath: join(options.dataDir ?? '.switchyard', 'deferred.jsonl'), run: (request) => runDeferred(router, request), isOnline: cloudReachable });
+      : new DeferredQueue({
+          journalPath: join(options.dataDir ?? '.switchyard', 'deferred.jsonl'),
+          run: (body, tags) => runDeferredJob(pipeline, body, tags),
+          isOnline: upstreamReachable,
+        });
+  const pipeline: RequestPipeline = new RequestPipeline({
+    decider,
+    dispatcher,
+    targets,
+    deferred: deferred === null ? null : { queue: deferred, upstreamReachable },
+    observers: [observability.observer],
+  });
+  // The breaker leaving `open` means the upstream answers again: run what waited for it.
+  upstreamHealth.onChange((state) => {
+    if (state !== 'open') deferred?.kick();
+  });
   deferred?.start();
 
   const security = options.security === undefined ? null : createSecurity(options.security, { secrets: options.upstream === null ? [] : [options.upstream.apiKey] });
   const app = createApp({
-    router,
+    pipeline,
+    targets,
     ...(security === null ? {} : { before: security.before, bodyLimit: security.bodyLimit }),
     chat: {
-      deferred: deferred === null ? undefined : { queue: deferred, cloudReachable },
       scrub: (text) => observability.redactor.text(text),
       captureContent: options.observability?.decisionLog?.includeContent === true,
     },
@@ -141,20 +150,17 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       policy: policy.status,
       deferred: deferred === null ? null : { pending: deferred.pending },
     }),
-    mount: (a) => {
-      a.post('/v1/route', routeDryRun(router));
-      if (signals !== null) a.use(createSignalsRouter(signals));
-      if (deferred !== null) a.get('/v1/deferred/:id', getDeferred(deferred));
-      a.use(observability.metricsRouter());
-      a.use(observability.dashboardRouter());
-    },
+    signals,
+    deferred,
+    routers: [observability.metricsRouter(), observability.dashboardRouter()],
   });
 
   const listening: Listening[] = [];
   return {
     app,
-    router,
-    breaker,
+    pipeline,
+    targets,
+    breaker: upstreamHealth.breaker,
     deferred,
     policy,
     observability,
@@ -167,11 +173,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
     async close() {
       await Promise.all(listening.map((l) => l.close()));
-      unsubscribeLink?.();
+      upstreamHealth.close();
       policy.close();
       await deferred?.close();
       await observability.close();
-      await Promise.all([local?.close(), cloud?.close(), options.scorer === undefined ? scorer.close() : undefined]);
+      await Promise.all([targets.close(), options.scorer === undefined ? scorer.close() : undefined]);
       upstreamFetch?.close();
     },
   };

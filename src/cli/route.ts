@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import type { ChatMessage } from '../backends/backend.js';
 import { CAPABILITIES, type Capability } from '../capabilities.js';
 import { upstreamFromEnv } from '../config.js';
 import { createPromptFormatter } from '../models/chat-format.js';
 import { findDefaultModelDir } from '../models/find-default-model.js';
 import { loadModelFolder } from '../models/model-folder.js';
 import { defaultPolicyPath, loadPolicyFile } from '../policy/index.js';
-import { parseTags } from '../policy/request-facts.js';
-import { estimateTokens, PolicyDecider, type PromptMeasure } from '../routing/policy-decider.js';
+import { estimateTokens, parseTags } from '../policy/request-facts.js';
+import { type PromptMeasure, RouteDecider } from '../routing/route-decider.js';
 import { loadScorer } from '../scoring/index.js';
 import { formatSnapshotTable } from '../signals/format.js';
 import { SignalHub } from '../signals/signal-hub.js';
@@ -51,11 +52,11 @@ export function registerRoute(program: Command): void {
       const modelDir = opts.localModel === undefined ? findDefaultModelDir() : resolve(opts.localModel);
       const folder = modelDir === undefined ? null : loadModelFolder(modelDir);
       const formatter = folder === null ? null : createPromptFormatter(folder);
-      const measure = (messages: Parameters<typeof estimateTokens>[0]): PromptMeasure =>
+      const measure = (messages: ChatMessage[]): PromptMeasure =>
         folder === null || formatter === null
           ? { promptTokens: estimateTokens(messages), contextWindow: null }
           : { promptTokens: formatter.encode(messages).length, contextWindow: folder.contextWindow };
-      const decider = new PolicyDecider({
+      const decider = new RouteDecider({
         policy: () => policy,
         scorer,
         // The local model is not started by a dry run; treat it as ready with an empty queue.

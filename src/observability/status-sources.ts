@@ -1,18 +1,12 @@
+import type { PolicyStatus as WatchedPolicyStatus } from '../policy/watcher.js';
+import type { ConnectivityStatus as UpstreamConnectivity } from '../routing/upstream-health/connectivity.js';
 import type { SignalSnapshot } from '../signals/snapshot.js';
 
-/** The active policy file and how its last (re)load went. */
-export interface PolicyStatus {
-  file: string;
-  /** When the serving policy was last loaded: ms since the epoch, or ISO 8601 (the policy watcher's form). */
-  loadedAt: number | string;
-  /** Message of the last failed reload (the previous policy stays active); null when the last load worked. */
-  lastError: string | null;
-}
+/** The policy watcher's status; `loadedAt` may also be ms since the epoch (the service sends that). */
+export type PolicyStatus = Omit<WatchedPolicyStatus, 'loadedAt'> & { loadedAt: number | string };
 
-export interface ConnectivityStatus {
-  state: 'online' | 'degraded' | 'offline';
-  breaker: 'closed' | 'open' | 'half-open';
-}
+/** The part of the upstream's connectivity that metrics and the dashboard show. */
+export type ConnectivityStatus = Pick<UpstreamConnectivity, 'state' | 'breaker'>;
 
 /**
  * Live state the metrics and the dashboard sample on their own schedule. Injected as functions so the

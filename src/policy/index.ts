@@ -8,5 +8,5 @@ export { PolicyError, formatDiagnostic, type Diagnostic } from './diagnostics.js
 export { BUILTIN_DETECTORS, type PiiDetector } from './pii/detector.js';
 export { runCases, mergeSignals, type CaseResult, type CaseRunnerOptions } from './cases/run-cases.js';
 export { NEUTRAL_SIGNALS } from './cases/baseline.js';
-export { parseTags, fitsLocalContext } from './request-facts.js';
+export { parseTags, fitsLocalContext, estimateTokens } from './request-facts.js';
 export { loadScoringHooks, type ScoringHooks } from './scoring-hooks.js';

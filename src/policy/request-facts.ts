@@ -18,3 +18,13 @@ export function fitsLocalContext(promptTokens: number, maxTokens: number | null,
   return contextWindow !== null && promptTokens + (maxTokens ?? 0) <= contextWindow;
 }
 
+
+/**
+ * Prompt tokens when no local tokenizer is loaded (and in `policy test` cases that do not pin them): about four
+ * characters a token, plus four per message for the chat template's framing.
+ */
+export function estimateTokens(messages: readonly { content: string }[]): number {
+  let tokens = 0;
+  for (const m of messages) tokens += Math.ceil(m.content.length / 4) + 4;
+  return tokens;
+}

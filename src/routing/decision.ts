@@ -1,5 +1,9 @@
 import type { SignalSnapshot } from '../signals/snapshot.js';
 
+/**
+ * Where an answer comes from. Today the device's model and one upstream; the names are the wire contract
+ * (`x-switchyard-target`, the body's `switchyard.target`), so new targets are added here by name.
+ */
 export type Target = 'local' | 'cloud';
 
 /**
@@ -16,7 +20,7 @@ export interface Decision {
   reasons: string[];
   /** Complexity score in [0,1]; null when the request was pinned and not scored. */
   score: number | null;
-  /** Whether the router may answer from the other side when this one fails. */
+  /** Whether the router may answer from another target when this one fails. */
   allowFallback: boolean;
   /** Cascade: answer locally, escalate to the cloud when the local answer's confidence is low. */
   cascade: boolean;
@@ -30,11 +34,20 @@ export interface Decision {
 
 /** Why an answer came from somewhere other than the decision's target (→ `x-switchyard-fallback`). */
 export interface Fallback {
-  /** Machine-readable cause, e.g. `upstream-connection`, `upstream-5xx`, `breaker-open`, `local-queue-full`. */
+  /** The cause as rendered once by `renderCause` (fallback-cause.ts), e.g. `upstream-connection`, `low-confidence`. */
   cause: string;
   from: Target;
   to: Target;
-  /** True when the first side had already produced output that the second side continued. */
+  /** True when the first target had already produced output that the second one continued. */
   continued: boolean;
   detail: string;
+}
+
+/** Who is answering a dispatched request: the decided target, or where a fallback moved it. A value, replaced on change. */
+export interface Served {
+  target: Target;
+  model: string;
+  fallback: Fallback | null;
+  /** Local generation time in ms, when the local model computed (also when its answer was escalated). */
+  computeMs: number | null;
 }

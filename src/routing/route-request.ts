@@ -1,7 +1,6 @@
 import type { ChatMessage } from '../backends/backend.js';
 import type { Capability } from '../capabilities.js';
 import type { SignalOverride } from '../signals/override.js';
-import type { Decision } from './decision.js';
 
 /** What the router needs to know about a request to decide where it goes. */
 export interface RouteRequest {
@@ -13,12 +12,8 @@ export interface RouteRequest {
   maxTokens: number | null;
   /** What the request needs beyond plain text chat (see requestCapabilities); none when absent. */
   uses?: readonly Capability[];
-  /** `x-switchyard-fallback: never` forbids answering from the other side. */
+  /** `x-switchyard-fallback: never` forbids answering from another target. */
   fallbackForbidden: boolean;
   /** Dry runs only: signal fields that replace the live ones for this one decision (the override-file shape). */
   signalOverrides?: SignalOverride;
-}
-
-export interface Decider {
-  decide(request: RouteRequest): Promise<Decision>;
 }

@@ -1,12 +1,19 @@
-import express, { type Express, type RequestHandler } from 'express';
-import type { Router } from '../routing/router.js';
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import type { DeferredQueue } from '../routing/deferred/deferred-queue.js';
+import type { RequestPipeline } from '../routing/handle-request.js';
+import type { Targets } from '../routing/targets.js';
+import type { SignalHub } from '../signals/signal-hub.js';
 import { errorBody, errorHandler, notFoundHandler } from './openai-error.js';
-import { chatCompletions, type ChatRouteOptions } from './routes/chat-completions.js';
+import { type ChatRouteOptions, chatCompletions } from './routes/chat-completions.js';
+import { getDeferred } from './routes/deferred.js';
 import { healthz } from './routes/healthz.js';
 import { listModels } from './routes/models.js';
+import { routeDryRun } from './routes/route-dry-run.js';
+import { createSignalsRouter } from './routes/signals.js';
 
 export interface AppOptions {
-  router: Router;
+  pipeline: RequestPipeline;
+  targets: Targets;
   chat?: ChatRouteOptions;
   /** Largest accepted request body (express/bytes syntax, e.g. `4mb`). */
   bodyLimit?: string;
@@ -14,21 +21,28 @@ export interface AppOptions {
   health?: () => Record<string, unknown>;
   /** Runs before the API routes (auth, rate limits). */
   before?: RequestHandler[];
-  /** Mounts further routes (signals, dry run, metrics, dashboard) before the 404 handler. */
-  mount?: (app: Express) => void;
+  /** GET /v1/signals, when the service reads signals. */
+  signals?: Pick<SignalHub, 'snapshot' | 'sources'> | null;
+  /** GET /v1/deferred/:id, when store-and-forward is on. */
+  deferred?: DeferredQueue | null;
+  /** Routers served after the API (metrics, dashboard). */
+  routers?: Router[];
 }
 
-/** The express app: OpenAI-compatible routes, and OpenAI-shaped errors for everything else. */
+/** The express app: every route in one place, and OpenAI-shaped errors for everything else. */
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.get('/healthz', healthz(options.router, options.health));
+  app.get('/healthz', healthz(options.targets, options.health));
   for (const handler of options.before ?? []) app.use(handler);
   app.use(express.json({ limit: options.bodyLimit ?? '4mb' }));
-  app.post('/v1/chat/completions', requireJson, chatCompletions(options.router, options.chat));
-  app.get('/v1/models', listModels(options.router));
-  options.mount?.(app);
+  app.post('/v1/chat/completions', requireJson, chatCompletions(options.pipeline, options.chat));
+  app.get('/v1/models', listModels(options.targets));
+  app.post('/v1/route', routeDryRun(options.pipeline));
+  if (options.signals) app.use(createSignalsRouter(options.signals));
+  if (options.deferred) app.get('/v1/deferred/:id', getDeferred(options.deferred));
+  for (const router of options.routers ?? []) app.use(router);
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

@@ -101,11 +101,11 @@ export function toChatMessage(message: Message): ChatMessage {
 
 const NOT_EXTRA = new Set(['model', 'messages', 'stream', 'stream_options']);
 
-/** Provider-neutral call options for a validated request (model and signal are the router's to fill). */
-export function toCallOptions(request: ChatRequest, model: string, signal: AbortSignal): CallOptions {
+/** Provider-neutral call options for a validated request (the model is dispatch's to fill). */
+export function toCall(request: ChatRequest, messages: ChatMessage[], signal: AbortSignal): Omit<CallOptions, 'model'> {
   const extra: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(request)) if (!NOT_EXTRA.has(key)) extra[key] = value;
-  const options: CallOptions = { messages: request.messages.map(toChatMessage), model, extra, signal };
+  for (const key in request) if (!NOT_EXTRA.has(key)) extra[key] = request[key];
+  const options: Omit<CallOptions, 'model'> = { messages, extra, signal };
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
   if (maxTokens != null) options.maxTokens = maxTokens;
   if (request.temperature != null) options.temperature = request.temperature;

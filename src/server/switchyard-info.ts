@@ -1,5 +1,4 @@
-import type { Decision, Fallback, Target } from '../routing/decision.js';
-import type { Outcome } from '../routing/dispatch.js';
+import type { Decision, Fallback, Served, Target } from '../routing/decision.js';
 import type { SignalSnapshot } from '../signals/snapshot.js';
 
 /** The `switchyard` object in a completion body (or a stream's final chunk): the decision and what happened. */
@@ -16,27 +15,27 @@ export interface SwitchyardInfo {
   signals: SignalSnapshot | null;
 }
 
-export function switchyardInfo(decision: Decision, outcome: Outcome): SwitchyardInfo {
+export function switchyardInfo(decision: Decision, served: Served): SwitchyardInfo {
   return {
-    target: outcome.servedBy,
-    model: outcome.model,
+    target: served.target,
+    model: served.model,
     rule: decision.rule,
     reasons: decision.reasons,
     score: decision.score,
     decided: decision.target,
-    fallback: outcome.fallback,
+    fallback: served.fallback,
     signals: decision.signals,
   };
 }
 
 /** `x-switchyard-*` headers: they name who served, so a degraded answer is never passed off as a cloud one. */
-export function switchyardHeaders(decision: Decision, outcome: Outcome): Record<string, string> {
+export function switchyardHeaders(decision: Decision, served: Served): Record<string, string> {
   const headers: Record<string, string> = {
-    'x-switchyard-target': outcome.servedBy,
-    'x-switchyard-model': outcome.model,
+    'x-switchyard-target': served.target,
+    'x-switchyard-model': served.model,
     'x-switchyard-rule': decision.rule,
   };
   if (decision.score !== null) headers['x-switchyard-score'] = decision.score.toFixed(4);
-  if (outcome.fallback !== null) headers['x-switchyard-fallback'] = outcome.fallback.cause;
+  if (served.fallback !== null) headers['x-switchyard-fallback'] = served.fallback.cause;
   return headers;
 }

@@ -1,23 +1,13 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
-
-/** Passive link measurements taken from real upstream responses (feeds the link-quality signals). */
-export interface ResponseTiming {
-  /** Request start to response headers, in ms. */
-  ttfbMs: number;
-  /** Body bytes received. */
-  bytes: number;
-  /** Request start to the body's end, in ms. */
-  durationMs: number;
-  /** An SSE token stream: its pace is the model's, so it says nothing about bandwidth. */
-  paced: boolean;
-}
+import type { ResponseSample } from '../../signals/link-monitor.js';
 
 export interface KeepAliveFetchOptions {
   /** Sockets per upstream host; requests beyond it queue in the agent. */
   maxSockets?: number;
-  onResponse?: (timing: ResponseTiming) => void;
+  /** Passive link measurements from every real upstream response (feeds the link-quality signals). */
+  onResponse?: (timing: ResponseSample) => void;
   now?: () => number;
 }
 

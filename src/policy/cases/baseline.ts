@@ -30,8 +30,3 @@ export const NEUTRAL_MODELS = { local: 'local-model', cloud: 'cloud-model' } as 
 export function tierOf(score: number): 'low' | 'medium' | 'high' {
   return score < 0.4 ? 'low' : score < 0.7 ? 'medium' : 'high';
 }
-
-/** Prompt tokens when a case does not pin them: about 4 characters per token plus 4 per message of framing. */
-export function estimateTokens(messages: readonly { content: string }[]): number {
-  return messages.reduce((n, m) => n + Math.ceil(m.content.length / 4) + 4, 0);
-}

@@ -7,10 +7,10 @@ import type { CompiledPolicy } from '../compile.js';
 import type { DecisionInput } from '../decision-input.js';
 import { PolicyError } from '../diagnostics.js';
 import { didYouMean } from '../did-you-mean.js';
-import { fitsLocalContext, parseTags } from '../request-facts.js';
+import { estimateTokens, fitsLocalContext, parseTags } from '../request-facts.js';
 import { YamlSource } from '../yaml-source.js';
 import { validate } from '../zod-issues.js';
-import { estimateTokens, NEUTRAL_BATTERY, NEUTRAL_CONTEXT_WINDOW, NEUTRAL_MODELS, NEUTRAL_SIGNALS, tierOf } from './baseline.js';
+import { NEUTRAL_BATTERY, NEUTRAL_CONTEXT_WINDOW, NEUTRAL_MODELS, NEUTRAL_SIGNALS, tierOf } from './baseline.js';
 import type { PolicyCase } from './cases-schema.js';
 import { CasesFileSchema } from './cases-schema.js';
 

@@ -1,15 +1,15 @@
 import type { RequestHandler } from 'express';
 import { packageVersion } from '../../paths.js';
-import type { Router } from '../../routing/router.js';
+import type { Targets } from '../../routing/targets.js';
 
 /**
  * GET /healthz: always answers (before the local model has loaded too), with each backend's state and any
  * extra sections the service adds (policy reload status, connectivity).
  */
-export function healthz(router: Router, extras: () => Record<string, unknown> = () => ({})): RequestHandler {
+export function healthz(targets: Targets, extras: () => Record<string, unknown> = () => ({})): RequestHandler {
   const started = Date.now();
   return (_req, res) => {
-    const backends = router.health();
+    const backends = targets.health();
     const usable = backends.local.state === 'ready' || backends.cloud.state === 'ready';
     res.json({
       status: usable ? 'ok' : 'degraded',

@@ -1,10 +1,10 @@
 import type { RequestHandler } from 'express';
-import type { Router } from '../../routing/router.js';
+import type { Targets } from '../../routing/targets.js';
 
 /** GET /v1/models: the routing aliases, then the concrete models behind them. */
-export function listModels(router: Router): RequestHandler {
+export function listModels(targets: Targets): RequestHandler {
   return (_req, res) => {
-    const health = router.health();
+    const health = targets.health();
     const entry = (id: string, owner: string): Record<string, unknown> => ({ id, object: 'model', created: 0, owned_by: owner });
     const data = [entry('auto', 'switchyard'), entry('local', 'switchyard'), entry('cloud', 'switchyard')];
     // A local model says what it honours (tools, JSON Schema), so clients can tell before they ask.

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { RouteRequest } from '../../routing/route-request.js';
-import type { Router } from '../../routing/router.js';
+import type { RequestPipeline } from '../../routing/handle-request.js';
 import { SignalOverrideSchema } from '../../signals/override.js';
 import { ChatRequestSchema } from '../chat-request.js';
 import { sendError, validationError } from '../openai-error.js';
@@ -10,7 +10,7 @@ import { toRouteRequest } from '../request-context.js';
 const DryRunSchema = ChatRequestSchema.extend({ signals: SignalOverrideSchema.optional() });
 
 /** POST /v1/route: the decision for a chat request, with its reasons and the signals it used; nothing generated. */
-export function routeDryRun(router: Router): RequestHandler {
+export function routeDryRun(pipeline: RequestPipeline): RequestHandler {
   return async (req, res) => {
     const parsed = DryRunSchema.safeParse(req.body);
     if (!parsed.success) {
@@ -20,7 +20,7 @@ export function routeDryRun(router: Router): RequestHandler {
     const { signals, ...request } = parsed.data;
     const routeRequest: RouteRequest = toRouteRequest(request, req.headers);
     if (signals !== undefined) routeRequest.signalOverrides = signals;
-    const decision = await router.decide(routeRequest);
+    const decision = await pipeline.decide(routeRequest);
     res.json({ object: 'switchyard.decision', ...decision });
   };
 }

@@ -8,7 +8,7 @@ import type { SignalSnapshot } from '../signals/snapshot.js';
 import { decide } from './decide.js';
 import type { Decision } from './decision.js';
 import { resolvePin, type KnownModels } from './pinning.js';
-import type { Decider, RouteRequest } from './route-request.js';
+import type { RouteRequest } from './route-request.js';
 
 export interface PromptMeasure {
   /** Prompt tokens per the local tokenizer, or an estimate when none is loaded. */
@@ -17,7 +17,7 @@ export interface PromptMeasure {
   contextWindow: number | null;
 }
 
-export interface PolicyDeciderDeps {
+export interface RouteDeciderDeps {
   /** The active policy (a watcher's `current`, so reloads apply to the next request). */
   policy: () => CompiledPolicy;
   scorer: Scorer;
@@ -27,12 +27,12 @@ export interface PolicyDeciderDeps {
 }
 
 /**
- * The decider in normal operation: score the request, read the signals, measure it against the local window,
+ * The pipeline's first step, request → Decision: score the request, read the signals, measure it against the local window,
  * and let the policy decide. A pinned model wins over the policy, except where the matching rule forbids the
  * other side (`fallback: never`): a privacy rule keeps even a request pinned to `cloud` on the device.
  */
-export class PolicyDecider implements Decider {
-  constructor(private readonly deps: PolicyDeciderDeps) {}
+export class RouteDecider {
+  constructor(private readonly deps: RouteDeciderDeps) {}
 
   /** Everything the policy looks at, as `decide()` and `policy test` see it. */
   async input(request: RouteRequest): Promise<DecisionInput> {
@@ -73,11 +73,4 @@ export class PolicyDecider implements Decider {
     delete pinned.cascadeMinConfidence;
     return pinned;
   }
-}
-
-/** Roughly four characters a token: the estimate when no local tokenizer is loaded. */
-export function estimateTokens(messages: ChatMessage[]): number {
-  let chars = 0;
-  for (const m of messages) chars += m.content.length;
-  return Math.ceil(chars / 4) + 4 * messages.length;
 }

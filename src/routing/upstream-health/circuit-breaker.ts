@@ -1,8 +1,13 @@
+import type { ErrorKind } from '../../backends/errors.js';
+
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export interface BreakerFailure {
   /** ms since the epoch. */
   at: number;
+  /** What failed: a request's error kind, or a reachability probe. */
+  kind: ErrorKind | 'probe-failed';
+  /** The same, rendered as a fallback cause (e.g. `upstream-connection`), for status pages. */
   cause: string;
   detail: string;
 }
@@ -67,10 +72,10 @@ export class CircuitBreaker {
     this.set('closed');
   }
 
-  recordFailure(cause: string, detail: string): void {
+  recordFailure(failure: Omit<BreakerFailure, 'at'>): void {
     this.consecutive++;
     this.trialInFlight = false;
-    this.last = { at: this.now(), cause, detail };
+    this.last = { at: this.now(), ...failure };
     this.options.onFailure?.(this.last);
     if (this.current === 'half-open' || this.consecutive >= this.threshold) this.set('open');
   }
@@ -79,7 +84,7 @@ export class CircuitBreaker {
   linkReachable(reachable: boolean | null): void {
     if (reachable === true && this.current === 'open') this.set('half-open');
     if (reachable === false && this.current !== 'open') {
-      this.last ??= { at: this.now(), cause: 'probe-failed', detail: 'the upstream did not answer a reachability probe' };
+      this.last ??= { at: this.now(), kind: 'probe-failed', cause: 'probe-failed', detail: 'the upstream did not answer a reachability probe' };
       this.set('open');
     }
   }

@@ -69,8 +69,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const local = options.local ?? null;
   const upstreamFetch =
     options.upstreamFetch === 'global' ? null : createKeepAliveFetch(link === null ? {} : { onResponse: (timing) => link.recordResponse(timing) });
-  const cloud =
-    options.upstream === null ? null : new UpstreamBackend(options.upstream, upstreamFetch === null ? {} : { fetch: upstreamFetch.fetch });
+  const cloud = options.upstream === null ? null : new UpstreamBackend(options.upstream, upstreamFetch === null ? {} : { fetch: upstreamFetch.fetch });
   const snapshot = signals !== null ? () => signals.snapshot() : staticSignals(() => local?.health() ?? null);
 
   const upstreamHealth = new UpstreamHealth({
@@ -95,7 +94,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const policy = new PolicyWatcher(options.policyFile ?? defaultPolicyPath, {
     thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share),
     onReload: () => log.info({ policy: policy.status.file }, 'policy reloaded'),
-    onError: (err) => log.error({ policy: options.policyFile ?? defaultPolicyPath, err: err.message }, 'policy change rejected; the previous policy keeps serving'),
+    onError: (err) =>
+      log.error({ policy: options.policyFile ?? defaultPolicyPath, err: err.message }, 'policy change rejected; the previous policy keeps serving'),
   });
 
   const models = (): KnownModels => ({ local: local?.health().models[0] ?? null, cloud: cloud?.health().models[0] ?? null });
@@ -136,7 +136,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   });
   deferred?.start();
 
-  const security = options.security === undefined ? null : createSecurity(options.security, { secrets: options.upstream === null ? [] : [options.upstream.apiKey] });
+  const security =
+    options.security === undefined ? null : createSecurity(options.security, { secrets: options.upstream === null ? [] : [options.upstream.apiKey] });
   const app = createApp({
     pipeline,
     targets,

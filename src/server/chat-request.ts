@@ -62,7 +62,10 @@ export const ChatRequestSchema = z.looseObject({
   top_p: z.number().min(0).max(1).nullable().optional(),
   max_tokens: MaxTokensSchema,
   max_completion_tokens: MaxTokensSchema,
-  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
+  stop: z
+    .union([z.string(), z.array(z.string()).max(4)])
+    .nullable()
+    .optional(),
   seed: z.number().int().nullable().optional(),
   n: z.literal(1, { message: 'only n = 1 is supported' }).nullable().optional(),
   tools: z.array(ToolSchema).optional(),

@@ -8,7 +8,11 @@ import { type ChatRequest, toCall, toChatMessage } from './chat-request.js';
 import { completionId } from './ids.js';
 
 /** What the router needs to decide, from a validated body and the `x-switchyard-*` headers. */
-export function toRouteRequest(request: ChatRequest, headers: IncomingHttpHeaders, messages: ChatMessage[] = request.messages.map(toChatMessage)): RouteRequest {
+export function toRouteRequest(
+  request: ChatRequest,
+  headers: IncomingHttpHeaders,
+  messages: ChatMessage[] = request.messages.map(toChatMessage),
+): RouteRequest {
   return {
     requestedModel: request.model,
     messages,

@@ -42,39 +42,35 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
     const started = now();
 
     return new Promise<Response>((resolve, reject) => {
-      const req = (isHttps ? https : http).request(
-        url,
-        { method: init.method ?? 'GET', headers, agent: isHttps ? httpsAgent : httpAgent },
-        (res) => {
-          const ttfbMs = now() - started;
-          let bytes = 0;
-          res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-          // A token stream's pace is the model's, so it says nothing about bandwidth (and must not be buffered).
-          const paced = String(res.headers['content-type'] ?? '').startsWith('text/event-stream');
-          res.on('end', () => options.onResponse?.({ ttfbMs, bytes, durationMs: now() - started, paced }));
-          const status = res.statusCode ?? 502;
-          const responseHeaders = new Headers();
-          for (const [key, value] of Object.entries(res.headers)) {
-            if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
-            else if (value !== undefined) responseHeaders.set(key, value);
-          }
-          const nullBody = status === 204 || status === 304 || init.method === 'HEAD';
-          const respond = (body: ReadableStream<Uint8Array> | Uint8Array | null): void =>
-            resolve(new Response(body, { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
-          if (nullBody) {
-            res.resume();
-            respond(null);
-          } else if (paced) {
-            respond(Readable.toWeb(res) as ReadableStream<Uint8Array>);
-          } else {
-            // A JSON body is read whole by the SDK anyway: buffer it and skip the web-stream conversion.
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.on('end', () => respond(Buffer.concat(chunks)));
-            res.on('error', reject);
-          }
-        },
-      );
+      const req = (isHttps ? https : http).request(url, { method: init.method ?? 'GET', headers, agent: isHttps ? httpsAgent : httpAgent }, (res) => {
+        const ttfbMs = now() - started;
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        // A token stream's pace is the model's, so it says nothing about bandwidth (and must not be buffered).
+        const paced = String(res.headers['content-type'] ?? '').startsWith('text/event-stream');
+        res.on('end', () => options.onResponse?.({ ttfbMs, bytes, durationMs: now() - started, paced }));
+        const status = res.statusCode ?? 502;
+        const responseHeaders = new Headers();
+        for (const [key, value] of Object.entries(res.headers)) {
+          if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
+          else if (value !== undefined) responseHeaders.set(key, value);
+        }
+        const nullBody = status === 204 || status === 304 || init.method === 'HEAD';
+        const respond = (body: ReadableStream<Uint8Array> | Uint8Array | null): void =>
+          resolve(new Response(body, { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+        if (nullBody) {
+          res.resume();
+          respond(null);
+        } else if (paced) {
+          respond(Readable.toWeb(res) as ReadableStream<Uint8Array>);
+        } else {
+          // A JSON body is read whole by the SDK anyway: buffer it and skip the web-stream conversion.
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => respond(Buffer.concat(chunks)));
+          res.on('error', reject);
+        }
+      });
       const onAbort = (): void => {
         req.destroy(abortError(signal));
       };

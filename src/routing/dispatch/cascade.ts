@@ -22,7 +22,11 @@ export class Cascade {
     private readonly minConfidence = DEFAULT_MIN_CONFIDENCE,
   ) {}
 
-  async generate(decision: Decision, local: { result: GenerateResult; served: Served }, options: Omit<CallOptions, 'model'>): Promise<{ result: GenerateResult; served: Served }> {
+  async generate(
+    decision: Decision,
+    local: { result: GenerateResult; served: Served },
+    options: Omit<CallOptions, 'model'>,
+  ): Promise<{ result: GenerateResult; served: Served }> {
     const confidence = local.result.confidence;
     const to = this.escalation(decision, local.served, confidence, options.signal);
     if (to === null || confidence === undefined) return local;

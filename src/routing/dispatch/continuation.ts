@@ -22,13 +22,26 @@ export class SentSoFar {
  * model finishes the same answer from the text already sent, if the decision allows a fallback.
  * Returns the target to continue on, or null when the error must end the stream.
  */
-export function continuationTarget(decision: Decision, served: Served, error: SwitchyardError, sent: SentSoFar, signal: AbortSignal, targets: Targets): ReadyTarget | null {
+export function continuationTarget(
+  decision: Decision,
+  served: Served,
+  error: SwitchyardError,
+  sent: SentSoFar,
+  signal: AbortSignal,
+  targets: Targets,
+): ReadyTarget | null {
   if (served.target === 'local' || sent.usedTools || !decision.allowFallback || signal.aborted || !isOutage(error)) return null;
   return targets.ready('local');
 }
 
 /** The rest of the answer from `on`, continuing `sent.text`; a failure there ends the stream with an error part. */
-export async function* continueOn(on: ReadyTarget, options: Omit<CallOptions, 'model'>, sent: SentSoFar, broken: Served, error: SwitchyardError): AsyncGenerator<DispatchedPart> {
+export async function* continueOn(
+  on: ReadyTarget,
+  options: Omit<CallOptions, 'model'>,
+  sent: SentSoFar,
+  broken: Served,
+  error: SwitchyardError,
+): AsyncGenerator<DispatchedPart> {
   let served: Served = {
     target: on.target,
     model: on.model,

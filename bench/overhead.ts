@@ -1,29 +1,47 @@
 /**
- * npm run bench:overhead — what the router adds in front of an upstream.
- * The fake upstream, a bare node:http proxy (the floor any router pays here), a router using our keep-alive
- * fetch and a router using the SDK's default (global) fetch run as separate processes; this process is the client. Variants are interleaved round by round in one run:
- * latency one request at a time (median, p99), then throughput with 8 concurrent clients.
+ * npm run bench:overhead — what the router adds in front of an upstream, against the floor any router pays here.
+ * The fake upstream, a bare node:http keep-alive proxy (the floor), the router with its keep-alive fetch and the
+ * router with the SDK's default (global) fetch run as separate processes; this process is the client. Variants
+ * are interleaved round by round in one run: latency one request at a time (median, p99), time to the first
+ * streamed content byte, then throughput with 8 concurrent clients. The goal compares the router with the floor
+ * measured in the same run, so a busy machine moves both.
  */
 import http from 'node:http';
-import { median, quantile, table } from './support/stats.js';
 import { startProcess, stopAll } from './support/processes.js';
+import { median, quantile, table } from './support/stats.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 10);
 const PER_ROUND = 200;
+const STREAMS_PER_ROUND = 50;
 const THROUGHPUT_MS = 1_500;
 const CLIENTS = 8;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-const body = JSON.stringify({ model: 'cloud', messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 32 });
+const messages = [{ role: 'user', content: 'Say something short.' }];
+const wholeBody = JSON.stringify({ model: 'cloud', messages, max_tokens: 32 });
+const streamBody = JSON.stringify({ model: 'cloud', messages, max_tokens: 32, stream: true });
 
-function call(base: string): Promise<number> {
+/** One request; resolves with [ms to the whole answer, ms to the first non-empty content delta (streams)]. */
+function call(base: string, body = wholeBody): Promise<[number, number]> {
   const url = new URL(`${base}/chat/completions`);
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`status ${res.statusCode}`))));
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let firstContent = Number.NaN;
+        let pending = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (!Number.isNaN(firstContent)) return;
+          pending += chunk;
+          // The first event whose delta carries text: the moment a user would see the answer begin.
+          if (/"delta":\{[^}]*"content":"[^"]/.test(pending)) firstContent = performance.now() - started;
+        });
+        res.on('end', () => (res.statusCode === 200 ? resolve([performance.now() - started, firstContent]) : reject(new Error(`status ${res.statusCode}`))));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -43,47 +61,85 @@ async function throughput(base: string): Promise<number> {
   return done / (THROUGHPUT_MS / 1000);
 }
 
+const FLOOR = 'floor: bare node:http proxy';
+const ROUTER = 'switchyard (keep-alive fetch)';
 const upstream = await startProcess('bench/support/fake-upstream-server.ts');
 const raw = await startProcess('bench/support/raw-proxy.ts', [upstream.url]);
 const keepAlive = await startProcess('bench/support/router-server.ts', [upstream.url, 'keep-alive']);
 const global = await startProcess('bench/support/router-server.ts', [upstream.url, 'global']);
-const variants = {
+const variants: Record<string, string> = {
   direct: upstream.url,
-  'floor: bare node:http proxy': raw.url,
-  'router (keep-alive fetch)': keepAlive.url,
-  'router (global fetch)': global.url,
+  [FLOOR]: raw.url,
+  [ROUTER]: keepAlive.url,
+  'switchyard (global fetch)': global.url,
 };
 const latency: Record<string, number[]> = {};
+const firstByte: Record<string, number[]> = {};
 const rps: Record<string, number[]> = {};
+const push = (into: Record<string, number[]>, name: string, value: number): void => {
+  into[name] ??= [];
+  into[name].push(value);
+};
 try {
-  for (const base of Object.values(variants)) for (let i = 0; i < 200; i++) await call(base); // warm-up (JIT, sockets)
+  for (const base of Object.values(variants)) for (let i = 0; i < 200; i++) await call(base, i % 2 === 0 ? wholeBody : streamBody); // warm-up (JIT, sockets)
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, base] of Object.entries(variants)) {
-      for (let i = 0; i < PER_ROUND; i++) (latency[name] ??= []).push(await call(base));
+      for (let i = 0; i < PER_ROUND; i++) push(latency, name, (await call(base))[0]);
+      for (let i = 0; i < STREAMS_PER_ROUND; i++) push(firstByte, name, (await call(base, streamBody))[1]);
     }
   }
   for (let round = 0; round < 3; round++) {
-    for (const [name, base] of Object.entries(variants)) (rps[name] ??= []).push(await throughput(base));
+    for (const [name, base] of Object.entries(variants)) push(rps, name, await throughput(base));
   }
 } finally {
   stopAll([upstream.child, raw.child, keepAlive.child, global.child]);
   agent.destroy();
 }
 
-const direct = latency['direct']!;
-const directRps = median(rps['direct']!);
+const direct = { p50: median(latency['direct']!), p99: quantile(latency['direct']!, 0.99), first: median(firstByte['direct']!), rps: median(rps['direct']!) };
+const added = (name: string) => ({
+  p50: median(latency[name]!) - direct.p50,
+  p99: quantile(latency[name]!, 0.99) - direct.p99,
+  first: median(firstByte[name]!) - direct.first,
+  rps: median(rps[name]!),
+});
 const rows = Object.keys(variants).map((name) => {
-  const l = latency[name]!;
+  const a = added(name);
+  const isDirect = name === 'direct';
   return [
     name,
-    median(l),
-    quantile(l, 0.99),
-    name === 'direct' ? '—' : (median(l) - median(direct)).toFixed(3),
-    name === 'direct' ? '—' : (quantile(l, 0.99) - quantile(direct, 0.99)).toFixed(3),
-    median(rps[name]!),
-    (median(rps[name]!) / directRps).toFixed(2) + '×',
+    median(latency[name]!),
+    isDirect ? '—' : a.p50.toFixed(3),
+    isDirect ? '—' : a.p99.toFixed(3),
+    median(firstByte[name]!),
+    isDirect ? '—' : a.first.toFixed(3),
+    a.rps,
+    `${(a.rps / direct.rps).toFixed(2)}×`,
   ];
 });
-console.log(`bench:overhead — ${ROUNDS}×${PER_ROUND} sequential requests per variant (interleaved), throughput ${CLIENTS} clients × 3 rounds of ${THROUGHPUT_MS} ms`);
-console.log(table(['variant', 'median ms', 'p99 ms', 'added median ms', 'added p99 ms', 'req/s (8 clients)', 'vs direct'], rows));
-console.log('Goals: added median ≤ 0.5 ms, added p99 ≤ 2 ms, throughput ≥ 0.8× direct.');
+console.log(
+  `bench:overhead — ${ROUNDS}×${PER_ROUND} sequential requests and ${ROUNDS}×${STREAMS_PER_ROUND} streams per variant (interleaved), throughput ${CLIENTS} clients × 3 rounds of ${THROUGHPUT_MS} ms`,
+);
+console.log(
+  table(
+    ['variant', 'median ms', 'added median ms', 'added p99 ms', 'first content byte ms', 'added first byte ms', `req/s (${CLIENTS} clients)`, 'vs direct'],
+    rows,
+  ),
+);
+
+const floor = added(FLOOR);
+const router = added(ROUTER);
+const goals = [
+  ['added median', `${router.p50.toFixed(3)} ms`, `${floor.p50.toFixed(3)} ms`, `≤ floor + 0.3 ms`, router.p50 <= floor.p50 + 0.3],
+  ['added p99', `${router.p99.toFixed(3)} ms`, `${floor.p99.toFixed(3)} ms`, '≤ 2 ms', router.p99 <= 2],
+  [
+    'throughput',
+    `${router.rps.toFixed(0)} req/s`,
+    `${floor.rps.toFixed(0)} req/s`,
+    `≥ 0.8× floor (${(router.rps / floor.rps).toFixed(2)}×)`,
+    router.rps >= 0.8 * floor.rps,
+  ],
+  ['added first content byte', `${router.first.toFixed(3)} ms`, `${floor.first.toFixed(3)} ms`, '≤ floor + 0.5 ms', router.first <= floor.first + 0.5],
+].map(([what, r, f, goal, met]) => [String(what), String(r), String(f), String(goal), met ? 'met' : 'NOT met']);
+console.log('\nSwitchyard (keep-alive fetch) against the floor, same run:');
+console.log(table(['measure', 'switchyard', 'floor', 'goal', ''], goals));

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FinishReason, ToolCallDelta, Usage } from '../backends/backend.js';
 import type { SwitchyardError } from '../backends/errors.js';
 import { errorBody } from './openai-error.js';
@@ -12,6 +13,12 @@ import type { SwitchyardInfo } from './switchyard-info.js';
  */
 export class SseWriter {
   private sentRole = false;
+  /** The socket corked for this tick's events, uncorked on the next tick (the same socket, even if reassigned). */
+  private corked: Socket | null = null;
+  private readonly uncork = (): void => {
+    this.corked?.uncork();
+    this.corked = null;
+  };
 
   constructor(
     private readonly res: ServerResponse,
@@ -80,7 +87,17 @@ export class SseWriter {
     return { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices };
   }
 
+  /**
+   * Events written in one tick go out in one write (parts that arrived together leave together), flushed before
+   * anything else runs: no added latency, one syscall instead of one per event.
+   */
   private send(payload: unknown): void {
+    const socket = this.res.socket;
+    if (this.corked === null && socket) {
+      this.corked = socket;
+      socket.cork();
+      process.nextTick(this.uncork);
+    }
     this.res.write(`data: ${JSON.stringify(payload)}\n\n`);
   }
 }

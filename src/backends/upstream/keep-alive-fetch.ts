@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import { Readable } from 'node:stream';
 import type { ResponseSample } from '../../signals/link-monitor.js';
+import { NodeResponse } from './node-response.js';
 
 export interface KeepAliveFetchOptions {
   /** Sockets per upstream host; requests beyond it queue in the agent. */
@@ -36,38 +36,37 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
     if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) {
       return Promise.reject(new TypeError('keep-alive fetch supports string and byte bodies only'));
     }
-    const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, key) => (headers[key] = value));
+    const headers = plainHeaders(init.headers);
     const isHttps = url.protocol === 'https:';
     const started = now();
 
     return new Promise<Response>((resolve, reject) => {
       const req = (isHttps ? https : http).request(url, { method: init.method ?? 'GET', headers, agent: isHttps ? httpsAgent : httpAgent }, (res) => {
         const ttfbMs = now() - started;
-        let bytes = 0;
-        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
         // A token stream's pace is the model's, so it says nothing about bandwidth (and must not be buffered).
         const paced = String(res.headers['content-type'] ?? '').startsWith('text/event-stream');
-        res.on('end', () => options.onResponse?.({ ttfbMs, bytes, durationMs: now() - started, paced }));
-        const status = res.statusCode ?? 502;
-        const responseHeaders = new Headers();
-        for (const [key, value] of Object.entries(res.headers)) {
-          if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
-          else if (value !== undefined) responseHeaders.set(key, value);
-        }
-        const nullBody = status === 204 || status === 304 || init.method === 'HEAD';
-        const respond = (body: ReadableStream<Uint8Array> | Uint8Array | null): void =>
-          resolve(new Response(body, { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+        const nullBody = res.statusCode === 204 || res.statusCode === 304 || init.method === 'HEAD';
+        const respond = (body: Buffer | null): void => resolve(new NodeResponse(url.href, res, body, !nullBody) as unknown as Response);
         if (nullBody) {
+          res.on('end', () => options.onResponse?.({ ttfbMs, bytes: 0, durationMs: now() - started, paced }));
           res.resume();
           respond(null);
         } else if (paced) {
-          respond(Readable.toWeb(res) as ReadableStream<Uint8Array>);
+          // Bytes are left unread for whoever parses the stream; a paced stream's byte count is not used.
+          res.on('end', () => options.onResponse?.({ ttfbMs, bytes: 0, durationMs: now() - started, paced }));
+          respond(null);
         } else {
-          // A JSON body is read whole by the SDK anyway: buffer it and skip the web-stream conversion.
+          // A JSON body is read whole by the SDK anyway: buffer it here, measured for bandwidth.
           const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => respond(Buffer.concat(chunks)));
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => {
+            chunks.push(chunk);
+            bytes += chunk.length;
+          });
+          res.on('end', () => {
+            options.onResponse?.({ ttfbMs, bytes, durationMs: now() - started, paced });
+            respond(Buffer.concat(chunks, bytes));
+          });
           res.on('error', reject);
         }
       });
@@ -88,6 +87,13 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
       httpsAgent.destroy();
     },
   };
+}
+
+/** Request headers as node:http takes them, from what the SDK passes (a Headers object: iterated, not copied). */
+function plainHeaders(init: RequestInit['headers']): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of init instanceof Headers ? init : new Headers(init)) headers[key] = value;
+  return headers;
 }
 
 function abortError(signal: AbortSignal | null): Error {

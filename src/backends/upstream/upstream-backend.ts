@@ -1,7 +1,14 @@
 import OpenAI from 'openai';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
 import type { Backend, BackendHealth, CallOptions, FinishReason, GenerateResult, StreamPart, ToolCall, Usage } from '../backend.js';
 import { classifyError, SwitchyardError } from '../errors.js';
+import { nodeStreamOf } from './node-response.js';
+import { sseData } from './sse-data.js';
 
 export interface UpstreamConfig {
   /** OpenAI-compatible base URL, e.g. `https://api.openai.com/v1`. */
@@ -42,13 +49,15 @@ export class UpstreamBackend implements Backend {
   async generate(options: CallOptions): Promise<GenerateResult> {
     let completion: ChatCompletion;
     try {
-      completion = await this.client.chat.completions.create(this.body(options, false) as unknown as ChatCompletionCreateParamsNonStreaming, {
-        signal: options.signal,
-      });
+      // The raw response, parsed once here: the SDK's own parsing layers add nothing the router reads.
+      const response = await this.client.chat.completions
+        .create(this.body(options, false) as unknown as ChatCompletionCreateParamsNonStreaming, { signal: options.signal })
+        .asResponse();
+      completion = (await response.json()) as ChatCompletion;
     } catch (err) {
       throw this.failure(err, options.signal, false);
     }
-    const choice = completion.choices[0];
+    const choice = completion.choices?.[0];
     if (choice === undefined) throw new SwitchyardError('upstream-status', 'Upstream returned no choices', { status: 502 });
     return {
       content: choice.message.content ?? '',
@@ -60,44 +69,51 @@ export class UpstreamBackend implements Backend {
     };
   }
 
+  /**
+   * The answer as parts. The SDK sends the request and maps HTTP errors; the event stream is read here from the
+   * raw response, and each chunk is parsed only for what the router uses (text, tool calls, finish, usage).
+   */
   async *stream(options: CallOptions): AsyncGenerator<StreamPart> {
     // Our own controller: the client's disconnect and the idle watchdog both cancel the upstream request.
     const controller = new AbortController();
     const onClientAbort = (): void => controller.abort(options.signal.reason);
     options.signal.addEventListener('abort', onClientAbort, { once: true });
     let stalled = false;
-    let watchdog: NodeJS.Timeout | undefined;
-    const arm = (): void => {
-      clearTimeout(watchdog);
-      watchdog = setTimeout(() => {
-        stalled = true;
-        controller.abort();
-      }, this.config.streamIdleTimeoutMs);
-    };
+    const watchdog = setTimeout(() => {
+      stalled = true;
+      controller.abort();
+    }, this.config.streamIdleTimeoutMs);
     let produced = false;
+    let finished = false;
     try {
-      arm();
-      const stream = await this.client.chat.completions.create(this.body(options, true) as unknown as ChatCompletionCreateParamsStreaming, {
-        signal: controller.signal,
-      });
+      const response = await this.client.chat.completions
+        .create(this.body(options, true) as unknown as ChatCompletionCreateParamsStreaming, { signal: controller.signal })
+        .asResponse();
       let finish: FinishReason | undefined;
       let usage: Usage = { promptTokens: undefined, completionTokens: undefined };
       let model = options.model;
-      for await (const chunk of stream) {
-        arm();
+      let done = false;
+      for await (const data of sseData(bodyChunks(response))) {
+        watchdog.refresh();
+        // Read on to the end after [DONE] (breaking off would destroy the socket instead of reusing it).
+        if (data === '[DONE]') done = true;
+        if (done) continue;
+        const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: { message?: string } };
+        if (chunk.error !== undefined) throw new SwitchyardError('internal', `Upstream stream error: ${chunk.error.message ?? JSON.stringify(chunk.error)}`);
         model = chunk.model || model;
         if (chunk.usage) usage = usageOf(chunk.usage);
         for (const part of partsOf(chunk)) {
           produced = true;
           yield part;
         }
-        const reason = chunk.choices[0]?.finish_reason;
+        const reason = chunk.choices?.[0]?.finish_reason;
         if (reason) finish = finishReason(reason);
       }
       if (finish === undefined) {
         // A stream that ends without a finish_reason was cut off; never pass it off as a complete answer.
         throw new SwitchyardError('connection', 'Upstream stream ended before the answer finished', { status: 502 });
       }
+      finished = true;
       yield { type: 'finish', finishReason: finish, usage, model, warnings: [] };
     } catch (err) {
       const error = this.failure(err, options.signal, stalled);
@@ -106,7 +122,8 @@ export class UpstreamBackend implements Backend {
     } finally {
       clearTimeout(watchdog);
       options.signal.removeEventListener('abort', onClientAbort);
-      controller.abort();
+      // A finished stream has released its socket; only a cut-short one must be torn down.
+      if (!finished) controller.abort();
     }
   }
 
@@ -144,6 +161,14 @@ export class UpstreamBackend implements Backend {
     }
     return body;
   }
+}
+
+/** The response body as text chunks: the node stream when the keep-alive fetch gave one, else the web stream. */
+function bodyChunks(response: Response): AsyncIterable<string | Uint8Array> {
+  const node = nodeStreamOf(response);
+  if (node !== null) return node.setEncoding('utf8');
+  if (response.body === null) throw new SwitchyardError('connection', 'Upstream stream had no body', { status: 502 });
+  return response.body as unknown as AsyncIterable<Uint8Array>;
 }
 
 function* partsOf(chunk: ChatCompletionChunk): Generator<StreamPart> {

@@ -11,8 +11,11 @@ import { switchyardHeaders, switchyardInfo } from './switchyard-info.js';
 export function jsonResponder(res: Response, id: string): Responder {
   return {
     deferred: (job) => void res.status(202).location(`/v1/deferred/${job.id}`).json(deferredBody(job)),
+    // Written directly rather than through res.json: a 200 answer needs none of express's content negotiation.
     answer: (result, decision, served) => {
-      res.set(switchyardHeaders(decision, served)).json(completionBody(id, nowSeconds(), result, switchyardInfo(decision, served)));
+      const text = JSON.stringify(completionBody(id, nowSeconds(), result, switchyardInfo(decision, served)));
+      res.writeHead(200, { ...switchyardHeaders(decision, served), 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
     },
     part: () => {
       throw new Error('a non-streamed request produced a stream part');

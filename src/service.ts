@@ -149,7 +149,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     health: () => ({
       connectivity: connectivity(),
       policy: policy.status,
-      deferred: deferred === null ? null : { pending: deferred.pending },
+      deferred: deferred === null ? null : { pending: deferred.pending, skippedOnLoad: deferred.skippedOnLoad },
     }),
     signals,
     deferred,

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +73,19 @@ describe('DeferredQueue', () => {
     second.queue.start();
     await settle(second.queue);
     expect(second.queue.get(job.id)).toMatchObject({ status: 'completed', response: { tags: ['t'] } });
+    await second.queue.close();
+  });
+
+  it('counts journal lines it cannot replay (a torn write) instead of dropping them silently', async () => {
+    const first = queue({ isOnline: () => false, run: async () => ({}) });
+    first.queue.start();
+    const job = first.queue.accept(body, []);
+    await first.queue.close();
+    appendFileSync(first.journalPath, '{"type":"completed","id":"');
+    const second = queue({ isOnline: () => false, run: async () => ({}) }, first.journalPath);
+    second.queue.start();
+    expect(second.queue.skippedOnLoad).toBe(1);
+    expect(second.queue.get(job.id)?.status).toBe('queued');
     await second.queue.close();
   });
 });

@@ -14,7 +14,11 @@ export function jsonResponder(res: Response, id: string): Responder {
     // Written directly rather than through res.json: a 200 answer needs none of express's content negotiation.
     answer: (result, decision, served) => {
       const text = JSON.stringify(completionBody(id, nowSeconds(), result, switchyardInfo(decision, served)));
-      res.writeHead(200, { ...switchyardHeaders(decision, served), 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.writeHead(200, {
+        ...switchyardHeaders(decision, served),
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
       res.end(text);
     },
     part: () => {

@@ -66,6 +66,11 @@ export class DeferredQueue {
     return this.jobs.get(id);
   }
 
+  /** Journal lines that could not be replayed at start-up (see Journal.skipped). */
+  get skippedOnLoad(): number {
+    return this.journal.skipped;
+  }
+
   get pending(): number {
     let n = 0;
     for (const job of this.jobs.values()) if (job.status === 'queued') n++;

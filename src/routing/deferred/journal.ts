@@ -17,6 +17,8 @@ export type JournalEntry = z.infer<typeof JournalEntrySchema>;
  */
 export class Journal {
   private fd: number | null = null;
+  /** Lines the last `load` could not use (a torn write, or an entry of an unknown shape): counted, not silently lost. */
+  skipped = 0;
 
   constructor(readonly path: string) {}
 
@@ -29,16 +31,19 @@ export class Journal {
       throw err;
     }
     const entries: JournalEntry[] = [];
+    this.skipped = 0;
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
       let json: unknown;
       try {
         json = JSON.parse(line);
       } catch {
-        continue; // a torn write from a crash: the only line that can be incomplete
+        this.skipped++; // a torn write from a crash: the only line that can be incomplete
+        continue;
       }
       const parsed = JournalEntrySchema.safeParse(json);
       if (parsed.success) entries.push(parsed.data);
+      else this.skipped++;
     }
     return entries;
   }

@@ -67,11 +67,15 @@ const upstream = await startProcess('bench/support/fake-upstream-server.ts');
 const raw = await startProcess('bench/support/raw-proxy.ts', [upstream.url]);
 const keepAlive = await startProcess('bench/support/router-server.ts', [upstream.url, 'keep-alive']);
 const global = await startProcess('bench/support/router-server.ts', [upstream.url, 'global']);
+// BENCH_COMPARE=<another checkout>/bench/support/router-server.ts adds that router (e.g. main) to the same run.
+const compareScript = process.env['BENCH_COMPARE'];
+const compare = compareScript === undefined ? null : await startProcess(compareScript, [upstream.url, 'keep-alive']);
 const variants: Record<string, string> = {
   direct: upstream.url,
   [FLOOR]: raw.url,
   [ROUTER]: keepAlive.url,
   'switchyard (global fetch)': global.url,
+  ...(compare === null ? {} : { [`compare: ${compareScript}`]: compare.url }),
 };
 const latency: Record<string, number[]> = {};
 const firstByte: Record<string, number[]> = {};
@@ -92,7 +96,7 @@ try {
     for (const [name, base] of Object.entries(variants)) push(rps, name, await throughput(base));
   }
 } finally {
-  stopAll([upstream.child, raw.child, keepAlive.child, global.child]);
+  stopAll([upstream.child, raw.child, keepAlive.child, global.child, ...(compare === null ? [] : [compare.child])]);
   agent.destroy();
 }
 

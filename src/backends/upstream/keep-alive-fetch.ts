@@ -4,12 +4,12 @@ import type { ResponseSample } from '../../signals/link-monitor.js';
 import { NodeResponse } from './node-response.js';
 
 export interface KeepAliveFetchOptions {
-  /** Sockets per upstream host; requests beyond it queue in the agent. */
-  maxSockets?: number;
   /** Passive link measurements from every real upstream response (feeds the link-quality signals). */
   onResponse?: (timing: ResponseSample) => void;
-  now?: () => number;
 }
+
+/** Sockets per upstream host; requests beyond it queue in the agent. */
+const MAX_SOCKETS = 64;
 
 export interface KeepAliveFetch {
   fetch: typeof globalThis.fetch;
@@ -23,10 +23,10 @@ export interface KeepAliveFetch {
  * It implements what the SDK uses: method, headers, string/bytes bodies, AbortSignal, streamed bodies.
  */
 export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepAliveFetch {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
+  const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS, scheduling: 'lifo' as const };
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
-  const now = options.now ?? (() => performance.now());
+  const now = (): number => performance.now();
 
   const keepAliveFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);

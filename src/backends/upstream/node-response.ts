@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 
-/** The read side of `Headers` over node's parsed headers: what the openai SDK and our error mapping call. */
+/** The read side of `Headers` over node's parsed headers: what the openai SDK and our error mapping call (get, entries). */
 export class NodeHeaders {
   constructor(private readonly raw: IncomingHttpHeaders) {}
 
@@ -11,16 +11,8 @@ export class NodeHeaders {
     return Array.isArray(value) ? value.join(', ') : value;
   }
 
-  has(name: string): boolean {
-    return this.raw[name.toLowerCase()] !== undefined;
-  }
-
   *entries(): IterableIterator<[string, string]> {
     for (const key of Object.keys(this.raw)) yield [key, this.get(key) ?? ''];
-  }
-
-  forEach(callback: (value: string, key: string) => void): void {
-    for (const [key, value] of this.entries()) callback(value, key);
   }
 
   [Symbol.iterator](): IterableIterator<[string, string]> {
@@ -36,8 +28,6 @@ export class NodeHeaders {
 export class NodeResponse {
   readonly ok: boolean;
   readonly headers: NodeHeaders;
-  readonly redirected = false;
-  readonly type = 'basic';
   private webBody: ReadableStream<Uint8Array> | null = null;
 
   constructor(
@@ -59,10 +49,6 @@ export class NodeResponse {
     return this.message.statusMessage ?? '';
   }
 
-  get bodyUsed(): boolean {
-    return this.webBody !== null;
-  }
-
   /** The body as a web stream, converted only when someone asks (the SDK's own stream reader does). */
   get body(): ReadableStream<Uint8Array> | null {
     if (!this.hasBody) return null;
@@ -80,11 +66,6 @@ export class NodeResponse {
 
   async json(): Promise<unknown> {
     return JSON.parse(await this.text());
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = Buffer.from(await this.text(), 'utf8');
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 
   /** The unread node stream of a streamed body, for a reader that parses it directly; null otherwise. */

@@ -6,6 +6,7 @@
  * streamed content byte, then throughput with 8 concurrent clients. The goal compares the router with the floor
  * measured in the same run, so a busy machine moves both.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { startProcess, stopAll } from './support/processes.js';
 import { median, quantile, table } from './support/stats.js';
@@ -47,7 +48,19 @@ function call(base: string, body = wholeBody): Promise<[number, number]> {
   });
 }
 
-async function throughput(base: string): Promise<number> {
+/** CPU time a process has used (user + system), in ms, from /proc (Linux; NaN elsewhere). Clock ticks are 10 ms. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN; // not Linux: the CPU column stays empty
+  }
+}
+
+/** Requests per second with CLIENTS in flight, and the serving process's CPU ms per request meanwhile. */
+async function throughput(base: string, pid: number | undefined): Promise<[number, number]> {
+  const cpuBefore = cpuMs(pid);
   const deadline = performance.now() + THROUGHPUT_MS;
   let done = 0;
   await Promise.all(
@@ -58,7 +71,7 @@ async function throughput(base: string): Promise<number> {
       }
     }),
   );
-  return done / (THROUGHPUT_MS / 1000);
+  return [done / (THROUGHPUT_MS / 1000), (cpuMs(pid) - cpuBefore) / done];
 }
 
 const FLOOR = 'floor: bare node:http proxy';
@@ -77,6 +90,14 @@ const variants: Record<string, string> = {
   'switchyard (global fetch)': global.url,
   ...(compare === null ? {} : { [`compare: ${compareScript}`]: compare.url }),
 };
+const pids: Record<string, number | undefined> = {
+  direct: upstream.child.pid,
+  [FLOOR]: raw.child.pid,
+  [ROUTER]: keepAlive.child.pid,
+  'switchyard (global fetch)': global.child.pid,
+  ...(compare === null ? {} : { [`compare: ${compareScript}`]: compare.child.pid }),
+};
+const cpu: Record<string, number[]> = {};
 const latency: Record<string, number[]> = {};
 const firstByte: Record<string, number[]> = {};
 const rps: Record<string, number[]> = {};
@@ -93,7 +114,11 @@ try {
     }
   }
   for (let round = 0; round < 3; round++) {
-    for (const [name, base] of Object.entries(variants)) push(rps, name, await throughput(base));
+    for (const [name, base] of Object.entries(variants)) {
+      const [perSecond, cpuPerRequest] = await throughput(base, pids[name]);
+      push(rps, name, perSecond);
+      push(cpu, name, cpuPerRequest);
+    }
   }
 } finally {
   stopAll([upstream.child, raw.child, keepAlive.child, global.child, ...(compare === null ? [] : [compare.child])]);
@@ -119,6 +144,7 @@ const rows = Object.keys(variants).map((name) => {
     isDirect ? '—' : a.first.toFixed(3),
     a.rps,
     `${(a.rps / direct.rps).toFixed(2)}×`,
+    median(cpu[name]!),
   ];
 });
 console.log(
@@ -126,7 +152,17 @@ console.log(
 );
 console.log(
   table(
-    ['variant', 'median ms', 'added median ms', 'added p99 ms', 'first content byte ms', 'added first byte ms', `req/s (${CLIENTS} clients)`, 'vs direct'],
+    [
+      'variant',
+      'median ms',
+      'added median ms',
+      'added p99 ms',
+      'first content byte ms',
+      'added first byte ms',
+      `req/s (${CLIENTS} clients)`,
+      'vs direct',
+      'CPU ms/request (that process)',
+    ],
     rows,
   ),
 );

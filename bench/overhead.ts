@@ -23,7 +23,19 @@ const wholeBody = JSON.stringify({ model: 'cloud', messages, max_tokens: 32 });
 const streamBody = JSON.stringify({ model: 'cloud', messages, max_tokens: 32, stream: true });
 
 /** One request; resolves with [ms to the whole answer, ms to the first non-empty content delta (streams)]. */
-function call(base: string, body = wholeBody): Promise<[number, number]> {
+async function call(base: string, body = wholeBody): Promise<[number, number]> {
+  try {
+    return await attempt(base, body);
+  } catch (err) {
+    // A kept-alive socket the server closed while it idled (its 5 s keep-alive timeout, while other variants
+    // ran): node's documented race; the request never reached the server, so it is sent again once.
+    const error = err as NodeJS.ErrnoException & { reusedSocket?: boolean };
+    if (error.code !== 'ECONNRESET' || error.reusedSocket !== true) throw err;
+    return attempt(base, body);
+  }
+}
+
+function attempt(base: string, body: string): Promise<[number, number]> {
   const url = new URL(`${base}/chat/completions`);
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -43,7 +55,7 @@ function call(base: string, body = wholeBody): Promise<[number, number]> {
         res.on('end', () => (res.statusCode === 200 ? resolve([performance.now() - started, firstContent]) : reject(new Error(`status ${res.statusCode}`))));
       },
     );
-    req.on('error', reject);
+    req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
     req.end(body);
   });
 }

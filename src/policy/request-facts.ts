@@ -11,13 +11,13 @@ export function parseTags(value: string | readonly string[] | undefined | null):
 }
 
 /**
- * Whether the prompt plus the requested completion fit the local context window (all in tokens).
- * No local model (window null) never fits; an unset `max_tokens` reserves nothing.
+ * Whether the prompt plus the requested completion fit the local context window (all in tokens): the one rule,
+ * shared by the policy's `fitsLocal` and the local model's own check before generating. No local model (window
+ * null) never fits; an unset `max_tokens` still needs room for one token of answer.
  */
 export function fitsLocalContext(promptTokens: number, maxTokens: number | null, contextWindow: number | null): boolean {
-  return contextWindow !== null && promptTokens + (maxTokens ?? 0) <= contextWindow;
+  return contextWindow !== null && promptTokens + (maxTokens ?? 1) <= contextWindow;
 }
-
 
 /**
  * Prompt tokens when no local tokenizer is loaded (and in `policy test` cases that do not pin them): about four

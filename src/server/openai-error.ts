@@ -16,8 +16,9 @@ function errorType(status: number): string {
   return 'invalid_request_error';
 }
 
-export function errorBody(status: number, message: string, param: string | null = null, code: string | null = null): OpenAIErrorBody {
-  return { error: { message, type: errorType(status), param, code } };
+/** The one OpenAI error body. `type` follows the status unless OpenAI itself uses another for the case (e.g. a bad key). */
+export function errorBody(status: number, message: string, param: string | null = null, code: string | null = null, type = errorType(status)): OpenAIErrorBody {
+  return { error: { message, type, param, code } };
 }
 
 /** Sends a SwitchyardError (or anything, classified) as an OpenAI error with the right status and Retry-After. */

@@ -10,6 +10,7 @@ import { defaultSessionSettings } from './session-defaults.js';
 import { WorkerClient } from './worker-client.js';
 import type { SessionSettings } from './worker-protocol.js';
 import { streamGeneration } from './stream-generation.js';
+import { fitsLocalContext } from '../../policy/request-facts.js';
 
 export interface LocalBackendOptions {
   modelDir: string;
@@ -61,7 +62,7 @@ export class LocalBackend implements Backend {
   measure(messages: CallOptions['messages'], maxTokens?: number): Measurement {
     const { model, formatter } = this.requireTokenizer();
     const promptTokens = formatter.encode(messages).length;
-    return { promptTokens, contextWindow: model.contextWindow, fits: promptTokens + (maxTokens ?? 1) <= model.contextWindow };
+    return { promptTokens, contextWindow: model.contextWindow, fits: fitsLocalContext(promptTokens, maxTokens ?? null, model.contextWindow) };
   }
 
   health(): BackendHealth {

@@ -1,3 +1,5 @@
+import { seededRandom } from '../../seeded-random.js';
+
 /** Shapes of a synthetic Llama decoder (the names follow config.json). */
 export interface LlamaSpec {
   vocabSize: number;
@@ -36,16 +38,10 @@ export interface LlamaWeights {
   lmHead: Float32Array; // [hidden, vocab]
 }
 
-/** Deterministic normal draws (mulberry32 + Box-Muller). */
+/** Deterministic normal draws (the seeded PRNG + Box-Muller); uniforms sit half a step up so log() never sees 0. */
 function normalSource(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const random = seededRandom(seed);
+  const uniform = (): number => random() + 0.5 / 4294967296;
   return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 

@@ -136,3 +136,8 @@ function toolDefinition(tool: z.infer<typeof ToolSchema>): ToolDefinition {
 function toolChoice(choice: NonNullable<ChatRequest['tool_choice']>): ToolChoice {
   return typeof choice === 'string' ? choice : { name: choice.function.name };
 }
+
+/** The whole call for one backend and model (tests and tools that call a backend directly). */
+export function toCallOptions(request: ChatRequest, model: string, signal: AbortSignal): CallOptions {
+  return { ...toCall(request, request.messages.map(toChatMessage), signal), model };
+}

@@ -26,7 +26,7 @@ function input(messages: ChatMessage[], signals: Partial<SignalSnapshot> = {}, t
     tags: [],
     maxTokens: 256,
     uses: new Set(),
-    score: { score: tier === 'low' ? 0.1 : 0.9, tier, reasons: [] },
+    score: { score: tier === 'low' ? 0.1 : 0.9, tier, task: null, reasons: [] },
     signals: { ...NEUTRAL_SIGNALS, ...signals },
     context: { promptTokens: 40, contextWindow: 2048, fitsLocal: true },
     models: { local: 'tiny-llama', cloud: 'gpt-4o' },

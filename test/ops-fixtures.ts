@@ -26,6 +26,7 @@ export function decision(overrides: Partial<Decision> = {}): Decision {
     rule: 'simple-on-device',
     reasons: ['score 0.12 < 0.4'],
     score: 0.12,
+    task: 'chat',
     allowFallback: true,
     cascade: false,
     maxTokensCap: null,

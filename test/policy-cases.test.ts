@@ -30,7 +30,7 @@ describe('policy test (cases runner)', () => {
   it('uses the injected scorer when a case pins no score', async () => {
     const seen: string[] = [];
     const results = await runCases(valid(), 'cases:\n  - name: hard\n    prompt: prove it\n    expect: { target: cloud, rule: hard }\n', 'c.yaml', {
-      score: async (messages) => (seen.push(messages[0]!.content), { score: 0.9, tier: 'high', reasons: [] }),
+      score: async (messages) => (seen.push(messages[0]!.content), { score: 0.9, tier: 'high', task: null, reasons: [] }),
     });
     expect(seen).toEqual(['prove it']);
     expect(results[0]).toMatchObject({ passed: true, decision: { maxTokensCap: 300 } });

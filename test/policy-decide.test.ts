@@ -11,7 +11,7 @@ describe('decide with the default policy', () => {
   const def = loadPolicyFile(defaultPolicyPath);
 
   it('names the rule, says why with the values that mattered, and carries score and signals', () => {
-    const d = decide(input({ signals: { battery: { percent: 12, charging: false, timeRemainingMin: 40 } }, score: { score: 0.2, tier: 'low', reasons: [] } }), def);
+    const d = decide(input({ signals: { battery: { percent: 12, charging: false, timeRemainingMin: 40 } }, score: { score: 0.2, tier: 'low', task: null, reasons: [] } }), def);
     expect(d).toMatchObject({ target: 'cloud', model: 'gpt-4o', rule: 'low-battery', score: 0.2, allowFallback: true, cascade: false, maxTokensCap: null });
     expect(d.reasons).toEqual(['battery 12% (< 20%) and not charging']);
     expect(d.signals?.battery?.percent).toBe(12);
@@ -35,7 +35,7 @@ describe('decide with the default policy', () => {
   });
 
   it('includes the scorer\'s strongest reason when complexity decides', () => {
-    const d = decide(input({ score: { score: 0.91, tier: 'high', reasons: [{ feature: 'proof_cues', weight: 1.2, detail: 'asks for a proof' }] } }), def);
+    const d = decide(input({ score: { score: 0.91, tier: 'high', task: null, reasons: [{ feature: 'proof_cues', weight: 1.2, detail: 'asks for a proof' }] } }), def);
     expect(d.rule).toBe('complex');
     expect(d.reasons).toEqual(['complexity 0.91 is high (asks for a proof)']);
   });
@@ -56,8 +56,8 @@ describe('decide: conditions and actions', () => {
       ].join('\n'),
       'models: { local: phi-mini }\n',
     );
-    expect(decide(input({ score: { score: 0.85, tier: 'high', reasons: [] } }), p)).toMatchObject({ target: 'cloud', model: 'gpt-4.1', maxTokensCap: 300 });
-    expect(decide(input({ score: { score: 0.5, tier: 'medium', reasons: [] } }), p)).toMatchObject({ target: 'local', model: 'phi-mini', cascade: true, allowFallback: true });
+    expect(decide(input({ score: { score: 0.85, tier: 'high', task: null, reasons: [] } }), p)).toMatchObject({ target: 'cloud', model: 'gpt-4.1', maxTokensCap: 300 });
+    expect(decide(input({ score: { score: 0.5, tier: 'medium', task: null, reasons: [] } }), p)).toMatchObject({ target: 'local', model: 'phi-mini', cascade: true, allowFallback: true });
   });
 
   it('treats unknown signals as not matching either way', () => {
@@ -92,8 +92,8 @@ describe('decide: conditions and actions', () => {
 
   it('turns a cloud share into a threshold at load', () => {
     const p = policy('  - name: top-30\n    when: { complexity: { cloudShare: 0.3 } }\n    route: cloud');
-    expect(decide(input({ score: { score: 0.71, tier: 'high', reasons: [] } }), p).rule).toBe('top-30');
-    expect(decide(input({ score: { score: 0.69, tier: 'medium', reasons: [] } }), p).rule).toBe('default');
+    expect(decide(input({ score: { score: 0.71, tier: 'high', task: null, reasons: [] } }), p).rule).toBe('top-30');
+    expect(decide(input({ score: { score: 0.69, tier: 'medium', task: null, reasons: [] } }), p).rule).toBe('default');
   });
 
   it('scans content only when the policy refers to it, and only the kinds it names', () => {

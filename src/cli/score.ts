@@ -18,7 +18,7 @@ export function registerScore(program: Command): void {
     .command('score')
     .description('Score prompts for complexity: JSONL with "prompt" or "messages" per line → one score per line, in order')
     .option('-i, --input <file>', 'JSONL file to read (default: stdin)')
-    .option('--json', 'print {"score","tier","reasons"} per line instead of the bare score')
+    .option('--json', 'print {"score","tier","task","reasons"} per line instead of the bare score')
     .option('--calibrate', 'print the score threshold that sends --cloud-share of these prompts to the cloud')
     .option('--cloud-share <share>', 'share of prompts to send to the cloud, 0..1 (with --calibrate)')
     .option('--model <path>', 'scorer .onnx file (default: the bundled models/scorer/scorer.onnx)')

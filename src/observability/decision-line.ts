@@ -32,6 +32,7 @@ export function toDecisionLine(
       model: decision.model,
       rule: decision.rule,
       score: decision.score,
+      task: decision.task,
       reasons: decision.reasons.map((r) => redactor.text(r)),
       allowFallback: decision.allowFallback,
       cascade: decision.cascade,

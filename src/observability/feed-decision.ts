@@ -15,6 +15,7 @@ export function toFeedDecision(record: RequestRecord, accounting: RequestAccount
     model: record.servedModel ?? decision.model,
     rule: decision.rule,
     score: decision.score,
+    task: decision.task,
     reasons: decision.reasons.slice(0, 4).map((r) => redactor.text(r)),
     fallback: fallback === null ? null : { cause: fallback.cause, from: fallback.from, to: fallback.to },
     status: record.status,

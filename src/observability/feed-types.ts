@@ -13,6 +13,8 @@ export interface FeedDecision {
   model: string;
   rule: string;
   score: number | null;
+  /** The scorer's task (`coding`, `chat`, …); null when not scored. */
+  task: string | null;
   reasons: string[];
   fallback: { cause: string; from: Target; to: Target } | null;
   status: number;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CAPABILITIES } from '../capabilities.js';
+import { TASKS } from '../scoring/tasks.js';
 
 /**
  * The condition language of a policy rule's `when`. One mapping; every key present must hold (implicit AND);
@@ -18,6 +19,8 @@ export const ComparisonSchema = z.strictObject({
 export const NumberConditionSchema = z.union([z.number(), ComparisonSchema]);
 
 export const TierSchema = z.enum(['low', 'medium', 'high']);
+/** What kind of request the scorer's task classifier says this is (see TASK_DESCRIPTIONS). */
+export const TaskSchema = z.enum(TASKS);
 export const LocalStateSchema = z.enum(['absent', 'loading', 'ready', 'failed']);
 
 /** One name or a list of names (any of them). */
@@ -90,6 +93,8 @@ export const LocalConditionSchema = z.strictObject({
 
 const conditionFields = {
   complexity: ComplexityConditionSchema.optional(),
+  /** The request is any of these tasks, e.g. `[coding, math]`. */
+  task: OneOrMany(TaskSchema).optional(),
   tokens: TokensConditionSchema.optional(),
   model: ModelConditionSchema.optional(),
   tags: TagsConditionSchema.optional(),

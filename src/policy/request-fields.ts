@@ -5,9 +5,9 @@ import type { CompileEnv } from './compile-env.js';
 import { leaf, numberLeaf } from './compile-env.js';
 import { didYouMean } from './did-you-mean.js';
 
-/** Conditions over the request itself: complexity, token counts, requested model, tags, content flags. */
+/** Conditions over the request itself: complexity, task, token counts, requested model, tags, content flags. */
 export function compileRequestField(
-  key: 'complexity' | 'tokens' | 'model' | 'tags' | 'content' | 'uses',
+  key: 'complexity' | 'task' | 'tokens' | 'model' | 'tags' | 'content' | 'uses',
   cond: Condition,
   p: PropertyKey[],
   env: CompileEnv,
@@ -21,7 +21,7 @@ export function compileRequestField(
         const tiers = new Set(Array.isArray(c.tier) ? c.tier : [c.tier]);
         parts.push(
           leaf(`complexity tier ${[...tiers].join(' or ')}`, (ctx) => tiers.has(ctx.input.score.tier), (ctx) =>
-            `complexity ${num(ctx.input.score.score)} is ${ctx.input.score.tier}${topReason(ctx.input.score.reasons)}`,
+            `complexity ${num(ctx.input.score.score)} is ${ctx.input.score.tier}${scoreDetail(ctx.input.score)}`,
           ),
         );
       }
@@ -34,11 +34,21 @@ export function compileRequestField(
           const text = `complexity >= ${num(threshold)} (the top ${num(share * 100)}% of traffic)`;
           parts.push(
             leaf(text, (ctx) => ctx.input.score.score >= threshold, (ctx) =>
-              `complexity ${num(ctx.input.score.score)} >= ${num(threshold)}, the calibrated cut for sending ${num(share * 100)}% of traffic to the cloud${topReason(ctx.input.score.reasons)}`,
+              `complexity ${num(ctx.input.score.score)} >= ${num(threshold)}, the calibrated cut for sending ${num(share * 100)}% of traffic to the cloud${scoreDetail(ctx.input.score)}`,
             ),
           );
         }
       }
+      break;
+    }
+    case 'task': {
+      const tasks: ReadonlySet<string> = new Set(Array.isArray(cond.task) ? cond.task : [cond.task!]);
+      // An unknown task (a pinned score without one) matches nothing, like an unknown signal.
+      parts.push(
+        leaf(`task ${[...tasks].join(' or ')}`, (ctx) => ctx.input.score.task !== null && tasks.has(ctx.input.score.task), (ctx) =>
+          `task ${ctx.input.score.task} (complexity ${num(ctx.input.score.score)})`,
+        ),
+      );
       break;
     }
     case 'tokens': {
@@ -129,7 +139,8 @@ export function compileRequestField(
   return parts;
 }
 
-function topReason(reasons: readonly { detail: string }[]): string {
-  const first = reasons[0];
-  return first === undefined ? '' : ` (${first.detail})`;
+/** " (task math; asks for a proof)": the task and the scorer's strongest reason, whichever are known. */
+function scoreDetail(score: { task: string | null; reasons: readonly { detail: string }[] }): string {
+  const parts = [score.task === null ? null : `task ${score.task}`, score.reasons[0]?.detail ?? null].filter((p) => p !== null);
+  return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
 }

@@ -19,8 +19,8 @@ export function decide(input: DecisionInput, policy: CompiledPolicy): Decision {
   for (const rule of policy.rules) {
     if (rule.when.test(ctx)) return toDecision(rule, rule.when.explain(ctx), input, policy);
   }
-  const { score, tier } = input.score;
-  const why = `no rule matched (complexity ${Number(score.toFixed(3))}, ${tier}); default route ${policy.defaultAction.route}`;
+  const { score, tier, task } = input.score;
+  const why = `no rule matched (${task === null ? '' : `task ${task}, `}complexity ${Number(score.toFixed(3))}, ${tier}); default route ${policy.defaultAction.route}`;
   return toDecision(policy.defaultAction, [why], input, policy);
 }
 
@@ -38,6 +38,7 @@ function toDecision(action: CompiledAction, reasons: string[], input: DecisionIn
     rule: action.name,
     reasons,
     score: input.score.score,
+    task: input.score.task,
     allowFallback: action.allowFallback,
     cascade: action.route === 'cascade',
     maxTokensCap: action.maxTokens,

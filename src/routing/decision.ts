@@ -1,3 +1,4 @@
+import type { Task } from '../scoring/tasks.js';
 import type { SignalSnapshot } from '../signals/snapshot.js';
 
 /**
@@ -20,6 +21,8 @@ export interface Decision {
   reasons: string[];
   /** Complexity score in [0,1]; null when the request was pinned and not scored. */
   score: number | null;
+  /** What kind of request the scorer saw (e.g. `coding`); null when it was not scored. */
+  task: Task | null;
   /** Whether the router may answer from another target when this one fails. */
   allowFallback: boolean;
   /** Cascade: answer locally, escalate to the cloud when the local answer's confidence is low. */

@@ -1,7 +1,6 @@
 import type { ScoreReason, Tier } from './score-result.js';
-import { FEATURES } from './features.js';
 import type { ModelCard } from './model-card.js';
-import { TOPIC_FEATURE } from './topic-table.js';
+import { SCORE_FEATURES } from './task-features.js';
 
 /** Pushes smaller than this (in logit units) are noise to a reader and left out of `reasons`. */
 const MIN_PUSH = 0.05;
@@ -17,7 +16,7 @@ export function explain(card: ModelCard, x: ArrayLike<number>): ScoreReason[] {
   for (let j = 0; j < card.features.length; j += 1) {
     const weight = ((card.weights[j] ?? 0) * ((x[j] ?? 0) - (card.mean[j] ?? 0))) / (card.scale[j] ?? 1);
     if (Math.abs(weight) < MIN_PUSH) continue;
-    const spec = FEATURES[j] ?? (card.features[j] === TOPIC_FEATURE.name ? TOPIC_FEATURE : undefined);
+    const spec = SCORE_FEATURES[j];
     const rising = (x[j] ?? 0) >= (card.mean[j] ?? 0);
     pushes.push({
       feature: card.features[j] ?? `f${j}`,

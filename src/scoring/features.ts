@@ -2,6 +2,7 @@ import type { ChatMessage } from '../backends/backend.js';
 import { countCues, CUE_GROUPS } from './cue-matcher.js';
 import type { CueGroup } from './lexicons.js';
 import { promptText } from './prompt-text.js';
+import type { TextFlags } from './text-hash.js';
 
 /**
  * The feature vector the scorer's model reads. Every feature is something any chat prompt has (length,
@@ -45,6 +46,9 @@ export const FEATURES: readonly FeatureSpec[] = [
   cue('medical_terms', 'clinical terms', 'no clinical terms'),
   cue('creative_cues', 'creative writing task', 'not a creative task'),
   cue('puzzle_cues', 'logic puzzle', 'no puzzle'),
+  cue('fact_cues', 'asks for long-tail facts (names, dates, records)', 'no long-tail facts asked'),
+  cue('depth_cues', 'asks for depth (detailed, rigorous, trade-offs)', 'no depth asked'),
+  { name: 'years', more: 'mentions specific years', less: 'no specific years' },
   { name: 'conversation_depth', more: 'deep in a conversation', less: 'first turn' },
 ];
 
@@ -65,7 +69,7 @@ const F = {
   sentences: featureIndex('sentences'), questions: featureIndex('questions'), numbers: featureIndex('numbers'),
   digitShare: featureIndex('digit_share'), mathSymbols: featureIndex('math_symbols'),
   logicSymbols: featureIndex('logic_symbols'), codeSyntax: featureIndex('code_syntax'),
-  listItems: featureIndex('list_items'), properNouns: featureIndex('proper_nouns'),
+  listItems: featureIndex('list_items'), properNouns: featureIndex('proper_nouns'), years: featureIndex('years'),
   depth: featureIndex('conversation_depth'),
 };
 
@@ -76,8 +80,10 @@ export function extractFeatures(messages: readonly ChatMessage[], out?: Float32A
 
 export interface PromptAnalysis {
   features: Float32Array;
-  /** The user turns' words, lowercased, in order: what the scorer's topic vocabulary is looked up with. */
+  /** The user turns' words, lowercased, in order: what the task classifier reads. */
   words: string[];
+  /** What the word list loses (code, formulas, numbers, follow-up turns), for the task classifier. */
+  flags: TextFlags;
 }
 
 /** Features and words of a chat request in one pass over its text. Pure. */
@@ -87,7 +93,10 @@ export function analysePrompt(messages: readonly ChatMessage[], out?: Float32Arr
   x.fill(0);
   const words = textFeatures(task, x);
   x[F.depth] = Math.min(priorUserTurns, 5);
-  return { features: x, words };
+  const flags: TextFlags = {
+    code: (x[F.codeSyntax] ?? 0) > 0, math: (x[F.mathSymbols] ?? 0) > 0, numbers: (x[F.numbers] ?? 0) > 0, followUp: priorUserTurns > 0,
+  };
+  return { features: x, words, flags };
 }
 
 /** Character classes: a flat table for ASCII, a map for the few non-ASCII symbols that are counted. */
@@ -119,6 +128,8 @@ function textFeatures(text: string, x: Float32Array): string[] {
   let letters = 0, longWords = 0, digits = 0, numbers = 0, sentences = 0, questions = 0;
   let mathSymbols = 0, logicSymbols = 0, codeSyntax = 0, listItems = 0, properNouns = 0;
   let wordStart = -1, atSentenceStart = true, atLineStart = true, previous = 0;
+  /** Value and digit count of the digit run in progress, to count years (1000–2099) without a regex. */
+  let run = 0, runDigits = 0, years = 0;
   for (let i = 0; i <= n; i += 1) {
     const c = i < n ? text.charCodeAt(i) : 32;
     let kind = classOf(c);
@@ -142,6 +153,14 @@ function textFeatures(text: string, x: Float32Array): string[] {
       const next = text.charCodeAt(i + 1);
       if (c === 45 || c === 42 || ((kind === DIGIT || c === 73 || c === 86) && (next === 46 || next === 41))) listItems += 1;
       atLineStart = false;
+    }
+    if (kind === DIGIT) {
+      run = run * 10 + (c - 48);
+      runDigits += 1;
+    } else if (runDigits > 0) {
+      if (runDigits === 4 && run >= 1000 && run <= 2099) years += 1;
+      run = 0;
+      runDigits = 0;
     }
     switch (kind) {
       case DIGIT:
@@ -180,6 +199,7 @@ function textFeatures(text: string, x: Float32Array): string[] {
   x[F.codeSyntax] = Math.log1p(codeSyntax);
   x[F.listItems] = Math.log1p(listItems);
   x[F.properNouns] = words.length === 0 ? 0 : properNouns / words.length;
+  x[F.years] = Math.log1p(years);
   cueCounts.forEach((count, g) => {
     x[CUE_FEATURE[g] ?? 0] = Math.log1p(count);
   });

@@ -19,7 +19,9 @@ export type CueGroup =
   | 'finance_terms'
   | 'medical_terms'
   | 'creative_cues'
-  | 'puzzle_cues';
+  | 'puzzle_cues'
+  | 'fact_cues'
+  | 'depth_cues';
 
 const words = (text: string): string[] => text.trim().split(/\s+/);
 
@@ -73,4 +75,15 @@ export const CUE_LEXICON: Readonly<Record<CueGroup, readonly string[]>> = {
   puzzle_cues: words(`riddle puzzle brainteaser brain_teaser trick_question truth-teller truth-tellers liar liars knight
     knights knave knaves always_lies deduce deduction syllogism premise premises logically_valid paradox must_be
     can_we_determine in_what_order exactly_one seating`),
+  // Requests for long-tail specifics (lists of names, dates, records): where a 1–2B model's world knowledge runs
+  // out even though the question looks simple.
+  fact_cues: words(`list_all list_every list_the name_all name_every name_the which_teams played_for discography
+    filmography bibliography lineup roster members winners winner champions championship standings census
+    population founded born died mayor governor minister chairman ceo premier season seasons album albums
+    career timeline chronology biography endemic species hours tickets address award awarded medal medals
+    elected tenure what_year which_year in_what_year`),
+  // Asks for depth or breadth beyond a quick answer: a long, careful, expert response.
+  depth_cues: words(`detailed comprehensive thorough thoroughly in-depth in_depth critically critique nuanced
+    tradeoffs trade-offs failure_modes edge_cases fault-tolerant scalable architecture distributed consensus
+    rigorous cite citing doctrine mechanism mechanisms pathophysiology differential systematically`),
 };

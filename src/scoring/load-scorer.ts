@@ -3,10 +3,10 @@ import * as ort from 'onnxruntime-node';
 import type { ChatMessage } from '../backends/backend.js';
 import { fromPackageRoot } from '../paths.js';
 import { explain, tierOf } from './explain.js';
-import { analysePrompt, FEATURES } from './features.js';
 import { readModelCard, thresholdForShare, type ModelCard } from './model-card.js';
 import type { ScoreResult } from './score-result.js';
-import { readTopicTable, TOPIC_FEATURE, type TopicTable } from './topic-table.js';
+import { readTaskClassifier, type TaskClassifier } from './task-classifier.js';
+import { SCORE_FEATURES, scoreVector } from './task-features.js';
 
 export interface Scorer {
   score(messages: ChatMessage[]): Promise<ScoreResult>;
@@ -25,35 +25,31 @@ export const DEFAULT_SCORER_PATH = fromPackageRoot('models', 'scorer', 'scorer.o
 export async function loadScorer(options: LoadScorerOptions = {}): Promise<Scorer> {
   const modelPath = options.modelPath ?? DEFAULT_SCORER_PATH;
   const card = readModelCard(modelPath.replace(/\.onnx$/, '.json'));
-  const names = [...FEATURES.map((f) => f.name), ...(card.topic === undefined ? [] : [TOPIC_FEATURE.name])];
+  const names = SCORE_FEATURES.map((f) => f.name);
   if (card.features.join() !== names.join()) {
     throw new Error(`${modelPath}: trained on features [${card.features.join(', ')}], this build extracts [${names.join(', ')}]; retrain with npm run train:scorer`);
   }
-  // One thread: a single ~28-wide dot product gains nothing from a pool, and the service runs other work.
+  const classifier = readTaskClassifier(join(dirname(modelPath), card.taskClassifier));
+  // One thread: a single ~40-wide dot product gains nothing from a pool, and the service runs other work.
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  const topics = card.topic === undefined ? null : readTopicTable(join(dirname(modelPath), card.topic.file));
-  if (topics !== null && topics.size !== card.topic?.words) {
-    throw new Error(`${modelPath}: the topic table has ${topics.size} words, the model ${card.topic?.words}; retrain with npm run train:scorer`);
-  }
-  return new OnnxScorer(card, session, topics);
+  return new OnnxScorer(card, session, classifier);
 }
 
 class OnnxScorer implements Scorer {
   constructor(
     private readonly card: ModelCard,
     private readonly session: ort.InferenceSession,
-    private readonly topics: TopicTable | null,
+    private readonly classifier: TaskClassifier,
   ) {}
 
   async score(messages: ChatMessage[]): Promise<ScoreResult> {
-    // A fresh feature tensor per call (~1 µs): a shared input buffer is overwritten by concurrent score()
-    // calls before onnxruntime reads it, which gave every request in a Promise.all the same score.
-    const { features, words } = analysePrompt(messages);
-    const x = this.topics === null ? features : withTopic(features, this.topics.topic(words));
+    // A fresh feature tensor per call: a shared input buffer is overwritten by concurrent score() calls
+    // before onnxruntime reads it, which gave every request in a Promise.all the same score.
+    const { x, guess } = scoreVector(messages, this.classifier);
     const output = await this.session.run({ features: new ort.Tensor('float32', x, [1, x.length]) });
     const value = output.score?.data[0];
     if (typeof value !== 'number') throw new Error('scorer model returned no score');
-    return { score: value, tier: tierOf(this.card, value), reasons: explain(this.card, x) };
+    return { score: value, tier: tierOf(this.card, value), task: guess.task, reasons: explain(this.card, x) };
   }
 
   thresholdForCloudShare(share: number): number {
@@ -63,11 +59,4 @@ class OnnxScorer implements Scorer {
   async close(): Promise<void> {
     await this.session.release();
   }
-}
-
-function withTopic(features: Float32Array, topic: number): Float32Array {
-  const x = new Float32Array(features.length + 1);
-  x.set(features);
-  x[features.length] = topic;
-  return x;
 }

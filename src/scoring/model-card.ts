@@ -8,18 +8,15 @@ import { z } from 'zod';
  * "send 30% to the cloud" into a threshold) and the tier cut points.
  */
 export const ModelCardSchema = z.object({
-  format: z.literal('switchyard-scorer/1'),
+  format: z.literal('switchyard-scorer/2'),
   target: z.string(),
   features: z.array(z.string()).min(1),
   mean: z.array(z.number()),
   scale: z.array(z.number()),
   weights: z.array(z.number()),
   bias: z.number(),
-  /**
-   * The topic component, when the model has one: `file` (next to the card) holds a learned score per
-   * vocabulary word, and the last feature, `topic`, is the mean score of the prompt's known words.
-   */
-  topic: z.object({ file: z.string(), words: z.number().int().positive(), source: z.string() }).optional(),
+  /** The task classifier's card (next to this one); its probabilities are the last features. */
+  taskClassifier: z.string(),
   /** Features whose weight is a stated prior rather than fitted, with why. */
   priors: z.record(z.string(), z.string()),
   /** Score quantiles 0%, 1%, …, 100% over the training prompts. */

@@ -1,3 +1,5 @@
+import type { Task } from './tasks.js';
+
 /** What the complexity scorer says about one request. Pure data: it goes into decisions, logs and headers. */
 export type Tier = 'low' | 'medium' | 'high';
 
@@ -14,6 +16,12 @@ export interface ScoreResult {
   /** Complexity in [0,1]; higher means the large model is more likely to be needed. */
   score: number;
   tier: Tier;
+  /**
+   * What kind of request this is (the task classifier's best guess), e.g. `coding`, `chat`. The scorer always
+   * names one; null only where a score was given rather than computed (a `policy test` case pinning `score`
+   * without `task`), and then a policy's `task:` condition does not match.
+   */
+  task: Task | null;
   /** The features that pushed the score most, strongest first. */
   reasons: ScoreReason[];
 }

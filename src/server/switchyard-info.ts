@@ -1,4 +1,5 @@
 import type { Decision, Fallback, Served, Target } from '../routing/decision.js';
+import type { Task } from '../scoring/tasks.js';
 import type { SignalSnapshot } from '../signals/snapshot.js';
 
 /** The `switchyard` object in a completion body (or a stream's final chunk): the decision and what happened. */
@@ -9,6 +10,8 @@ export interface SwitchyardInfo {
   rule: string;
   reasons: string[];
   score: number | null;
+  /** What kind of request the scorer saw (`coding`, `chat`, …); null when not scored. */
+  task: Task | null;
   /** Where the decision sent the request, before any fallback. */
   decided: Target;
   fallback: Fallback | null;
@@ -22,6 +25,7 @@ export function switchyardInfo(decision: Decision, served: Served): SwitchyardIn
     rule: decision.rule,
     reasons: decision.reasons,
     score: decision.score,
+    task: decision.task,
     decided: decision.target,
     fallback: served.fallback,
     signals: decision.signals,
@@ -36,6 +40,7 @@ export function switchyardHeaders(decision: Decision, served: Served): Record<st
     'x-switchyard-rule': decision.rule,
   };
   if (decision.score !== null) headers['x-switchyard-score'] = decision.score.toFixed(4);
+  if (decision.task !== null) headers['x-switchyard-task'] = decision.task;
   if (served.fallback !== null) headers['x-switchyard-fallback'] = served.fallback.cause;
   return headers;
 }

@@ -81,6 +81,7 @@ export function decisionFor(target: Target, overrides: Partial<Decision> = {}): 
     rule: 'test',
     reasons: [],
     score: 0.5,
+    task: null,
     allowFallback: true,
     cascade: false,
     maxTokensCap: null,

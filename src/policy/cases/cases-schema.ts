@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CapabilitySchema } from '../condition-schema.js';
+import { CapabilitySchema, TaskSchema } from '../condition-schema.js';
 import { BatterySchema, LocalModelSignalSchema, ThermalSchema, SignalSnapshotSchema } from '../../signals/snapshot.js';
 
 const snapshot = SignalSnapshotSchema.shape;
@@ -38,7 +38,12 @@ export const CaseSchema = z
     score: z
       .union([
         z.number().min(0).max(1),
-        z.strictObject({ score: z.number().min(0).max(1), tier: z.enum(['low', 'medium', 'high']).optional() }),
+        z.strictObject({
+          score: z.number().min(0).max(1),
+          tier: z.enum(['low', 'medium', 'high']).optional(),
+          /** Pins the task too; without it the task is unknown and `task:` conditions do not match. */
+          task: TaskSchema.optional(),
+        }),
       ])
       .optional(),
     promptTokens: z.number().int().min(0).optional(),

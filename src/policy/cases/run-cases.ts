@@ -54,12 +54,11 @@ export async function runCases(policy: CompiledPolicy, casesText: string, casesF
 
 async function caseInput(c: PolicyCase, models: DecisionInput['models'], options: CaseRunnerOptions): Promise<DecisionInput> {
   const messages: ChatMessage[] = c.messages ?? [{ role: 'user', content: c.prompt ?? '' }];
+  const pinned = typeof c.score === 'number' ? { score: c.score } : c.score;
   const score: ScoreResult =
-    c.score === undefined
+    pinned === undefined
       ? await options.score(messages)
-      : typeof c.score === 'number'
-        ? { score: c.score, tier: tierOf(c.score), reasons: [] }
-        : { score: c.score.score, tier: c.score.tier ?? tierOf(c.score.score), reasons: [] };
+      : { score: pinned.score, tier: pinned.tier ?? tierOf(pinned.score), task: pinned.task ?? null, reasons: [] };
   const maxTokens = c.maxTokens ?? null;
   const promptTokens = c.promptTokens ?? estimateTokens(messages);
   const contextWindow = c.contextWindow === undefined ? NEUTRAL_CONTEXT_WINDOW : c.contextWindow;

@@ -12,6 +12,7 @@ export function replayDecision(requestedModel: string, upstreamModel: string | n
     rule: 'deferred',
     reasons: ['deferred while the upstream was unreachable; run once it was back'],
     score: null,
+    task: null,
     allowFallback: false,
     cascade: false,
     maxTokensCap: null,

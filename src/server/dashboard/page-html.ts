@@ -37,7 +37,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <section class="decisions">
   <h2>Live decisions</h2>
   <table>
-    <thead><tr><th>Time</th><th>Served</th><th>Model</th><th>Rule</th><th>Score</th><th>Fallback</th><th>Status</th><th>Latency</th><th>Tokens in/out</th><th>Tok/s</th><th>Cost / energy</th><th>Saved</th></tr></thead>
+    <thead><tr><th>Time</th><th>Served</th><th>Model</th><th>Rule</th><th>Score · task</th><th>Fallback</th><th>Status</th><th>Latency</th><th>Tokens in/out</th><th>Tok/s</th><th>Cost / energy</th><th>Saved</th></tr></thead>
     <tbody id="decisions"><tr class="empty"><td colspan="12">Waiting for requests…</td></tr></tbody>
   </table>
 </section>

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromPackageRoot } from '../src/paths.js';
+import { compilePolicy } from '../src/policy/index.js';
+import { loadPolicyFile } from '../src/policy/load.js';
+import { decide } from '../src/routing/decide.js';
+import { loadScorer, TASKS, type Scorer } from '../src/scoring/index.js';
+import { input } from './fixtures/policy/input.js';
+import { startTestService, type TestService } from './helpers/service.js';
+
+const user = (content: string) => [{ role: 'user' as const, content }];
+/** Hand-written obvious pairs (not the issue's table): one-line hard requests and long easy ones included. */
+const pairs = readFileSync(fromPackageRoot('test', 'fixtures', 'scoring', 'obvious-pairs.jsonl'), 'utf8')
+  .trim().split('\n').map((l) => JSON.parse(l) as { level: 'easy' | 'hard'; prompt: string });
+const defaultPolicy = loadPolicyFile(fromPackageRoot('policies', 'default.yaml'));
+let scorer: Scorer;
+
+beforeAll(async () => {
+  scorer = await loadScorer();
+});
+afterAll(async () => {
+  await scorer.close();
+});
+
+describe('the scorer knows a hard request from an easy one', () => {
+  it('names the task of clear requests', async () => {
+    const cases: Array<[string, string]> = [
+      ['hey, how is your day going?', 'chat'],
+      ['Convert 20 miles to kilometers', 'utility'],
+      ['Write a Java method that checks whether a number is prime', 'coding'],
+      ['Prove that the sum of two even numbers is even', 'math'],
+      ['Translate into Spanish: the library closes at six', 'rewrite'],
+    ];
+    for (const [prompt, task] of cases) expect((await scorer.score(user(prompt))).task, prompt).toBe(task);
+    expect(TASKS).toContain((await scorer.score(user(''))).task);
+  });
+
+  it('ranks obvious hard requests above obvious easy ones, whatever their length', async () => {
+    const scored = await Promise.all(pairs.map(async (p) => ({ ...p, ...(await scorer.score(user(p.prompt))) })));
+    let good = 0, total = 0;
+    for (const h of scored) if (h.level === 'hard') for (const e of scored) if (e.level === 'easy') {
+      total += 1;
+      good += h.score > e.score ? 1 : 0;
+    }
+    expect(good / total).toBeGreaterThanOrEqual(0.95);
+    // The long note to summarize and the one-line proof: length does not decide.
+    const note = scored.find((s) => s.prompt.startsWith('Summarize this note'));
+    const proof = scored.find((s) => s.prompt.startsWith('Prove that the cube root'));
+    expect(proof!.score).toBeGreaterThan(note!.score);
+    expect(proof!.prompt.length).toBeLessThan(note!.prompt.length / 5);
+  });
+
+  it('lets the default policy send hard requests to the cloud by its "complex" rule and keep easy ones local', async () => {
+    const routed = await Promise.all(pairs.map(async (p) => ({ ...p, decision: decide(input({ prompt: p.prompt, score: await scorer.score(user(p.prompt)) }), defaultPolicy) })));
+    const easy = routed.filter((r) => r.level === 'easy');
+    const hard = routed.filter((r) => r.level === 'hard');
+    expect(easy.filter((r) => r.decision.target === 'cloud').map((r) => r.prompt)).toEqual([]);
+    expect(hard.filter((r) => r.decision.rule === 'complex').length).toBeGreaterThanOrEqual(Math.ceil(hard.length * 0.9));
+    const proof = routed.find((r) => r.prompt.startsWith('Prove that the cube root'))!;
+    expect(proof.decision.reasons[0]).toMatch(/^complexity 0\.\d+ is high \(task math; /);
+  });
+});
+
+describe('the task condition', () => {
+  it('matches the scorer\'s task, and an unknown task matches nothing', () => {
+    const policy = compilePolicy('version: 1\nrules:\n  - name: code\n    when: { task: [coding, math] }\n    route: cloud\ndefault: { route: local }\n', 'inline.yaml');
+    const score = { score: 0.2, tier: 'low' as const, reasons: [] };
+    expect(decide(input({ score: { ...score, task: 'math' } }), policy)).toMatchObject({ target: 'cloud', rule: 'code', task: 'math', reasons: ['task math (complexity 0.2)'] });
+    expect(decide(input({ score: { ...score, task: 'chat' } }), policy)).toMatchObject({ target: 'local' });
+    expect(decide(input({ score: { ...score, task: null } }), policy)).toMatchObject({ target: 'local' });
+  });
+
+  it('rejects an unknown task name with a did-you-mean', () => {
+    const text = 'version: 1\nrules:\n  - name: code\n    when: { task: [codng] }\n    route: cloud\ndefault: { route: local }\n';
+    expect(() => compilePolicy(text, 'typo.yaml')).toThrow(/typo\.yaml:4:20 rules\[0\]\.when\.task\[0\]: expected one of .*got "codng" \(did you mean "coding"\?\)/);
+  });
+});
+
+describe('the task in what the service reports', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService({ upstream: { chunkDelayMs: 0 }, policyFile: fromPackageRoot('policies', 'task-aware.yaml') });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('sends a coding request to the cloud by task, saying so in headers, body and the dry run', async () => {
+    const messages = user('Write a TypeScript function that debounces another function');
+    const { data, response } = await t.client.chat.completions.create({ model: 'auto', messages }).withResponse();
+    expect(response.headers.get('x-switchyard-task')).toBe('coding');
+    expect(response.headers.get('x-switchyard-rule')).toBe('code-and-math');
+    expect((data as unknown as { switchyard: Record<string, unknown> }).switchyard).toMatchObject({ task: 'coding', target: 'cloud' });
+    const dry = await fetch(`${t.url}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'auto', messages }) });
+    expect(await dry.json()).toMatchObject({ object: 'switchyard.decision', task: 'coding', rule: 'code-and-math', reasons: [expect.stringMatching(/^task coding/)] });
+  });
+});

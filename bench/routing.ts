@@ -4,9 +4,12 @@
  * retrained without the held-out groups (MMLU by subject, RouterBench by dataset, FLASK by source task, MATH by
  * subject; the task classifier by Auto-J scenario). Sets without groups are scored by the shipped model, which
  * never trained on them. Writes bench/results/routing.md.
- *   npm run bench:routing
+ *   npm run bench:routing [-- --word-problems GSM8K.jsonl]
+ * With a GSM8K-format file (question + step-per-line answer; not shipped), it also reports how well the score
+ * follows the number of solution steps (small models fail the many-step problems).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import type { ChatMessage } from '../src/backends/backend.js';
 import { fromPackageRoot } from '../src/paths.js';
 import { DEFAULT_SCORER_PATH, readModelCard } from '../src/scoring/index.js';
@@ -20,8 +23,10 @@ import { trainClassifier, trainScoreModel } from '../scripts/scorer/recipe.js';
 import { routingQuality } from '../scripts/scorer/routing-metrics.js';
 import { loadScoreRows, type ScoreRow, type ScoreSource } from '../scripts/scorer/score-data.js';
 import { loadTaskCorpus, type TaskExample } from '../scripts/scorer/task-corpus.js';
+import { loadWordProblems, spearman } from '../scripts/scorer/word-problems.js';
 import { table } from './support/stats.js';
 
+const { values } = parseArgs({ options: { 'word-problems': { type: 'string' } } });
 const started = Date.now();
 const classifier = readTaskClassifier(DEFAULT_SCORER_PATH.replace(/scorer\.onnx$/, 'task-classifier.json'));
 const card = readModelCard(DEFAULT_SCORER_PATH.replace(/\.onnx$/, '.json'));
@@ -134,6 +139,12 @@ for (const [name, file] of [['dev', 'obvious-pairs.jsonl'], ['holdout', 'obvious
     return total === 0 ? 0.5 : good / total;
   };
   compare(`obvious hard vs easy, ${name}, length-balanced`, 'AUC over pairs within 2× length', xs, balanced, 'pairs where length cannot decide');
+}
+
+if (values['word-problems'] !== undefined) {
+  const problems = loadWordProblems(values['word-problems']);
+  const steps = problems.map((p) => p.steps);
+  compare('word problems (your GSM8K-format file)', 'Spearman with solution steps', problems.map((p) => vector(user(p.question))), (s) => spearman(s, steps), `${problems.length} problems`);
 }
 
 // ---- the task classifier ----

@@ -5,7 +5,7 @@ import { hashFeatures, HASH_BITS } from '../../src/scoring/text-hash.js';
 import { TASKS } from '../../src/scoring/tasks.js';
 import { fitLogistic, type LogisticModel } from './logistic.js';
 import type { ScoreRow, ScoreSource } from './score-data.js';
-import { quantise, trainSoftmax, type SparseRow } from './softmax.js';
+import { quantise, trainSoftmax, type SoftmaxModel, type SparseRow } from './softmax.js';
 import type { TaskExample } from './task-corpus.js';
 
 /**
@@ -21,7 +21,11 @@ export const RECIPE: Recipe = {
     l2: 0,
     /** Loss weight per class = (mean class size / class size)^balance: rare tasks (chat, utility) still count. */
     classBalance: 0.5,
-    seed: 1,
+    /**
+     * Models trained from these seeds (visiting orders) are averaged into the one that ships: with a few
+     * thousand prompts a single SGD run's accuracy moves ±0.02 with the order alone.
+     */
+    seeds: [1, 2, 3, 4, 5],
   },
   score: {
     /** L2 on standardised weights; large because per-source quirks are what must not be learned. */
@@ -69,7 +73,7 @@ export const RECIPE: Recipe = {
 };
 
 export interface Recipe {
-  classifier: { epochs: number; lr: number; l2: number; classBalance: number; seed: number };
+  classifier: { epochs: number; lr: number; l2: number; classBalance: number; seeds: readonly number[] };
   score: {
     l2: number;
     sourceWeight: Readonly<Record<ScoreSource, number>>;
@@ -95,7 +99,8 @@ export function trainClassifier(corpus: readonly TaskExample[], recipe: Recipe =
     return { ids: [...hashFeatures(words, flags, [])], label, weight: (mean / Math.max(1, counts[label] ?? 1)) ** recipe.classifier.classBalance };
   });
   const c = recipe.classifier;
-  const model = trainSoftmax(rows, { buckets: 1 << HASH_BITS, classes: TASKS.length, denseSize: 0, denseLr: 0, epochs: c.epochs, lr: c.lr, l2: c.l2, seed: c.seed });
+  const runs = c.seeds.map((seed) => trainSoftmax(rows, { buckets: 1 << HASH_BITS, classes: TASKS.length, epochs: c.epochs, lr: c.lr, l2: c.l2, seed }));
+  const model = averageModels(runs);
   const { table, scale } = quantise(model);
   const card: TaskCard = {
     format: 'switchyard-task-classifier/1',
@@ -125,4 +130,17 @@ export function trainScoreModel(rows: readonly ScoreRow[], recipe: Recipe = RECI
     fixed: new Map(Object.entries(recipe.score.priors).map(([name, p]) => [index(name), p.weight] as const)),
     nonNegative: new Set(recipe.score.nonNegative.map(index)),
   });
+}
+
+/** The mean of linear models is one linear model: averaging costs nothing at run time. */
+function averageModels(models: readonly SoftmaxModel[]): SoftmaxModel {
+  const first = models[0];
+  if (first === undefined) throw new Error('no models to average');
+  const weights = new Float32Array(first.weights.length);
+  const bias = new Float32Array(first.bias.length);
+  for (const m of models) {
+    for (let i = 0; i < weights.length; i += 1) weights[i] = (weights[i] ?? 0) + (m.weights[i] ?? 0) / models.length;
+    for (let i = 0; i < bias.length; i += 1) bias[i] = (bias[i] ?? 0) + (m.bias[i] ?? 0) / models.length;
+  }
+  return { weights, bias };
 }

@@ -9,8 +9,6 @@ import { shuffled } from './cross-validate.js';
 export interface SparseRow {
   ids: readonly number[];
   label: number;
-  /** Dense features (e.g. the prompt's mean word vector), `denseSize` wide; absent = zeros. */
-  dense?: Float32Array;
   /** Loss weight (class balancing); 1 when absent. */
   weight?: number;
 }
@@ -18,10 +16,6 @@ export interface SparseRow {
 export interface SoftmaxOptions {
   buckets: number;
   classes: number;
-  /** Width of the dense block (0 = none). */
-  denseSize: number;
-  /** Learning-rate multiplier for the dense weights. */
-  denseLr: number;
   epochs: number;
   /** Initial learning rate; decays linearly to 0 over all updates. */
   lr: number;
@@ -34,16 +28,12 @@ export interface SoftmaxModel {
   /** buckets × classes, row-major. */
   weights: Float32Array;
   bias: Float32Array;
-  /** classes × denseSize, row-major. */
-  dense: Float32Array;
 }
 
 export function trainSoftmax(rows: readonly SparseRow[], options: SoftmaxOptions): SoftmaxModel {
   const k = options.classes;
   const weights = new Float32Array(options.buckets * k);
   const bias = new Float32Array(k);
-  const d = options.denseSize;
-  const dense = new Float32Array(k * d);
   const random = seededRandom(options.seed);
   const total = options.epochs * rows.length;
   const p = new Float64Array(k);
@@ -54,15 +44,12 @@ export function trainSoftmax(rows: readonly SparseRow[], options: SoftmaxOptions
       step += 1;
       const n = row.ids.length;
       if (n === 0) continue;
-      forward({ weights, bias, dense }, row, k, d, p);
+      forward({ weights, bias }, row.ids, k, p);
       const w = row.weight ?? 1;
       for (let t = 0; t < k; t += 1) {
         const g = w * ((p[t] ?? 0) - (t === row.label ? 1 : 0));
         bias[t] = (bias[t] ?? 0) - lr * g * 0.1;
         const gi = (lr * g) / n;
-        if (row.dense !== undefined) {
-          for (let j = 0; j < d; j += 1) dense[t * d + j] = (dense[t * d + j] ?? 0) - lr * options.denseLr * g * (row.dense[j] ?? 0);
-        }
         for (const id of row.ids) {
           const at = id * k + t;
           weights[at] = (weights[at] ?? 0) * (1 - options.l2) - gi;
@@ -70,20 +57,18 @@ export function trainSoftmax(rows: readonly SparseRow[], options: SoftmaxOptions
       }
     }
   }
-  return { weights, bias, dense };
+  return { weights, bias };
 }
 
-/** Class probabilities of one row into `p`. */
-export function forward(model: SoftmaxModel, row: Pick<SparseRow, 'ids' | 'dense'>, k: number, d: number, p: Float64Array): Float64Array {
-  const { weights, bias, dense } = model;
-  const n = row.ids.length;
+/** Class probabilities of one prompt's feature ids into `p`. */
+export function forward(model: SoftmaxModel, ids: readonly number[], k: number, p: Float64Array): Float64Array {
+  const { weights, bias } = model;
+  const n = ids.length;
   for (let t = 0; t < k; t += 1) p[t] = 0;
-  for (const id of row.ids) for (let t = 0; t < k; t += 1) p[t] = (p[t] ?? 0) + (weights[id * k + t] ?? 0);
+  for (const id of ids) for (let t = 0; t < k; t += 1) p[t] = (p[t] ?? 0) + (weights[id * k + t] ?? 0);
   let max = -Infinity;
   for (let t = 0; t < k; t += 1) {
-    let s = 0;
-    if (row.dense !== undefined) for (let j = 0; j < d; j += 1) s += (dense[t * d + j] ?? 0) * (row.dense[j] ?? 0);
-    p[t] = (bias[t] ?? 0) + s + (n === 0 ? 0 : (p[t] ?? 0) / n);
+    p[t] = (bias[t] ?? 0) + (n === 0 ? 0 : (p[t] ?? 0) / n);
     max = Math.max(max, p[t] ?? 0);
   }
   let sum = 0;

@@ -21,7 +21,18 @@ const started = Date.now();
 const corpus = loadTaskCorpus();
 const { card: taskCard, table, classifier } = trainClassifier(corpus);
 const rows = loadScoreRows(classifier);
-const model = trainScoreModel(rows);
+const fitted = trainScoreModel(rows);
+// Fixed-weight features are fitted around 0; the demand features are re-centred on a typical labelled prompt
+// (the bias absorbs the shift), so `reasons` says "long for its task" only when it is. Task weights stay
+// relative to 0: "task math +1.5" reads better than a push against an average mix of tasks.
+const RECENTRED = new Set(['stepwise_length', 'math_numbers']);
+const model = { ...fitted, mean: [...fitted.mean], bias: fitted.bias };
+SCORE_FEATURES.forEach((f, j) => {
+  if (!RECENTRED.has(f.name)) return;
+  const centre = rows.reduce((acc, r) => acc + (r.x[j] ?? 0), 0) / rows.length;
+  model.mean[j] = centre;
+  model.bias += ((model.weights[j] ?? 0) * centre) / (model.scale[j] ?? 1);
+});
 const round = (v: number, digits = 6) => Math.round(v * 10 ** digits) / 10 ** digits;
 const scoreOf = (content: string) => sigmoid(logit(model, scoreVector([{ role: 'user', content }], classifier).x));
 

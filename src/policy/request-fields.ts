@@ -139,8 +139,12 @@ export function compileRequestField(
   return parts;
 }
 
-/** " (task math; asks for a proof)": the task and the scorer's strongest reason, whichever are known. */
-function scoreDetail(score: { task: string | null; reasons: readonly { detail: string }[] }): string {
-  const parts = [score.task === null ? null : `task ${score.task}`, score.reasons[0]?.detail ?? null].filter((p) => p !== null);
+/**
+ * " (task math; asks for a proof)": the task and the scorer's strongest reason besides the task itself,
+ * whichever are known.
+ */
+function scoreDetail(score: { task: string | null; reasons: readonly { feature: string; detail: string }[] }): string {
+  const reason = score.reasons.find((r) => !r.feature.startsWith('task_'));
+  const parts = [score.task === null ? null : `task ${score.task}`, reason?.detail ?? null].filter((p) => p !== null);
   return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
 }

@@ -10,8 +10,8 @@ import { TASK_DESCRIPTIONS, TASKS, type Task } from './tasks.js';
  */
 export const TASK_FEATURES: readonly FeatureSpec[] = TASKS.map((task) => ({
   name: `task_${task}`,
-  more: `a ${task} request (${TASK_DESCRIPTIONS[task]})`,
-  less: `not a ${task} request`,
+  more: `task ${task}: ${TASK_DESCRIPTIONS[task]}`,
+  less: `not task ${task}`,
 }));
 
 /**
@@ -22,7 +22,7 @@ export const TASK_FEATURES: readonly FeatureSpec[] = TASKS.map((task) => ({
 const STEPWISE: readonly Task[] = ['math', 'coding', 'reasoning', 'analysis'];
 const NUMERIC: readonly Task[] = ['math', 'reasoning'];
 export const DEMAND_FEATURES: readonly FeatureSpec[] = [
-  { name: 'stepwise_length', more: 'a long problem in a step-by-step task', less: 'a short problem for its task' },
+  { name: 'stepwise_length', more: 'a long problem in a step-by-step task', less: 'a short or not step-by-step problem' },
   { name: 'math_numbers', more: 'many quantities in a math or logic problem', less: 'few quantities to track' },
 ];
 

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { TaskClassifier } from '../../src/scoring/task-classifier.js';
 import { scoreVector } from '../../src/scoring/task-features.js';
-import { ROUTING_DEV } from './task-corpus.js';
+import { jsonl, ROUTING_DEV } from './task-corpus.js';
 
 /**
  * The score model's labelled rows, pooled from every dev file that says how hard a prompt is for a small model
@@ -37,29 +36,25 @@ const MathRow = z.object({ source: z.string(), subject: z.string(), prompt: z.st
 /** MATH rows kept: every this-many-th (MATH's 7,500 would outweigh everything else and repeat one style). */
 const MATH_STRIDE = 5;
 
-function lines(path: string): unknown[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
-}
-
 export function loadScoreRows(classifier: TaskClassifier, dir: string = ROUTING_DEV): ScoreRow[] {
   const x = (prompt: string) => scoreVector([{ role: 'user', content: prompt }], classifier).x;
   const rows: ScoreRow[] = [];
-  for (const raw of lines(`${dir}mmlu-dev.jsonl`)) {
+  for (const raw of jsonl(`${dir}mmlu-dev.jsonl`)) {
     const r = Mmlu.parse(raw);
     const outcome = { weakCorrect: r.weak_correct, strongCorrect: r.strong_correct };
     rows.push({ source: 'mmlu', group: r.subject, prompt: r.prompt, y: r.weak_correct ? 0 : 1, outcome, x: x(r.prompt) });
   }
-  for (const raw of lines(`${dir}routerbench-dev.jsonl`)) {
+  for (const raw of jsonl(`${dir}routerbench-dev.jsonl`)) {
     const r = Bench.parse(raw);
     const outcome = { weakCorrect: r.weak_correct, strongCorrect: r.strong_correct };
     rows.push({ source: 'routerbench', group: r.dataset, prompt: r.prompt, y: r.weak_correct ? 0 : 1, outcome, x: x(r.prompt) });
   }
-  for (const raw of lines(`${dir}flask-difficulty.jsonl`)) {
+  for (const raw of jsonl(`${dir}flask-difficulty.jsonl`)) {
     const r = Flask.parse(raw);
     rows.push({ source: 'flask', group: r.task, prompt: r.prompt, y: (r.difficulty - 1) / 4, level: r.difficulty, x: x(r.prompt) });
   }
   let seen = 0;
-  for (const raw of lines(`${dir}math-train.jsonl`)) {
+  for (const raw of jsonl(`${dir}math-train.jsonl`)) {
     const r = MathRow.parse(raw);
     if (r.source !== 'math' || r.level === null) continue;
     seen += 1;

@@ -61,7 +61,8 @@ const FLASK: Readonly<Record<string, Task>> = {
 const MATH_PER_SUBJECT = 40;
 const MBPP_ROWS = 150;
 
-const jsonl = (path: string): unknown[] =>
+/** One parsed JSON value per non-empty line. */
+export const jsonl = (path: string): unknown[] =>
   readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
 
 const AutojRow = z.object({ prompt: z.string(), category: z.string(), split: z.enum(['train', 'test']) });

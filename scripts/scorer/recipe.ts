@@ -62,10 +62,11 @@ export const RECIPE: Recipe = {
       proof_cues: { weight: 0.4, why: 'a proof or derivation is asked: hard within any task (per log-count unit)' },
       depth_cues: { weight: 0.3, why: 'asks for depth (detailed, rigorous, trade-offs, failure modes)' },
       puzzle_cues: { weight: 0.3, why: 'logic-puzzle vocabulary: where small models trail most on reasoning' },
-      // Within math, code and analysis, a longer problem has more steps, and more quantities to track in math:
-      // the pool alone fits these at 0 (its exam questions say otherwise). Chosen by bench:routing: MATH level
-      // AUC 0.69 → 0.73 and MBPP APGR 0.51 → 0.53, costing the chat holdout 0.89 → 0.87 and MMLU 0.525 → 0.518.
-      stepwise_length: { weight: 0.2, why: 'a longer problem in a step-by-step task (math, code, reasoning, analysis) has more steps (per log-char unit)' },
+      // Within math, code and analysis, a longer problem has more steps (and a longer factual question asks for
+      // more specifics), and more quantities to track in math: the pool alone fits these at 0. Chosen by
+      // bench:routing: MATH level AUC 0.69 → 0.73 and MBPP APGR 0.51 → 0.53, costing the chat holdout 0.89 →
+      // 0.87 and MMLU 0.525 → 0.518; counting lookups in then moved FLASK 0.629 → 0.645 and MMLU → 0.518.
+      stepwise_length: { weight: 0.2, why: 'a longer request in a step-by-step or fact-finding task (math, code, reasoning, analysis, lookup) has more steps or specifics (per log-char unit)' },
       math_numbers: { weight: 0.1, why: 'more quantities to track in a math or logic problem (per log-count unit)' },
       fact_cues: { weight: 0.4, why: 'asks for long-tail specifics (lists of names, dates, records): small models lack the knowledge' },
     },

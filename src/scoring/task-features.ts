@@ -15,11 +15,12 @@ export const TASK_FEATURES: readonly FeatureSpec[] = TASKS.map((task) => ({
 }));
 
 /**
- * Demand within a task: length and numbers say how many steps a math problem or a program takes, but nothing
- * about a note to summarize. So they also enter multiplied by the probability that the request is a task where
- * steps cost a small model (the plain `length` stays, with its own small weight).
+ * Demand within a task: length and numbers say how many steps a math problem or a program takes, and how many
+ * specifics a factual question asks for, but nothing about a note to summarize. So they also enter multiplied
+ * by the probability that the request is a task where steps or specifics cost a small model (the plain
+ * `length` stays, with its own small weight).
  */
-const STEPWISE: readonly Task[] = ['math', 'coding', 'reasoning', 'analysis'];
+const STEPWISE: readonly Task[] = ['math', 'coding', 'reasoning', 'analysis', 'lookup'];
 const NUMERIC: readonly Task[] = ['math', 'reasoning'];
 export const DEMAND_FEATURES: readonly FeatureSpec[] = [
   { name: 'stepwise_length', more: 'a long problem in a step-by-step task', less: 'a short or not step-by-step problem' },

@@ -22,7 +22,7 @@ import { logit, type LogisticModel } from '../scripts/scorer/logistic.js';
 import { trainClassifier, trainScoreModel } from '../scripts/scorer/recipe.js';
 import { routingQuality } from '../scripts/scorer/routing-metrics.js';
 import { loadScoreRows, type ScoreRow, type ScoreSource } from '../scripts/scorer/score-data.js';
-import { loadTaskCorpus, type TaskExample } from '../scripts/scorer/task-corpus.js';
+import { jsonl, loadTaskCorpus, ROUTING_DEV, type TaskExample } from '../scripts/scorer/task-corpus.js';
 import { loadWordProblems, spearman } from '../scripts/scorer/word-problems.js';
 import { table } from './support/stats.js';
 
@@ -167,9 +167,15 @@ for (let f = 0; f < 5; f += 1) {
   const retrained = trainClassifier(corpus.filter((e) => !heldOut.has(e))).classifier;
   for (const e of heldOut) unseenHits += guessOf(retrained, e) === e.task ? 1 : 0;
 }
+// GSM8K word problems the classifier never saw (it trains on the first 200): how many does it call math?
+const wordProblems = jsonl(`${ROUTING_DEV}math-train.jsonl`)
+  .flatMap((raw) => { const r = raw as { source?: string; prompt?: string }; return r.source === 'gsm8k' && typeof r.prompt === 'string' ? [r.prompt] : []; })
+  .slice(-2000)
+  .map((prompt): TaskExample => ({ prompt, task: 'math', source: 'gsm8k', split: 'test' }));
 const classifierRows = [
   ['Auto-J test split (real user queries)', accuracy(held.filter((e) => e.source !== 'hand'), classifier), majority(held.filter((e) => e.source !== 'hand'))],
   ['hand-written holdout', accuracy(held.filter((e) => e.source === 'hand'), classifier), majority(held.filter((e) => e.source === 'hand'))],
+  ['GSM8K word problems not trained on (last 2,000) → math', accuracy(wordProblems, classifier), null],
   ['Auto-J, unseen scenarios (5 scenario folds)', unseenHits / autoj.length, majority(autoj)],
 ];
 
@@ -181,7 +187,7 @@ const report = [
   table(['dev set', 'metric', 'shipped', 'length only', 'random', 'note'], lines.map((l) => [l.set, l.metric, l.shipped.toFixed(3), l.length.toFixed(3), l.random.toFixed(3), l.note])),
   '',
   `Task classifier accuracy (${TASKS.length} tasks) vs always guessing the most common task:`,
-  table(['held-out prompts', 'accuracy', 'majority class'], classifierRows.map(([a, b, c]) => [String(a), Number(b).toFixed(3), Number(c).toFixed(3)])),
+  table(['held-out prompts', 'accuracy', 'majority class'], classifierRows.map(([a, b, c]) => [String(a), Number(b).toFixed(3), c === null ? '—' : Number(c).toFixed(3)])),
   '',
   'Confusion on held-out prompts (Auto-J test split + hand-written holdout): rows = true task, columns = predicted.',
   table(['true \\ predicted', ...TASKS], TASKS.map((t, i) => [t, ...(confusion[i] ?? []).map(String)])),

@@ -57,8 +57,13 @@ const FLASK: Readonly<Record<string, Task>> = {
   'Agieval - math (amc + aime)': 'math', Prm800k: 'math',
 };
 
-/** Math rows taken: every MATH subject and GSM8K, a deterministic slice (by id order) so math does not swamp the rest. */
+/**
+ * Math rows taken, a deterministic slice (by id order) so math does not swamp the rest: per MATH subject, and
+ * more of GSM8K, whose everyday-story word problems ("Natalia sold clips to 48 friends…") otherwise read as
+ * creative writing or advice.
+ */
 const MATH_PER_SUBJECT = 40;
+const WORD_PROBLEMS = 200;
 const MBPP_ROWS = 150;
 
 /** One parsed JSON value per non-empty line. */
@@ -95,7 +100,7 @@ export function loadTaskCorpus(dir: string = ROUTING_DEV): TaskExample[] {
   for (const raw of jsonl(`${dir}math-train.jsonl`)) {
     const row = MathRow.parse(raw);
     const n = taken.get(row.subject) ?? 0;
-    if (n >= MATH_PER_SUBJECT) continue;
+    if (n >= (row.subject === 'grade school math' ? WORD_PROBLEMS : MATH_PER_SUBJECT)) continue;
     taken.set(row.subject, n + 1);
     rows.push({ prompt: row.prompt, task: 'math', source: `math:${row.subject}`, split: 'train' });
   }

@@ -6,6 +6,7 @@ import type { Scorer } from '../scoring/load-scorer.js';
 import { compose } from '../signals/compose.js';
 import type { SignalSnapshot } from '../signals/snapshot.js';
 import { decide } from './decide.js';
+import { toExistingTarget, type ConfiguredTargets } from './existing-target.js';
 import type { Decision } from './decision.js';
 import { resolvePin, type KnownModels } from './pinning.js';
 import type { RouteRequest } from './route-request.js';
@@ -24,6 +25,8 @@ export interface RouteDeciderDeps {
   signals: () => SignalSnapshot;
   measure: (messages: ChatMessage[], maxTokens: number | null) => PromptMeasure;
   models: () => KnownModels;
+  /** Targets that exist at all; absent: both. Decisions never name a missing one (see existing-target.ts). */
+  targets?: ConfiguredTargets;
 }
 
 /**
@@ -53,6 +56,11 @@ export class RouteDecider {
   }
 
   async decide(request: RouteRequest): Promise<Decision> {
+    const decision = await this.decideByPolicyOrPin(request);
+    return this.deps.targets === undefined ? decision : toExistingTarget(decision, this.deps.targets, this.deps.models());
+  }
+
+  private async decideByPolicyOrPin(request: RouteRequest): Promise<Decision> {
     const input = await this.input(request);
     const byPolicy = decide(input, this.deps.policy());
     const pin = resolvePin(request.requestedModel, input.models);

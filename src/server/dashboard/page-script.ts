@@ -83,7 +83,8 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
   function setPill(id, text, cls) { var p = $(id); p.textContent = text; p.className = 'pill ' + cls; }
   function showStatus(policy, connectivity, localTps) {
     if (connectivity) {
-      setPill('link', 'link: ' + connectivity.state, connectivity.state === 'online' ? 'ok' : connectivity.state === 'degraded' ? 'warn' : 'bad');
+      if (connectivity.state === 'no-upstream') setPill('link', 'link: no upstream configured', 'warn');
+      else setPill('link', 'link: ' + connectivity.state, connectivity.state === 'online' ? 'ok' : connectivity.state === 'degraded' ? 'warn' : 'bad');
       setPill('breaker', 'breaker: ' + connectivity.breaker, connectivity.breaker === 'closed' ? 'ok' : connectivity.breaker === 'half-open' ? 'warn' : 'bad');
     }
     var el = $('policy');

@@ -68,13 +68,19 @@ export class RouteDecider {
       if (pin !== null) byPolicy.reasons.unshift(`the request pinned "${request.requestedModel}", but rule "${byPolicy.rule}" forbids the ${pin.target}`);
       return request.fallbackForbidden ? { ...byPolicy, allowFallback: false } : byPolicy;
     }
+    // Who pinned the device meant the device: a prompt too long for it is refused (context_length_exceeded),
+    // not quietly sent to the cloud.
+    const tooLongForDevice = pin.target === 'local' && input.context.contextWindow !== null && !input.context.fitsLocal;
     const pinned: Decision = {
       ...byPolicy,
       target: pin.target,
       model: pin.model,
       rule: `pinned:${request.requestedModel}`,
-      reasons: [`the request pinned model "${request.requestedModel}"`],
-      allowFallback: !request.fallbackForbidden,
+      reasons: [
+        `the request pinned model "${request.requestedModel}"`,
+        ...(tooLongForDevice ? [`the prompt does not fit the local window (${input.context.contextWindow} tokens), and a request pinned to the device is not sent to the cloud`] : []),
+      ],
+      allowFallback: !request.fallbackForbidden && !tooLongForDevice,
       cascade: false,
       maxTokensCap: null,
     };

@@ -3,6 +3,7 @@ import type { Condition } from './condition-schema.js';
 import type { CompiledCondition } from './decision-input.js';
 import type { CompileEnv } from './compile-env.js';
 import { leaf, numberLeaf } from './compile-env.js';
+import { contentMatchCondition } from './content-match.js';
 import { didYouMean } from './did-you-mean.js';
 
 /** Conditions over the request itself: complexity, token counts, requested model, tags, content flags. */
@@ -100,7 +101,8 @@ export function compileRequestField(
       break;
     }
     case 'content': {
-      const pii = cond.content!.pii;
+      const { pii, matches } = cond.content!;
+      if (matches !== undefined) parts.push(compileContentMatch(matches, [...p, 'matches'], env));
       if (pii === undefined) break;
       if (typeof pii === 'boolean') {
         for (const k of env.detectorKinds) env.usedPiiKinds.add(k);
@@ -127,6 +129,19 @@ export function compileRequestField(
     }
   }
   return parts;
+}
+
+function compileContentMatch(matches: string | string[], p: PropertyKey[], env: CompileEnv): CompiledCondition | null {
+  const known = [...env.patterns.keys()];
+  const names = Array.isArray(matches) ? matches : [matches];
+  const patterns = names.flatMap((name, i) => {
+    const pattern = env.patterns.get(name);
+    if (pattern !== undefined) return [pattern];
+    const hint = env.detectorKinds.has(name) ? ` ("${name}" is a personal-data detector: use content.pii)` : didYouMean(name, known);
+    env.report(Array.isArray(matches) ? [...p, i] : p, `unknown pattern "${name}"${hint}; define it under "patterns:"${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`);
+    return [];
+  });
+  return patterns.length > 0 ? contentMatchCondition(patterns) : null;
 }
 
 function topReason(reasons: readonly { detail: string }[]): string {

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
+// An upstream is configured (the --signals file says the link is up), so decisions may name the cloud.
+const withUpstream = { SWITCHYARD_UPSTREAM_URL: 'http://127.0.0.1:1/v1', OPENAI_BASE_URL: '' };
 const route = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'route', ...args], { encoding: 'utf8', env: { ...process.env, SWITCHYARD_UPSTREAM_URL: '', OPENAI_BASE_URL: '' } });
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'route', ...args], { encoding: 'utf8', env: { ...process.env, ...withUpstream } });
 
 describe('switchyard route', () => {
   const signals = join(mkdtempSync(join(tmpdir(), 'sy-route-')), 'signals.json');
@@ -18,6 +20,12 @@ describe('switchyard route', () => {
 
     const image = route('What is in this picture?', '--signals', signals, '--uses', 'images', '--json');
     expect(JSON.parse(image.stdout)).toMatchObject({ target: 'cloud', rule: 'needs-cloud-features', reasons: ['the request uses images'] });
+
+    const noUpstream = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'route', 'What is the weather in Lisbon?', '--signals', signals, '--uses', 'tools', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, SWITCHYARD_UPSTREAM_URL: '', OPENAI_BASE_URL: '', SWITCHYARD_UPSTREAM_KEY: '', OPENAI_API_KEY: '' },
+    });
+    expect(JSON.parse(noUpstream.stdout)).toMatchObject({ target: 'local', reasons: ['the request uses tools', 'no upstream is configured, so the device answers'] });
 
     const typo = route('hi', '--uses', 'tool');
     expect(typo.status).not.toBe(0);

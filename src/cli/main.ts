@@ -26,9 +26,10 @@ const commands: Record<string, () => Promise<(program: Command) => void>> = {
   models: async () => (await import('./models.js')).registerModels,
 };
 
-// Help, --version and a mistyped command need every command registered; a known command needs only itself.
+// Help and a mistyped command need every command registered; a known command only itself; --version none.
 const named = process.argv[2];
-const wanted = named !== undefined && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
+const wanted =
+  named !== undefined && Object.hasOwn(commands, named) ? [named] : named === '--version' || named === '-V' ? [] : Object.keys(commands);
 for (const name of wanted) {
   const load = commands[name];
   if (load !== undefined) (await load())(program);

@@ -53,6 +53,7 @@ describe('switchyard serve: start-up failures a user caused', () => {
     expectCleanFailure(await serve('--signals', signals), 'signals.json: battery.percent');
     expectCleanFailure(await serve('--local-model', join(dir, 'no-such-model')), 'no-such-model: no such folder');
     expectCleanFailure(await serve('--local-model', 'models/tiny-llama', '--dtype', 'q8'), "dtype 'q8' not found");
+    expectCleanFailure(await serve('--no-local'), '--no-local and no upstream configured: nothing could answer');
   });
 
   it('a port in use', async () => {

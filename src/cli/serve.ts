@@ -73,6 +73,7 @@ export function registerServe(program: Command): void {
 
 async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>): Promise<void> {
   const upstream = upstreamFromEnv();
+  if (upstream === null && !opts.local) throw new StartupError('--no-local and no upstream configured: nothing could answer; set SWITCHYARD_UPSTREAM_URL or drop --no-local');
   const obsConfig = observabilityConfigFromEnv();
   const security = loadSecurityConfig();
   const logger = createLogger({ level: obsConfig.logLevel, secrets: [...security.apiKeys, ...(upstream ? [upstream.apiKey] : [])] });

@@ -12,9 +12,13 @@ interface Exit {
 
 /** `switchyard serve ARGS` that must fail at start-up; killed after 60 s if it starts instead. */
 function serve(...args: string[]): Promise<Exit> {
+  return serveWith({}, ...args);
+}
+
+function serveWith(env: Record<string, string>, ...args: string[]): Promise<Exit> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--data-dir', dir, ...args], {
-      env: { ...process.env, SWITCHYARD_UPSTREAM_URL: '', OPENAI_BASE_URL: '', SWITCHYARD_UPSTREAM_KEY: '', OPENAI_API_KEY: '', SWITCHYARD_LOG_LEVEL: 'warn' },
+      env: { ...process.env, SWITCHYARD_UPSTREAM_URL: '', OPENAI_BASE_URL: '', SWITCHYARD_UPSTREAM_KEY: '', OPENAI_API_KEY: '', SWITCHYARD_LOG_LEVEL: 'warn', ...env },
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -54,6 +58,10 @@ describe('switchyard serve: start-up failures a user caused', () => {
     expectCleanFailure(await serve('--local-model', join(dir, 'no-such-model')), 'no-such-model: no such folder');
     expectCleanFailure(await serve('--local-model', 'models/tiny-llama', '--dtype', 'q8'), "dtype 'q8' not found");
     expectCleanFailure(await serve('--no-local'), '--no-local and no upstream configured: nothing could answer');
+  });
+
+  it('a bad setting in the environment names the variable', async () => {
+    expectCleanFailure(await serveWith({ SWITCHYARD_UPSTREAM_URL: 'http://127.0.0.1:1/v1', SWITCHYARD_UPSTREAM_TIMEOUT_MS: 'soon' }), 'SWITCHYARD_UPSTREAM_TIMEOUT_MS must be a positive number, got "soon"');
   });
 
   it('a port in use', async () => {

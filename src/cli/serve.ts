@@ -72,10 +72,10 @@ export function registerServe(program: Command): void {
 }
 
 async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>): Promise<void> {
-  const upstream = upstreamFromEnv();
+  const upstream = fromEnvironment(upstreamFromEnv);
   if (upstream === null && !opts.local) throw new StartupError('--no-local and no upstream configured: nothing could answer; set SWITCHYARD_UPSTREAM_URL or drop --no-local');
-  const obsConfig = observabilityConfigFromEnv();
-  const security = loadSecurityConfig();
+  const obsConfig = fromEnvironment(observabilityConfigFromEnv);
+  const security = fromEnvironment(loadSecurityConfig);
   const logger = createLogger({ level: obsConfig.logLevel, secrets: [...security.apiKeys, ...(upstream ? [upstream.apiKey] : [])] });
   const scorer = await loadScorer();
   cleanup.push(() => scorer.close());
@@ -130,6 +130,15 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+}
+
+/** Settings read from SWITCHYARD_* variables: their errors name the variable, which is all a user needs. */
+function fromEnvironment<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw new StartupError(err instanceof Error ? err.message : String(err), { cause: err });
+  }
 }
 
 /** An explicit `--local-model` / `--dtype` that cannot load stops start-up with the reason, before listening. */

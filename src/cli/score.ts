@@ -39,6 +39,10 @@ async function runScore(prompt: string | undefined, options: ScoreOptions): Prom
     throw new Error('--calibrate needs --cloud-share between 0 and 1 (e.g. --cloud-share 0.3)');
   }
   if (prompt !== undefined && options.input !== undefined) throw new Error('give either a prompt or --input, not both');
+  if (prompt === undefined && options.input === undefined && process.stdin.isTTY === true) {
+    // Nothing piped in: waiting on the terminal would look like a hang.
+    throw new Error('nothing to score: give a prompt (switchyard score "What is 2+2?"), --input FILE, or pipe text or JSONL in');
+  }
   const source = options.input ?? 'stdin';
   const raw = prompt ?? (options.input === undefined ? await text(process.stdin) : readFileSync(options.input, 'utf8'));
   const requests = prompt !== undefined || !looksLikeJsonl(raw) ? [[{ role: 'user' as const, content: raw.trim() }]] : parseScoreInput(raw, source); // every line is validated before anything is printed

@@ -6,8 +6,8 @@ import type { Scorer } from '../scoring/load-scorer.js';
 import { compose } from '../signals/compose.js';
 import type { SignalSnapshot } from '../signals/snapshot.js';
 import { decide } from './decide.js';
-import { toExistingTarget, type ConfiguredTargets } from './existing-target.js';
 import type { Decision } from './decision.js';
+import { toExistingTarget, type ConfiguredTargets } from './existing-target.js';
 import { resolvePin, type KnownModels } from './pinning.js';
 import type { RouteRequest } from './route-request.js';
 

@@ -12,7 +12,8 @@ const cli = (args: string[], options: { input?: string; env?: Record<string, str
     env: { ...process.env, ...options.env },
   });
 
-describe('switchyard score takes a prompt the way a person types it', () => {
+// These start CLI processes, a few seconds each under a full parallel test run.
+describe('switchyard score takes a prompt the way a person types it', { timeout: 60_000 }, () => {
   it('as an argument, as plain text on stdin, and as JSONL: the same score', () => {
     const positional = cli(['score', 'What is 2+2?']);
     expect(positional.status, positional.stderr).toBe(0);
@@ -33,7 +34,7 @@ describe('output into a pipe that closes early', () => {
   });
 });
 
-describe('switchyard models pull without a reachable hub', () => {
+describe('switchyard models pull without a reachable hub', { timeout: 60_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-pull-'));
   // A loopback port nothing listens on: the connection is refused at once, as with no network.
   const offline = { HF_ENDPOINT: '' };

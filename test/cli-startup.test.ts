@@ -41,7 +41,8 @@ function expectCleanFailure(exit: Exit, reason: string): void {
   expect(exit.stderr).not.toContain('listening on');
 }
 
-describe('switchyard serve: start-up failures a user caused', () => {
+// Each case starts a CLI process (a few seconds under a full parallel test run).
+describe('switchyard serve: start-up failures a user caused', { timeout: 60_000 }, () => {
   it('an invalid policy: file:line:col and the reason, exit 1', async () => {
     const policy = join(dir, 'broken.yaml');
     writeFileSync(policy, 'version: 1\nrules:\n  - name: x\n    when: { cpuLoad: { gt: nope } }\n    route: local\ndefault: { route: local }\n');
@@ -50,13 +51,22 @@ describe('switchyard serve: start-up failures a user caused', () => {
     expect(exit.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('a missing policy, a bad signals file, a missing model folder', async () => {
+  it('a missing policy', async () => {
     expectCleanFailure(await serve('--policy', join(dir, 'nope.yaml')), 'nope.yaml:1:1 file not found');
+  });
+
+  it('a bad signals file', async () => {
     const signals = join(dir, 'signals.json');
     writeFileSync(signals, '{ "battery": { "percent": 300 } }');
     expectCleanFailure(await serve('--signals', signals), 'signals.json: battery.percent');
+  });
+
+  it('a missing model folder, or a dtype it does not have', async () => {
     expectCleanFailure(await serve('--local-model', join(dir, 'no-such-model')), 'no-such-model: no such folder');
     expectCleanFailure(await serve('--local-model', 'models/tiny-llama', '--dtype', 'q8'), "dtype 'q8' not found");
+  });
+
+  it('nothing that could answer', async () => {
     expectCleanFailure(await serve('--no-local'), '--no-local and no upstream configured: nothing could answer');
   });
 

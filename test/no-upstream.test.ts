@@ -66,7 +66,7 @@ describe('no upstream configured', () => {
     expect((data as unknown as { switchyard: { reasons: string[] } }).switchyard.reasons).toContain('no upstream is configured, so the device answers');
   });
 
-  it('`switchyard signals` says there is no upstream', () => {
+  it('`switchyard signals` says there is no upstream', { timeout: 60_000 }, () => {
     const env = { ...process.env, SWITCHYARD_UPSTREAM_URL: '', OPENAI_BASE_URL: '', SWITCHYARD_UPSTREAM_KEY: '', OPENAI_API_KEY: '' };
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'signals'], { encoding: 'utf8', env });
     expect(cli.status).toBe(0);

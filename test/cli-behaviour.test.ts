@@ -27,7 +27,10 @@ describe('switchyard score takes a prompt the way a person types it', { timeout:
 });
 
 describe('output into a pipe that closes early', () => {
-  it.each([['models', 'list'], ['policy', 'check', 'policies/default.yaml', 'policies/battery-saver.yaml']])('`switchyard %s … | head -1` ends quietly', (...args) => {
+  it.each([
+    ['models', 'list'],
+    ['policy', 'check', 'policies/default.yaml', 'policies/battery-saver.yaml'],
+  ])('`switchyard %s … | head -1` ends quietly', (...args) => {
     const piped = spawnSync('sh', ['-c', `${process.execPath} --import tsx src/cli/main.ts ${args.join(' ')} | head -c 1`], { encoding: 'utf8' });
     expect(piped.stdout).toHaveLength(1);
     expect(piped.stderr).not.toContain('EPIPE');

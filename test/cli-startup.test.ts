@@ -18,7 +18,15 @@ function serve(...args: string[]): Promise<Exit> {
 function serveWith(env: Record<string, string>, ...args: string[]): Promise<Exit> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--data-dir', dir, ...args], {
-      env: { ...process.env, SWITCHYARD_UPSTREAM_URL: '', OPENAI_BASE_URL: '', SWITCHYARD_UPSTREAM_KEY: '', OPENAI_API_KEY: '', SWITCHYARD_LOG_LEVEL: 'warn', ...env },
+      env: {
+        ...process.env,
+        SWITCHYARD_UPSTREAM_URL: '',
+        OPENAI_BASE_URL: '',
+        SWITCHYARD_UPSTREAM_KEY: '',
+        OPENAI_API_KEY: '',
+        SWITCHYARD_LOG_LEVEL: 'warn',
+        ...env,
+      },
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -71,7 +79,10 @@ describe('switchyard serve: start-up failures a user caused', { timeout: 60_000 
   });
 
   it('a bad setting in the environment names the variable', async () => {
-    expectCleanFailure(await serveWith({ SWITCHYARD_UPSTREAM_URL: 'http://127.0.0.1:1/v1', SWITCHYARD_UPSTREAM_TIMEOUT_MS: 'soon' }), 'SWITCHYARD_UPSTREAM_TIMEOUT_MS must be a positive number, got "soon"');
+    expectCleanFailure(
+      await serveWith({ SWITCHYARD_UPSTREAM_URL: 'http://127.0.0.1:1/v1', SWITCHYARD_UPSTREAM_TIMEOUT_MS: 'soon' }),
+      'SWITCHYARD_UPSTREAM_TIMEOUT_MS must be a positive number, got "soon"',
+    );
   });
 
   it('a port in use', async () => {

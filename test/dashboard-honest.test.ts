@@ -10,7 +10,11 @@ import { startTestService, waitFor } from './helpers/service.js';
 
 describe('the dashboard counts every request somewhere', () => {
   it('local + cloud + deferred + dry runs + failed add up to Requests', async () => {
-    const obs = createObservability({ sources: { signals: () => snapshot(), policyStatus: () => null }, logger: createLogger({ level: 'silent' }), sampleIntervalMs: 60_000 });
+    const obs = createObservability({
+      sources: { signals: () => snapshot(), policyStatus: () => null },
+      logger: createLogger({ level: 'silent' }),
+      sampleIntervalMs: 60_000,
+    });
     try {
       const observe = (record: Parameters<typeof obs.observer.onRequest>[0]): void => obs.observer.onRequest(record);
       observe(localRecord());

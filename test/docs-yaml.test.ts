@@ -12,7 +12,13 @@ import { parseOverride } from '../src/signals/override.js';
 
 /** Every ```yaml block in the README and the docs, with where it is. */
 function yamlSnippets(): Array<{ where: string; text: string }> {
-  const files = ['README.md', 'policies/README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+  const files = [
+    'README.md',
+    'policies/README.md',
+    ...readdirSync('docs')
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => join('docs', f)),
+  ];
   return files.flatMap((file) => {
     const markdown = readFileSync(file, 'utf8');
     return [...markdown.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map((m) => ({
@@ -39,7 +45,11 @@ describe('YAML in the README and docs', () => {
       const file = join(dir, `${where.replace(/[/:]/g, '_')}.yaml`);
       writeFileSync(file, text);
       const errors: string[] = [];
-      const code = checkPolicies([file], { thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share) }, { out: () => undefined, err: (line) => errors.push(line) });
+      const code = checkPolicies(
+        [file],
+        { thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share) },
+        { out: () => undefined, err: (line) => errors.push(line) },
+      );
       expect(errors, `${where} fails \`switchyard policy check\``).toEqual([]);
       expect(code).toBe(0);
     } else if ('cases' in value) {

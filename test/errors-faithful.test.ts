@@ -10,7 +10,11 @@ describe('errors a client can act on', () => {
   afterAll(() => t.close());
 
   it("passes an upstream's error through as it said it: code kept, no status prefix in the message", async () => {
-    t.fake.next({ kind: 'status', status: 404, error: { message: 'The model `gpt-9` does not exist or you do not have access to it.', code: 'model_not_found' } });
+    t.fake.next({
+      kind: 'status',
+      status: 404,
+      error: { message: 'The model `gpt-9` does not exist or you do not have access to it.', code: 'model_not_found' },
+    });
     const err = await t.client.chat.completions.create({ model: 'gpt-9', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     const e = err as InstanceType<typeof OpenAI.NotFoundError>;

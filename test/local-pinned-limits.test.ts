@@ -23,7 +23,12 @@ describe('a request pinned to the local model', () => {
 
   it('without max_tokens: stops at the documented 512-token default, not the whole window', async () => {
     // Sampling at a high temperature keeps the tiny model from meeting its EOS token early.
-    const answer = await t.client.chat.completions.create({ model: 'local', messages: [{ role: 'user', content: 'Once upon a time' }], temperature: 1.5, seed: 7 });
+    const answer = await t.client.chat.completions.create({
+      model: 'local',
+      messages: [{ role: 'user', content: 'Once upon a time' }],
+      temperature: 1.5,
+      seed: 7,
+    });
     expect(answer.choices[0]?.finish_reason).toBe('length');
     expect(answer.usage?.completion_tokens).toBe(DEFAULT_MAX_NEW_TOKENS);
   });

@@ -61,7 +61,9 @@ describe('no upstream configured', () => {
   });
 
   it('a request pinned to cloud is answered on the device and says so', async () => {
-    const { data, response } = await router.client.chat.completions.create({ model: 'cloud', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }).withResponse();
+    const { data, response } = await router.client.chat.completions
+      .create({ model: 'cloud', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 })
+      .withResponse();
     expect(response.headers.get('x-switchyard-target')).toBe('local');
     expect((data as unknown as { switchyard: { reasons: string[] } }).switchyard.reasons).toContain('no upstream is configured, so the device answers');
   });

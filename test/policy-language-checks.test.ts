@@ -55,8 +55,12 @@ describe('content patterns that are not personal data', () => {
   });
 
   it('an unknown pattern name is an error with a hint, and a PII kind points to content.pii', () => {
-    expect(errorsOf('  - name: r\n    when: { content: { matches: codng } }\n    route: cloud', extra)[0]).toContain('unknown pattern "codng" (did you mean "coding"?)');
-    expect(errorsOf('  - name: r\n    when: { content: { matches: [email] } }\n    route: cloud', extra)[0]).toContain('"email" is a personal-data detector: use content.pii');
+    expect(errorsOf('  - name: r\n    when: { content: { matches: codng } }\n    route: cloud', extra)[0]).toContain(
+      'unknown pattern "codng" (did you mean "coding"?)',
+    );
+    expect(errorsOf('  - name: r\n    when: { content: { matches: [email] } }\n    route: cloud', extra)[0]).toContain(
+      '"email" is a personal-data detector: use content.pii',
+    );
   });
 });
 
@@ -65,9 +69,14 @@ describe('one tier definition', () => {
     const scorer = await loadScorer();
     try {
       const policy = compile('  - name: hard\n    when: { complexity: { tier: high } }\n    route: cloud');
-      const [result] = await runCases(policy, 'cases:\n  - name: pinned\n    prompt: hi\n    score: 0.5\n    expect: { target: cloud, rule: hard }\n', 'c.yaml', {
-        score: (messages) => scorer.score(messages),
-      });
+      const [result] = await runCases(
+        policy,
+        'cases:\n  - name: pinned\n    prompt: hi\n    score: 0.5\n    expect: { target: cloud, rule: hard }\n',
+        'c.yaml',
+        {
+          score: (messages) => scorer.score(messages),
+        },
+      );
       expect(result?.passed, result?.mismatches.join('; ')).toBe(true);
       // The server's tier for 0.5 comes from the scorer card the running service uses.
       expect(bundledTierOf(0.5)).toBe('high');

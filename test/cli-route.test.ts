@@ -11,7 +11,10 @@ const route = (...args: string[]) =>
 
 describe('switchyard route', () => {
   const signals = join(mkdtempSync(join(tmpdir(), 'sy-route-')), 'signals.json');
-  writeFileSync(signals, JSON.stringify({ online: true, rttMs: 40, bandwidthMbps: 50, battery: { percent: 90, charging: true }, cpuLoad: 0.2, memoryFreeMb: 4096 }));
+  writeFileSync(
+    signals,
+    JSON.stringify({ online: true, rttMs: 40, bandwidthMbps: 50, battery: { percent: 90, charging: true }, cpuLoad: 0.2, memoryFreeMb: 4096 }),
+  );
 
   it('shows the decision for a request that would use images, and rejects an unknown capability', () => {
     const plain = route('What is the capital of France?', '--signals', signals, '--json');
@@ -21,11 +24,18 @@ describe('switchyard route', () => {
     const image = route('What is in this picture?', '--signals', signals, '--uses', 'images', '--json');
     expect(JSON.parse(image.stdout)).toMatchObject({ target: 'cloud', rule: 'needs-cloud-features', reasons: ['the request uses images'] });
 
-    const noUpstream = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'route', 'What is the weather in Lisbon?', '--signals', signals, '--uses', 'tools', '--json'], {
-      encoding: 'utf8',
-      env: { ...process.env, SWITCHYARD_UPSTREAM_URL: '', OPENAI_BASE_URL: '', SWITCHYARD_UPSTREAM_KEY: '', OPENAI_API_KEY: '' },
+    const noUpstream = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'route', 'What is in this picture?', '--signals', signals, '--uses', 'images', '--json'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, SWITCHYARD_UPSTREAM_URL: '', OPENAI_BASE_URL: '', SWITCHYARD_UPSTREAM_KEY: '', OPENAI_API_KEY: '' },
+      },
+    );
+    expect(JSON.parse(noUpstream.stdout)).toMatchObject({
+      target: 'local',
+      reasons: ['the request uses images', 'no upstream is configured, so the device answers'],
     });
-    expect(JSON.parse(noUpstream.stdout)).toMatchObject({ target: 'local', reasons: ['the request uses tools', 'no upstream is configured, so the device answers'] });
 
     const typo = route('hi', '--uses', 'tool');
     expect(typo.status).not.toBe(0);

@@ -16,7 +16,8 @@ describe('switchyard route', () => {
     JSON.stringify({ online: true, rttMs: 40, bandwidthMbps: 50, battery: { percent: 90, charging: true }, cpuLoad: 0.2, memoryFreeMb: 4096 }),
   );
 
-  it('shows the decision for a request that would use images, and rejects an unknown capability', () => {
+  // Four CLI runs: a few seconds each under a full parallel test run.
+  it('shows the decision for a request that would use images, and rejects an unknown capability', { timeout: 90_000 }, () => {
     const plain = route('What is the capital of France?', '--signals', signals, '--json');
     expect(plain.status).toBe(0);
     expect(JSON.parse(plain.stdout)).toMatchObject({ target: 'local', rule: 'local-by-default' });

@@ -75,6 +75,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const upstreamHealth = new UpstreamHealth({
     link,
     interfacesOnline: () => snapshot().online,
+    upstreamConfigured: options.upstream !== null,
     ...(options.breakerThreshold === undefined ? {} : { failureThreshold: options.breakerThreshold }),
   });
   const connectivity = (): ConnectivityStatus => upstreamHealth.connectivity();
@@ -109,7 +110,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       return { promptTokens: estimateTokens(messages), contextWindow: null };
     }
   };
-  const decider = new RouteDecider({ policy: () => policy.current, scorer, signals: snapshot, measure, models });
+  const existing = { local: local !== null, cloud: cloud !== null };
+  const decider = new RouteDecider({ policy: () => policy.current, scorer, signals: snapshot, measure, models, targets: existing });
   const gate = new UpstreamGate(new Map([['cloud', upstreamHealth.breaker]]));
   const targets = new Targets({ local, cloud }, (target) => gate.isOpen(target));
   const dispatcher = new Dispatcher(targets, gate, options.cascadeMinConfidence === undefined ? {} : { cascadeMinConfidence: options.cascadeMinConfidence });

@@ -8,6 +8,7 @@ import type { OpsServer } from './ops-harness.js';
 
 const KEY = 'load-client-key-0123456789';
 const hasModel = findDefaultModelDir() !== undefined;
+if (!hasModel) console.warn('concurrency test skipped: no model folder under models/ (run npm run make:tiny-model)');
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -72,7 +72,7 @@ describe('curl', () => {
   const hasCurl = run('curl', ['--version']).then(() => true, () => false);
 
   it('gets JSON with the decision headers, and an SSE stream ending in [DONE]', async (ctx) => {
-    if (!(await hasCurl)) ctx.skip();
+    if (!(await hasCurl)) ctx.skip('curl not found (apt-get install curl)');
     const body = JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: prompt }] });
     const args = ['-sS', '-i', `${t.url}/v1/chat/completions`, '-H', 'content-type: application/json', '-d'];
     const { stdout: whole } = await run('curl', [...args, body]);

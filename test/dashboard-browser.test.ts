@@ -99,6 +99,10 @@ describe.skipIf(!hasChromium)(`dashboard in a real browser (${CHROMIUM})`, () =>
     expect(await page.locator('#decisions .badge.local').count()).toBeGreaterThan(0);
     expect(await page.locator('#decisions .badge.cloud').count()).toBeGreaterThan(0);
     expect(await page.locator('#decisions .fallback').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('#decisions td.reasons', { hasText: 'battery' }).count()).toBeGreaterThan(0);
+    // The split under Requests adds up to it.
+    const split = (await page.textContent('#k-split')) ?? '';
+    expect(split.split(' · ').reduce((sum, part) => sum + Number(part.split(' ')[0]), 0)).toBe(sent);
     expect(await page.locator('canvas').count()).toBe(5);
     expect(await page.textContent('#policy')).toContain('policies/default.yaml');
     expect(errors).toEqual([]);

@@ -8,6 +8,7 @@ import { fromPackageRoot } from '../src/paths.js';
 /** Real pretrained weights (not part of the repo): these checks skip cleanly on a fresh clone. */
 const dir = resolve(fromPackageRoot(), '..', 'shared', 'models', 'stories260K-onnx');
 const present = existsSync(resolve(dir, 'config.json'));
+if (!present) console.warn(`stories260K tests skipped: ${dir} not found (real weights, not part of the repo)`);
 
 describe.skipIf(!present)('local backend on stories260K (real weights)', () => {
   const backends: LocalBackend[] = [];

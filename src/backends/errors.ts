@@ -1,3 +1,5 @@
+import { upstreamErrorFields } from './upstream-error-body.js';
+
 /**
  * Typed errors for everything that can go wrong between a request and an answer.
  * Fallback and retry switch on `kind` / `isRetryable`, never on message strings.
@@ -107,9 +109,12 @@ export function classifyError(err: unknown): SwitchyardError {
   }
   if (typeof e?.status === 'number' && e.status >= 400) {
     const retryAfterMs = retryAfterFromHeaders(e.headers);
-    return new SwitchyardError('upstream-status', message, {
+    const upstream = upstreamErrorFields(err);
+    return new SwitchyardError('upstream-status', upstream.message ?? message, {
       status: e.status,
       cause: err,
+      ...(upstream.code === undefined ? {} : { code: upstream.code }),
+      ...(upstream.param === undefined ? {} : { param: upstream.param }),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
   }

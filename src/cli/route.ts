@@ -63,6 +63,7 @@ export function registerRoute(program: Command): void {
         signals: () => ({ ...hub.snapshot(), local: { state: folder === null ? 'absent' : 'ready', queueDepth: 0, queueCapacity: 4 } }),
         measure,
         models: () => ({ local: folder?.id ?? null, cloud: upstream?.model ?? null }),
+        targets: { local: folder !== null, cloud: upstream !== null },
       });
       const messages = [{ role: 'user' as const, content: prompt }];
       const request = {
@@ -89,7 +90,7 @@ export function registerRoute(program: Command): void {
         `  prompt: ${input.context.promptTokens} tokens; local window ${input.context.contextWindow ?? 'none'}; fits locally: ${input.context.fitsLocal ? 'yes' : 'no'}`,
         `  fallback to the other side: ${decision.allowFallback ? 'allowed' : 'never'}${decision.maxTokensCap === null ? '' : `; max_tokens capped at ${decision.maxTokensCap}`}`,
         '',
-        formatSnapshotTable(input.signals, hub.sources()),
+        formatSnapshotTable(input.signals, hub.sources(), hub.link !== null),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -1,12 +1,18 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { createLocalBackend } from '../backends/local-onnx/index.js';
+import { createLocalBackend, findDefaultModelDir, type LocalBackend } from '../backends/local-onnx/index.js';
 import { upstreamFromEnv } from '../config.js';
+import { loadModelFolder } from '../models/model-folder.js';
+import { chooseWeightsFile } from '../models/weights-file.js';
 import { createLogger, observabilityConfigFromEnv } from '../observability/index.js';
+import { defaultPolicyPath, loadPolicyFile } from '../policy/index.js';
+import { loadScorer } from '../scoring/index.js';
 import { loadSecurityConfig } from '../server/security/index.js';
 import { createService } from '../service.js';
 import { SignalHub } from '../signals/signal-hub.js';
 import { localSignalOf } from '../signals/static-signals.js';
+import { describeStartupFailure, StartupError } from './startup-failure.js';
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -50,50 +56,100 @@ export function registerServe(program: Command): void {
     .option('--signals-trace <file>', 'JSONL device trace to replay ({ "t": seconds, ...fields } per line)')
     .option('--data-dir <dir>', 'durable state (deferred requests, decision log)', '.switchyard')
     .action(async (opts: ServeOptions) => {
-      const upstream = upstreamFromEnv();
-      const obsConfig = observabilityConfigFromEnv();
-      const security = loadSecurityConfig();
-      const logger = createLogger({ level: obsConfig.logLevel, secrets: [...security.apiKeys, ...(upstream ? [upstream.apiKey] : [])] });
-      const local = opts.local
-        ? createLocalBackend({
-            ...(opts.localModel === undefined ? {} : { modelDir: resolve(opts.localModel) }),
-            ...(opts.dtype === undefined ? {} : { dtype: opts.dtype }),
-            ...(opts.threads === undefined ? {} : { threads: opts.threads }),
-            ...(opts.queue === undefined ? {} : { queueCapacity: opts.queue }),
-            logger,
-          })
-        : null;
-      const signals = new SignalHub({
-        upstreamUrl: upstream?.baseURL ?? null,
-        ...(opts.signals === undefined ? {} : { overrideFile: resolve(opts.signals) }),
-        ...(opts.signalsTrace === undefined ? {} : { traceFile: resolve(opts.signalsTrace) }),
-        ...(local === null ? {} : { localModel: () => localSignalOf(local.health()) }),
-        logger: { warn: (message: string) => logger.warn(message) },
-      });
-      signals.start();
-      const service = await createService({
-        upstream,
-        local,
-        signals,
-        ...(opts.policy === undefined ? {} : { policyFile: resolve(opts.policy) }),
-        security,
-        observability: { logger, decisionLog: obsConfig.decisionLog },
-        dataDir: opts.dataDir,
-      });
-      const listening = await service.listen(opts.port, opts.host);
-      logger.info(
-        { url: listening.url, upstream: upstream?.baseURL ?? null, upstreamModel: upstream?.model ?? null, policy: service.policy.status.file },
-        `switchyard listening on ${listening.url}`,
-      );
-      // The log redacts addresses; a person starting the server needs to see where it listens.
-      process.stderr.write(`switchyard listening on ${listening.url} (OpenAI base URL: ${listening.url}/v1)\n`);
-      if (upstream === null) logger.warn('no upstream configured (SWITCHYARD_UPSTREAM_URL / OPENAI_BASE_URL): answering locally only');
-      const stop = async (): Promise<void> => {
-        await service.close();
-        await signals.stop();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
+      // Everything started is closed again before a failed start-up exits: an onnxruntime session still
+      // alive at exit aborts the process with a native "terminate called" on top of the real reason.
+      const cleanup: Array<() => Promise<unknown>> = [];
+      try {
+        await serve(opts, cleanup);
+      } catch (err) {
+        const reason = describeStartupFailure(err, { port: opts.port, host: opts.host });
+        for (const close of cleanup.reverse()) await close();
+        if (reason === null) throw err;
+        process.stderr.write(`switchyard serve: ${reason}\n`);
+        process.exit(1);
+      }
     });
+}
+
+async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>): Promise<void> {
+  const upstream = fromEnvironment(upstreamFromEnv);
+  if (upstream === null && !opts.local) throw new StartupError('--no-local and no upstream configured: nothing could answer; set SWITCHYARD_UPSTREAM_URL or drop --no-local');
+  const obsConfig = fromEnvironment(observabilityConfigFromEnv);
+  const security = fromEnvironment(loadSecurityConfig);
+  const logger = createLogger({ level: obsConfig.logLevel, secrets: [...security.apiKeys, ...(upstream ? [upstream.apiKey] : [])] });
+  const scorer = await loadScorer();
+  cleanup.push(() => scorer.close());
+  // Checked before anything else starts, so a broken policy costs no model load.
+  const policyFile = opts.policy === undefined ? undefined : resolve(opts.policy);
+  loadPolicyFile(policyFile ?? defaultPolicyPath, { thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share) });
+  if (opts.local && (opts.localModel !== undefined || opts.dtype !== undefined)) checkLocalModel(opts.localModel, opts.dtype);
+
+  let local: LocalBackend | null = null;
+  const signals = new SignalHub({
+    upstreamUrl: upstream?.baseURL ?? null,
+    ...(opts.signals === undefined ? {} : { overrideFile: resolve(opts.signals) }),
+    ...(opts.signalsTrace === undefined ? {} : { traceFile: resolve(opts.signalsTrace) }),
+    ...(opts.local ? { localModel: () => localSignalOf(local?.health() ?? null) } : {}),
+    logger: { warn: (message: string) => logger.warn(message) },
+  });
+  signals.start();
+  cleanup.push(() => signals.stop());
+  local = opts.local
+    ? createLocalBackend({
+        ...(opts.localModel === undefined ? {} : { modelDir: resolve(opts.localModel) }),
+        ...(opts.dtype === undefined ? {} : { dtype: opts.dtype }),
+        ...(opts.threads === undefined ? {} : { threads: opts.threads }),
+        ...(opts.queue === undefined ? {} : { queueCapacity: opts.queue }),
+        logger,
+      })
+    : null;
+  cleanup.push(async () => local?.close());
+  const service = await createService({
+    upstream,
+    local,
+    signals,
+    scorer,
+    ...(policyFile === undefined ? {} : { policyFile }),
+    security,
+    observability: { logger, decisionLog: obsConfig.decisionLog },
+    dataDir: opts.dataDir,
+  });
+  // Cleanup runs in reverse: the service first, then the local backend, the hub and the scorer it was given.
+  cleanup.push(() => service.close());
+  const listening = await service.listen(opts.port, opts.host);
+  logger.info(
+    { url: listening.url, upstream: upstream?.baseURL ?? null, upstreamModel: upstream?.model ?? null, policy: service.policy.status.file },
+    `switchyard listening on ${listening.url}`,
+  );
+  // The log redacts addresses; a person starting the server needs to see where it listens.
+  process.stderr.write(`switchyard listening on ${listening.url} (OpenAI base URL: ${listening.url}/v1)\n`);
+  if (upstream === null) logger.warn('no upstream configured (SWITCHYARD_UPSTREAM_URL / OPENAI_BASE_URL): answering locally only');
+  const stop = async (): Promise<void> => {
+    for (const close of cleanup.reverse()) await close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+/** Settings read from SWITCHYARD_* variables: their errors name the variable, which is all a user needs. */
+function fromEnvironment<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw new StartupError(err instanceof Error ? err.message : String(err), { cause: err });
+  }
+}
+
+/** An explicit `--local-model` / `--dtype` that cannot load stops start-up with the reason, before listening. */
+function checkLocalModel(dir: string | undefined, dtype: string | undefined): void {
+  const folder = dir === undefined ? findDefaultModelDir() : resolve(dir);
+  if (folder === undefined) throw new StartupError('no model folder under models/ to apply --dtype to; pass --local-model DIR');
+  if (!existsSync(folder)) throw new StartupError(`--local-model ${dir ?? folder}: no such folder`);
+  try {
+    loadModelFolder(folder);
+    chooseWeightsFile(folder, dtype);
+  } catch (err) {
+    throw new StartupError(`--local-model ${dir ?? folder}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

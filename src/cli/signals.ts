@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { upstreamFromEnv } from '../config.js';
 import { SignalInputError } from '../signals/input-error.js';
 import { formatSnapshotTable, snapshotJson } from '../signals/format.js';
 import { SignalHub } from '../signals/signal-hub.js';
@@ -19,10 +20,10 @@ export function registerSignals(program: Command): void {
     .option('--watch', 'keep running and print again whenever a reading changes (Ctrl-C to stop)')
     .option('--signals <file>', 'override file (JSON or YAML, any subset of fields); re-read on change')
     .option('--signals-trace <file>', 'replay a device trace (JSONL of {"t": seconds, ...fields})')
-    .option('--upstream <url>', 'upstream base URL to measure the link to (e.g. http://127.0.0.1:8080/v1)')
+    .option('--upstream <url>', 'upstream base URL to measure the link to (default: SWITCHYARD_UPSTREAM_URL / OPENAI_BASE_URL)')
     .action(async (options: SignalsOptions) => {
       const hub = new SignalHub({
-        upstreamUrl: options.upstream ?? null,
+        upstreamUrl: options.upstream ?? upstreamFromEnv()?.baseURL ?? null,
         ...(options.signals === undefined ? {} : { overrideFile: options.signals }),
         ...(options.signalsTrace === undefined ? {} : { traceFile: options.signalsTrace }),
       });
@@ -39,8 +40,8 @@ export function registerSignals(program: Command): void {
         const snapshot = hub.snapshot();
         process.stdout.write(
           options.json === true
-            ? `${JSON.stringify(snapshotJson(snapshot, hub.sources()), null, options.watch === true ? undefined : 2)}\n`
-            : `${options.watch === true ? '\n' : ''}${formatSnapshotTable(snapshot, hub.sources())}`,
+            ? `${JSON.stringify(snapshotJson(snapshot, hub.sources(), hub.link !== null), null, options.watch === true ? undefined : 2)}\n`
+            : `${options.watch === true ? '\n' : ''}${formatSnapshotTable(snapshot, hub.sources(), hub.link !== null)}`,
         );
       };
       print();

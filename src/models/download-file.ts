@@ -2,7 +2,11 @@ import { once } from 'node:events';
 import { createWriteStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { HubUnreachableError } from './hub-unreachable.js';
 import { checksumFromEtag, type Checksum } from './integrity.js';
+
+/** Network error codes that mean no HTTP answer can come back from this host right now. */
+const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export interface DownloadResult {
   /** false when the server answered 404 (optional files). */
@@ -34,6 +38,7 @@ export async function downloadFile(
   } catch (err) {
     // fetch says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND, ...) is in the cause.
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.code !== undefined && UNREACHABLE.has(cause.code)) throw new HubUnreachableError(new URL(url).origin, cause.code, { cause: err });
     throw new Error(`GET ${url}: ${cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err))}`, { cause: err });
   }
   const checksum = checksumFromEtag(response.headers.get('x-linked-etag') ?? response.headers.get('etag'));

@@ -34,6 +34,7 @@ export const GenerationConfigSchema = z
     top_p: z.number().positive().max(1).optional(),
     top_k: z.number().int().nonnegative().optional(),
     max_length: z.number().int().positive().optional(),
+    max_new_tokens: z.number().int().positive().optional(),
   })
   .loose();
 export type GenerationConfig = z.infer<typeof GenerationConfigSchema>;

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { downloadFile } from './download-file.js';
 import { fileChecksum } from './integrity.js';
 import type { ManifestEntry } from './manifest.js';
+import { DTYPE_PREFERENCE } from './weights-file.js';
 
 export interface PullOptions {
   /** Hugging Face repo id, e.g. HuggingFaceTB/SmolLM2-135M-Instruct. */
@@ -36,7 +37,9 @@ export function weightsFileName(dtype: string): string {
  * interrupted pull resumes), verifies each one, then moves them into models/<name>/ with renames.
  */
 export async function pullModel(options: PullOptions): Promise<PullResult> {
-  const endpoint = (options.endpoint ?? process.env['HF_ENDPOINT'] ?? 'https://huggingface.co').replace(/\/+$/, '');
+  checkPullRequest(options.repo, options.dtype);
+  // An empty HF_ENDPOINT (exported but unset in a shell profile) means the default, not a relative URL.
+  const endpoint = (options.endpoint || process.env['HF_ENDPOINT'] || 'https://huggingface.co').replace(/\/+$/, '');
   const revision = options.revision ?? options.manifest?.revision ?? 'main';
   const name = basename(options.repo);
   const staging = join(options.modelsDir, `.partial-${name}`);
@@ -74,6 +77,12 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
   }
   install(staging, target);
   return { dir: target, files };
+}
+
+/** Checked before any network call: a typo costs no round trip and no half-made staging folder. */
+export function checkPullRequest(repo: string, dtype: string): void {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) throw new Error(`'${repo}' is not a hub repo id: expected owner/name, e.g. HuggingFaceTB/SmolLM2-135M-Instruct`);
+  if (!(DTYPE_PREFERENCE as readonly string[]).includes(dtype)) throw new Error(`--dtype ${dtype} is not one of ${DTYPE_PREFERENCE.join(', ')}`);
 }
 
 /** Atomic per file: a rename never leaves a half-written file in models/. A new folder moves in whole. */

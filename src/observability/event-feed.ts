@@ -35,7 +35,7 @@ export class EventFeed {
     this.maxSamples = options.maxSamples ?? 600;
     const since = this.now();
     this.interval.since = since;
-    this.totals = { since, requests: 0, local: 0, cloud: 0, failed: 0, fallbacks: 0, promptTokens: 0, completionTokens: 0, localEnergyMwh: 0, cloudCostUsd: 0, savedCostUsd: 0, savedEnergyMwh: 0 };
+    this.totals = { since, requests: 0, local: 0, cloud: 0, deferred: 0, dryRuns: 0, failed: 0, fallbacks: 0, promptTokens: 0, completionTokens: 0, localEnergyMwh: 0, cloudCostUsd: 0, savedCostUsd: 0, savedEnergyMwh: 0 };
   }
 
   start(): void {
@@ -66,6 +66,8 @@ export class EventFeed {
     t.requests++;
     if (decision.servedBy === 'local') (t.local++, this.interval.local++);
     else if (decision.servedBy === 'cloud') (t.cloud++, this.interval.cloud++);
+    else if (decision.endpoint === 'route') t.dryRuns++;
+    else if (decision.status === 202) t.deferred++;
     if (decision.status >= 400) t.failed++;
     if (decision.fallback !== null) (t.fallbacks++, this.interval.fallbacks++);
     t.promptTokens += decision.promptTokens ?? 0;

@@ -50,6 +50,10 @@ export interface FeedTotals {
   requests: number;
   local: number;
   cloud: number;
+  /** Accepted with 202 to run once the upstream is back (their runs are counted again when they finish). */
+  deferred: number;
+  /** `POST /v1/route`: decided, nothing generated. */
+  dryRuns: number;
   failed: number;
   fallbacks: number;
   promptTokens: number;

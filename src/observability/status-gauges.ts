@@ -4,7 +4,7 @@ import type { SignalSnapshot } from '../signals/snapshot.js';
 import { loadedAtMs } from './status-sources.js';
 import type { StatusSources } from './status-sources.js';
 
-const CONNECTIVITY_STATES = ['online', 'degraded', 'offline'] as const;
+const CONNECTIVITY_STATES = ['online', 'degraded', 'offline', 'no-upstream'] as const;
 const BREAKER_STATES = ['closed', 'open', 'half-open'] as const;
 
 /** Gauges read at scrape time from the injected sources; an unknown reading exports no sample at all. */

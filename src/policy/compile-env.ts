@@ -2,6 +2,7 @@ import type { CompiledComparison } from './comparison.js';
 import { compileComparison } from './comparison.js';
 import type { NumberCondition } from './condition-schema.js';
 import type { CompiledCondition, DecisionInput, EvalContext } from './decision-input.js';
+import type { PiiDetector } from './pii/detector.js';
 
 /** What compiling conditions needs from the outside, and what it learns (which PII kinds are referenced). */
 export interface CompileEnv {
@@ -12,6 +13,8 @@ export interface CompileEnv {
   scorerUnavailable: string;
   /** Every detector kind available (built-in + file + code). */
   detectorKinds: ReadonlySet<string>;
+  /** The policy's named content patterns (`patterns:`), for `content.matches`. */
+  patterns: ReadonlyMap<string, PiiDetector>;
   /** Filled while compiling: kinds some condition refers to. */
   usedPiiKinds: Set<string>;
 }

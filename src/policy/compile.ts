@@ -7,7 +7,7 @@ import { PolicyError } from './diagnostics.js';
 import type { PiiDetector } from './pii/detector.js';
 import { BUILTIN_DETECTORS, CHECKS } from './pii/detector.js';
 import { makeScanner } from './pii/scan.js';
-import type { PolicyFile, Route } from './schema.js';
+import type { DetectorSpec, PolicyFile, Route } from './schema.js';
 import { PolicyFileSchema } from './schema.js';
 import { YamlSource } from './yaml-source.js';
 import { validate } from './zod-issues.js';
@@ -66,6 +66,7 @@ export function compilePolicy(text: string, fileName: string, options: CompileOp
     thresholdForCloudShare: options.thresholdForCloudShare,
     scorerUnavailable: options.scorerUnavailable ?? 'none is loaded',
     detectorKinds: new Set(detectors.map((d) => d.kind)),
+    patterns: buildPatterns(file, detectors, report),
     usedPiiKinds: new Set(),
   };
 
@@ -121,12 +122,31 @@ function buildDetectors(file: PolicyFile, fromCode: readonly PiiDetector[], repo
       report(['detectors', kind], `"${kind}" is already a detector; pick another name`);
       continue;
     }
-    try {
-      const pattern = new RegExp(spec.pattern, `g${spec.flags ?? ''}`);
-      all.push(spec.check === undefined ? { kind, pattern } : { kind, pattern, confirm: CHECKS[spec.check] });
-    } catch (err) {
-      report(['detectors', kind, 'pattern'], `invalid regular expression: ${(err as Error).message}`);
-    }
+    const detector = compileDetector(kind, spec, ['detectors', kind], report);
+    if (detector !== null) all.push(detector);
   }
   return all;
+}
+
+function buildPatterns(file: PolicyFile, detectors: readonly PiiDetector[], report: CompileEnv['report']): Map<string, PiiDetector> {
+  const patterns = new Map<string, PiiDetector>();
+  for (const [name, spec] of Object.entries(file.patterns ?? {})) {
+    if (detectors.some((d) => d.kind === name)) {
+      report(['patterns', name], `"${name}" is already a personal-data detector; pick another name`);
+      continue;
+    }
+    const pattern = compileDetector(name, spec, ['patterns', name], report);
+    if (pattern !== null) patterns.set(name, pattern);
+  }
+  return patterns;
+}
+
+function compileDetector(kind: string, spec: DetectorSpec, path: PropertyKey[], report: CompileEnv['report']): PiiDetector | null {
+  try {
+    const pattern = new RegExp(spec.pattern, `g${spec.flags ?? ''}`);
+    return spec.check === undefined ? { kind, pattern } : { kind, pattern, confirm: CHECKS[spec.check] };
+  } catch (err) {
+    report([...path, 'pattern'], `invalid regular expression: ${(err as Error).message}`);
+    return null;
+  }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CAPABILITIES } from '../capabilities.js';
 import { TASKS } from '../scoring/tasks.js';
+import { inRange } from './ranged-number.js';
 
 /**
  * The condition language of a policy rule's `when`. One mapping; every key present must hold (implicit AND);
@@ -28,7 +29,7 @@ const OneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)
 
 export const ComplexityConditionSchema = z.strictObject({
   /** Scorer output in [0,1]. */
-  score: NumberConditionSchema.optional(),
+  score: NumberConditionSchema.superRefine(inRange('the complexity score', 0, 1)).optional(),
   tier: OneOrMany(TierSchema).optional(),
   /**
    * Send this share (0..1) of typical traffic to the cloud: matches when the score is at or above the
@@ -39,9 +40,9 @@ export const ComplexityConditionSchema = z.strictObject({
 
 export const TokensConditionSchema = z.strictObject({
   /** Prompt tokens as counted by the local tokenizer. */
-  prompt: NumberConditionSchema.optional(),
+  prompt: NumberConditionSchema.superRefine(inRange('a token count', 0)).optional(),
   /** Requested completion budget (`max_tokens`); unknown when the request sets none. */
-  completion: NumberConditionSchema.optional(),
+  completion: NumberConditionSchema.superRefine(inRange('a token count', 0)).optional(),
   /** Prompt plus requested completion fit the local model's context window. */
   fitsLocal: z.boolean().optional(),
 });
@@ -65,19 +66,21 @@ export const CapabilitySchema = z.enum(CAPABILITIES);
 export const ContentConditionSchema = z.strictObject({
   /** `true`: any personal data detector fired; a list: any of these kinds fired; `false`: none fired. */
   pii: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).optional(),
+  /** Any of these named `patterns:` matches the request's text (not personal data). */
+  matches: OneOrMany(z.string().min(1)).optional(),
 });
 
 export const BatteryConditionSchema = z.strictObject({
   /** `false` matches devices on mains power (no battery reported). */
   present: z.boolean().optional(),
   /** State of charge, 0..100. */
-  percent: NumberConditionSchema.optional(),
+  percent: NumberConditionSchema.superRefine(inRange('battery percent', 0, 100)).optional(),
   charging: z.boolean().optional(),
-  timeRemainingMin: NumberConditionSchema.optional(),
+  timeRemainingMin: NumberConditionSchema.superRefine(inRange('minutes left', 0)).optional(),
 });
 
 export const ThermalConditionSchema = z.strictObject({
-  cpuTempC: NumberConditionSchema.optional(),
+  cpuTempC: NumberConditionSchema.superRefine(inRange('CPU temperature in °C', -40, 150)).optional(),
   throttling: z.boolean().optional(),
 });
 
@@ -85,8 +88,8 @@ export const LocalConditionSchema = z.strictObject({
   /** Shorthand for `state: ready`. */
   ready: z.boolean().optional(),
   state: OneOrMany(LocalStateSchema).optional(),
-  queueDepth: NumberConditionSchema.optional(),
-  queueCapacity: NumberConditionSchema.optional(),
+  queueDepth: NumberConditionSchema.superRefine(inRange('a queue length', 0)).optional(),
+  queueCapacity: NumberConditionSchema.superRefine(inRange('a queue length', 0)).optional(),
   /** Queue depth has reached its capacity (the local model would answer 429). */
   queueFull: z.boolean().optional(),
 });
@@ -103,12 +106,12 @@ const conditionFields = {
   uses: OneOrMany(CapabilitySchema).optional(),
   battery: BatteryConditionSchema.optional(),
   /** 0..1 across all cores. */
-  cpuLoad: NumberConditionSchema.optional(),
-  memoryFreeMb: NumberConditionSchema.optional(),
+  cpuLoad: NumberConditionSchema.superRefine(inRange('cpuLoad (a share of all cores)', 0, 1)).optional(),
+  memoryFreeMb: NumberConditionSchema.superRefine(inRange('free memory in MB', 0)).optional(),
   thermal: ThermalConditionSchema.optional(),
   online: z.boolean().optional(),
-  rttMs: NumberConditionSchema.optional(),
-  bandwidthMbps: NumberConditionSchema.optional(),
+  rttMs: NumberConditionSchema.superRefine(inRange('round-trip time in ms', 0)).optional(),
+  bandwidthMbps: NumberConditionSchema.superRefine(inRange('bandwidth in Mbit/s', 0)).optional(),
   metered: z.boolean().optional(),
   local: LocalConditionSchema.optional(),
 };

@@ -3,6 +3,7 @@ import type { Condition } from './condition-schema.js';
 import type { CompiledCondition } from './decision-input.js';
 import type { CompileEnv } from './compile-env.js';
 import { leaf, numberLeaf } from './compile-env.js';
+import { contentMatchCondition } from './content-match.js';
 import { didYouMean } from './did-you-mean.js';
 
 /** Conditions over the request itself: complexity, task, token counts, requested model, tags, content flags. */
@@ -110,7 +111,8 @@ export function compileRequestField(
       break;
     }
     case 'content': {
-      const pii = cond.content!.pii;
+      const { pii, matches } = cond.content!;
+      if (matches !== undefined) parts.push(compileContentMatch(matches, [...p, 'matches'], env));
       if (pii === undefined) break;
       if (typeof pii === 'boolean') {
         for (const k of env.detectorKinds) env.usedPiiKinds.add(k);
@@ -147,4 +149,17 @@ function scoreDetail(score: { task: string | null; reasons: readonly { feature: 
   const reason = score.reasons.find((r) => !r.feature.startsWith('task_'));
   const parts = [score.task === null ? null : `task ${score.task}`, reason?.detail ?? null].filter((p) => p !== null);
   return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
+}
+
+function compileContentMatch(matches: string | string[], p: PropertyKey[], env: CompileEnv): CompiledCondition | null {
+  const known = [...env.patterns.keys()];
+  const names = Array.isArray(matches) ? matches : [matches];
+  const patterns = names.flatMap((name, i) => {
+    const pattern = env.patterns.get(name);
+    if (pattern !== undefined) return [pattern];
+    const hint = env.detectorKinds.has(name) ? ` ("${name}" is a personal-data detector: use content.pii)` : didYouMean(name, known);
+    env.report(Array.isArray(matches) ? [...p, i] : p, `unknown pattern "${name}"${hint}; define it under "patterns:"${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`);
+    return [];
+  });
+  return patterns.length > 0 ? contentMatchCondition(patterns) : null;
 }

@@ -52,6 +52,8 @@ export const PolicyFileSchema = z.strictObject({
   models: z.strictObject({ local: z.string().min(1).optional(), cloud: z.string().min(1).optional() }).optional(),
   /** Extra personal-data detectors, by kind name (usable in `content.pii: [kind]`). */
   detectors: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a lowercase name like employee_id'), DetectorSchema).optional(),
+  /** Named content patterns that are not personal data (a topic, a keyword), for `content.matches: [name]`. */
+  patterns: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a lowercase name like coding'), DetectorSchema).optional(),
   rules: z.array(RuleSchema),
   default: DefaultActionSchema,
 });

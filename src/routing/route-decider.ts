@@ -7,6 +7,7 @@ import { compose } from '../signals/compose.js';
 import type { SignalSnapshot } from '../signals/snapshot.js';
 import { decide } from './decide.js';
 import type { Decision } from './decision.js';
+import { toExistingTarget, type ConfiguredTargets } from './existing-target.js';
 import { resolvePin, type KnownModels } from './pinning.js';
 import type { RouteRequest } from './route-request.js';
 
@@ -24,6 +25,8 @@ export interface RouteDeciderDeps {
   signals: () => SignalSnapshot;
   measure: (messages: ChatMessage[], maxTokens: number | null) => PromptMeasure;
   models: () => KnownModels;
+  /** Targets that exist at all; absent: both. Decisions never name a missing one (see existing-target.ts). */
+  targets?: ConfiguredTargets;
 }
 
 /**
@@ -53,6 +56,11 @@ export class RouteDecider {
   }
 
   async decide(request: RouteRequest): Promise<Decision> {
+    const decision = await this.decideByPolicyOrPin(request);
+    return this.deps.targets === undefined ? decision : toExistingTarget(decision, this.deps.targets, this.deps.models());
+  }
+
+  private async decideByPolicyOrPin(request: RouteRequest): Promise<Decision> {
     const input = await this.input(request);
     const byPolicy = decide(input, this.deps.policy());
     const pin = resolvePin(request.requestedModel, input.models);
@@ -60,13 +68,19 @@ export class RouteDecider {
       if (pin !== null) byPolicy.reasons.unshift(`the request pinned "${request.requestedModel}", but rule "${byPolicy.rule}" forbids the ${pin.target}`);
       return request.fallbackForbidden ? { ...byPolicy, allowFallback: false } : byPolicy;
     }
+    // Who pinned the device meant the device: a prompt too long for it is refused (context_length_exceeded),
+    // not quietly sent to the cloud.
+    const tooLongForDevice = pin.target === 'local' && input.context.contextWindow !== null && !input.context.fitsLocal;
     const pinned: Decision = {
       ...byPolicy,
       target: pin.target,
       model: pin.model,
       rule: `pinned:${request.requestedModel}`,
-      reasons: [`the request pinned model "${request.requestedModel}"`],
-      allowFallback: !request.fallbackForbidden,
+      reasons: [
+        `the request pinned model "${request.requestedModel}"`,
+        ...(tooLongForDevice ? [`the prompt does not fit the local window (${input.context.contextWindow} tokens), and a request pinned to the device is not sent to the cloud`] : []),
+      ],
+      allowFallback: !request.fallbackForbidden && !tooLongForDevice,
       cascade: false,
       maxTokensCap: null,
     };

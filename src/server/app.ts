@@ -22,7 +22,7 @@ export interface AppOptions {
   /** Runs before the API routes (auth, rate limits). */
   before?: RequestHandler[];
   /** GET /v1/signals, when the service reads signals. */
-  signals?: Pick<SignalHub, 'snapshot' | 'sources'> | null;
+  signals?: Pick<SignalHub, 'snapshot' | 'sources' | 'link'> | null;
   /** GET /v1/deferred/:id, when store-and-forward is on. */
   deferred?: DeferredQueue | null;
   /** Routers served after the API (metrics, dashboard). */

@@ -22,6 +22,10 @@ const MessageSchema = z.looseObject({
   name: z.string().optional(),
   tool_calls: z.array(ToolCallSchema).optional(),
   tool_call_id: z.string().optional(),
+}).refine((m) => (m.content !== undefined && m.content !== null) || (m.role === 'assistant' && (m.tool_calls !== undefined || m['function_call'] !== undefined)), {
+  // As OpenAI: only an assistant message that calls a tool may leave its content out.
+  message: "'content' is required (only an assistant message with 'tool_calls' may omit it)",
+  path: ['content'],
 });
 
 /** OpenAI's rule for function and schema names. */

@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 export type Behaviour =
   | { kind: 'ok' }
   /** Answer with this HTTP status and an OpenAI error body; optional Retry-After seconds. */
-  | { kind: 'status'; status: number; retryAfter?: number }
+  | { kind: 'status'; status: number; retryAfter?: number; error?: { message: string; code: string | null; param?: string | null } }
   /** Accept the request and never answer (or, with `afterChunks`, stop mid-stream and hang). */
   | { kind: 'stall'; afterChunks?: number }
   /** Destroy the socket after this many stream chunks (0 = before any response). */
@@ -116,7 +116,8 @@ export class FakeUpstream {
     const behaviour = this.queue.shift() ?? this.fallback;
     if (behaviour.kind === 'status') {
       if (behaviour.retryAfter !== undefined) res.setHeader('retry-after', String(behaviour.retryAfter));
-      json(res, behaviour.status, { error: { message: `fake upstream says ${behaviour.status}`, type: 'server_error', param: null, code: null } });
+      const error = behaviour.error ?? { message: `fake upstream says ${behaviour.status}`, code: null };
+      json(res, behaviour.status, { error: { type: behaviour.status >= 500 ? 'server_error' : 'invalid_request_error', param: null, ...error } });
       return;
     }
     if ((behaviour.kind === 'stall' && behaviour.afterChunks === undefined) || (behaviour.kind === 'reset' && behaviour.afterChunks === 0)) {

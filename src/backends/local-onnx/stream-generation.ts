@@ -8,6 +8,7 @@ import type { RequestQueue } from './request-queue.js';
 import type { WorkerClient } from './worker-client.js';
 import { activeTools, grammarFor } from './grammar/grammar-spec.js';
 import { ToolCallParser } from './tool-call-parser.js';
+import { defaultMaxNewTokens } from '../../models/default-max-tokens.js';
 
 interface Runner {
   model: ModelFolder;
@@ -40,7 +41,7 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
   const grammar = grammarFor(options);
   const request: GenerationRequest = {
     promptIds,
-    maxTokens: options.maxTokens ?? room,
+    maxTokens: options.maxTokens ?? Math.min(room, defaultMaxNewTokens(model.generation, promptIds.length)),
     sampling: {
       temperature: options.temperature ?? (model.generation.do_sample === true ? (model.generation.temperature ?? 1) : 0),
       topP: options.topP ?? model.generation.top_p ?? 1,

@@ -26,7 +26,5 @@ export const NEUTRAL_CONTEXT_WINDOW = 4096;
 /** Model ids a case's decision names when neither the policy nor the case overrides them. */
 export const NEUTRAL_MODELS = { local: 'local-model', cloud: 'cloud-model' } as const;
 
-/** Tier for a bare pinned score (`score: 0.8`): below 0.4 low, below 0.7 medium, else high. */
-export function tierOf(score: number): 'low' | 'medium' | 'high' {
-  return score < 0.4 ? 'low' : score < 0.7 ? 'medium' : 'high';
-}
+/** Tier for a bare pinned score (`score: 0.8`): the server's own tiers (the bundled scorer's cut points). */
+export { bundledTierOf as tierOf } from '../../scoring/bundled-tier.js';

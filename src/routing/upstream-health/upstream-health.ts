@@ -9,6 +9,8 @@ export interface UpstreamHealthOptions {
   failureThreshold?: number;
   /** Whether any network interface is up (the device's own view). */
   interfacesOnline: () => boolean;
+  /** False when no upstream is configured: connectivity then says `no-upstream`. Default true. */
+  upstreamConfigured?: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export class UpstreamHealth {
   }
 
   connectivity(): ConnectivityStatus {
-    return connectivityOf(this.breaker, this.options.interfacesOnline());
+    return connectivityOf(this.breaker, this.options.interfacesOnline(), this.options.upstreamConfigured ?? true);
   }
 
   /** Whether a request to the upstream would be attempted (not offline). */

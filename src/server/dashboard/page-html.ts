@@ -37,8 +37,8 @@ export const DASHBOARD_HTML = `<!doctype html>
 <section class="decisions">
   <h2>Live decisions</h2>
   <table>
-    <thead><tr><th>Time</th><th>Served</th><th>Model</th><th>Rule</th><th>Score · task</th><th>Fallback</th><th>Status</th><th>Latency</th><th>Tokens in/out</th><th>Tok/s</th><th>Cost / energy</th><th>Saved</th></tr></thead>
-    <tbody id="decisions"><tr class="empty"><td colspan="12">Waiting for requests…</td></tr></tbody>
+    <thead><tr><th>Time</th><th>Served</th><th>Model</th><th>Rule</th><th>Score · task</th><th>Fallback</th><th>Status</th><th>Latency</th><th>Tokens in/out</th><th>Tok/s</th><th>Cost / energy</th><th>Saved</th><th>Reasons</th></tr></thead>
+    <tbody id="decisions"><tr class="empty"><td colspan="13">Waiting for requests…</td></tr></tbody>
   </table>
 </section>
 <script src="/dashboard/vendor/uPlot.iife.min.js"></script>

@@ -83,7 +83,8 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
   function setPill(id, text, cls) { var p = $(id); p.textContent = text; p.className = 'pill ' + cls; }
   function showStatus(policy, connectivity, localTps) {
     if (connectivity) {
-      setPill('link', 'link: ' + connectivity.state, connectivity.state === 'online' ? 'ok' : connectivity.state === 'degraded' ? 'warn' : 'bad');
+      if (connectivity.state === 'no-upstream') setPill('link', 'link: no upstream configured', 'warn');
+      else setPill('link', 'link: ' + connectivity.state, connectivity.state === 'online' ? 'ok' : connectivity.state === 'degraded' ? 'warn' : 'bad');
       setPill('breaker', 'breaker: ' + connectivity.breaker, connectivity.breaker === 'closed' ? 'ok' : connectivity.breaker === 'half-open' ? 'warn' : 'bad');
     }
     var el = $('policy');
@@ -103,7 +104,13 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     $('k-failed').textContent = t.failed + ' failed';
     var served = t.local + t.cloud;
     $('k-share').textContent = served === 0 ? '–' : Math.round((100 * t.local) / served) + '%';
-    $('k-split').textContent = t.local + ' local · ' + t.cloud + ' cloud';
+    // The parts add up to Requests: who served it, or why nothing was served (yet).
+    var split = [t.local + ' local', t.cloud + ' cloud'];
+    if (t.deferred) split.push(t.deferred + ' deferred');
+    var unserved = t.requests - t.local - t.cloud - t.deferred - t.dryRuns;
+    if (unserved) split.push(unserved + ' failed');
+    if (t.dryRuns) split.push(t.dryRuns + ' dry runs');
+    $('k-split').textContent = split.join(' · ');
     $('k-fallbacks').textContent = String(t.fallbacks);
     $('k-fallback-rate').textContent = t.requests === 0 ? '–' : ((100 * t.fallbacks) / t.requests).toFixed(1) + '% of requests';
     $('k-saved-usd').textContent = usd(t.savedCostUsd);
@@ -122,8 +129,10 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     cell(tr, new Date(d.at).toLocaleTimeString());
     var served = cell(tr, '');
     var badge = document.createElement('span');
-    badge.className = 'badge ' + (d.servedBy || 'none');
-    badge.textContent = d.servedBy || 'none';
+    // Nothing served: a deferred job (its completion arrives as a row of its own) or a dry run is not a failure.
+    var label = d.servedBy || (d.endpoint === 'route' ? 'dry run' : d.status === 202 ? 'deferred' : 'none');
+    badge.className = 'badge ' + label.replace(' ', '-');
+    badge.textContent = label;
     served.appendChild(badge);
     cell(tr, d.model);
     cell(tr, d.rule, 'rule');
@@ -137,6 +146,7 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     var a = d.accounting;
     cell(tr, d.servedBy === 'local' ? mwh(a.localEnergyMwh) : d.servedBy === 'cloud' ? usd(a.cloudCostUsd) : '–');
     cell(tr, d.servedBy === 'local' ? usd(a.savedCostUsd) : d.servedBy === 'cloud' ? mwh(a.savedEnergyMwh) : '–');
+    cell(tr, d.reasons.join('; '), 'reasons');
     body.insertBefore(tr, body.firstChild);
     rows++;
     while (body.children.length > MAX_ROWS) body.removeChild(body.lastChild);
@@ -166,7 +176,7 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
       $('decisions').textContent = '';
       rows = 0;
       s.decisions.slice(-MAX_ROWS).forEach(function (d) { addRow(d, false); });
-      if (s.decisions.length === 0) $('decisions').innerHTML = '<tr class="empty"><td colspan="12">Waiting for requests…</td></tr>';
+      if (s.decisions.length === 0) $('decisions').innerHTML = '<tr class="empty"><td colspan="13">Waiting for requests…</td></tr>';
       showTotals(s.totals);
       showStatus(s.policy, s.connectivity, s.localTokensPerSecond);
       showDevice(s.device);

@@ -44,6 +44,8 @@ tr.new td { animation: flash 1.2s ease-out; }
 .badge.local { background:rgba(63,185,80,.15); color:var(--local); }
 .badge.cloud { background:rgba(88,166,255,.15); color:var(--cloud); }
 .badge.none { background:rgba(248,81,73,.15); color:var(--bad); }
+.badge.deferred, .badge.dry-run { background:rgba(210,153,34,.15); color:var(--warn); }
+td.reasons { max-width:360px; white-space:normal; color:var(--muted); font-size:12px; }
 .fallback { color:var(--warn); }
 .err { color:var(--bad); }
 .empty td { color:var(--muted); text-align:center; padding:18px; }

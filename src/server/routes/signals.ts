@@ -6,10 +6,10 @@ import type { SignalHub } from '../../signals/signal-hub.js';
  * GET /v1/signals → the snapshot the router would decide on right now, plus `sources` saying which fields
  * are live, replayed from a trace, or overridden. Mount with `app.use(createSignalsRouter(hub))`.
  */
-export function createSignalsRouter(hub: Pick<SignalHub, 'snapshot' | 'sources'>): Router {
+export function createSignalsRouter(hub: Pick<SignalHub, 'snapshot' | 'sources' | 'link'>): Router {
   const router = Router();
   router.get('/v1/signals', (_req, res) => {
-    res.json(snapshotJson(hub.snapshot(), hub.sources()));
+    res.json(snapshotJson(hub.snapshot(), hub.sources(), hub.link !== null));
   });
   return router;
 }

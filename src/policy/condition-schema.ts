@@ -17,6 +17,22 @@ export const ComparisonSchema = z.strictObject({
 });
 export const NumberConditionSchema = z.union([z.number(), ComparisonSchema]);
 
+/** A number condition whose bounds must lie in 0..max (a typo like `-5` or seconds-for-ms fails at load). */
+const NonNegativeConditionSchema = (max: number) => {
+  const bound = z.number().min(0).max(max);
+  return z.union([
+    bound,
+    z.strictObject({
+      lt: bound.optional(),
+      lte: bound.optional(),
+      gt: bound.optional(),
+      gte: bound.optional(),
+      eq: bound.optional(),
+      ne: bound.optional(),
+    }),
+  ]);
+};
+
 export const TierSchema = z.enum(['low', 'medium', 'high']);
 export const LocalStateSchema = z.enum(['absent', 'loading', 'ready', 'failed']);
 
@@ -84,6 +100,11 @@ export const LocalConditionSchema = z.strictObject({
   state: OneOrMany(LocalStateSchema).optional(),
   queueDepth: NumberConditionSchema.optional(),
   queueCapacity: NumberConditionSchema.optional(),
+  /**
+   * Expected wait before the local model starts on a request, in ms (0..1 h): e.g. `{ gt: 2000 }` to prefer the
+   * cloud when the device is backed up. Unknown (no local model) never matches.
+   */
+  expectedWaitMs: NonNegativeConditionSchema(3_600_000).optional(),
   /** Queue depth has reached its capacity (the local model would answer 429). */
   queueFull: z.boolean().optional(),
 });

@@ -74,7 +74,7 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
     else for (const part of parser.push(text)) push(part);
   };
   queue
-    .run(() => runner.worker.generate(request, onText, local.signal), local.signal)
+    .run(() => runner.worker.generate(request, onText, local.signal), { promptTokens: promptIds.length, maxTokens: request.maxTokens }, local.signal)
     .then((outcome) => {
       for (const part of parser?.flush() ?? []) push(part);
       push(finishPart(outcome, model.id, warnings, prefixTokens, (parser?.calls ?? 0) > 0));

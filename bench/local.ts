@@ -11,6 +11,9 @@
  *
  * Then structured output (support/structured.ts): decode tok/s with vs without a JSON-schema constraint, and
  * grammar build times on Qwen3's vocabulary. `npm run bench:local -- --structured` runs only that part.
+ *
+ * Then the flapping-upstream scenario (support/flapping-upstream.ts) with stories260K as the local model;
+ * `npm run bench:local -- --flapping` runs only that part.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChatMessage } from '../src/backends/backend.js';
 import { fromPackageRoot } from '../src/paths.js';
 import { SMOLLM2_135M_SHAPE, writeSyntheticModel } from '../src/models/synthetic/write-model-folder.js';
+import { flappingTable, runFlappingScenario } from './support/flapping-upstream.js';
 import { constrainedDecodeRows, grammarCostRows } from './support/structured.js';
 
 interface Sample { promptTokens: number; completionTokens: number; ttftMs: number; totalMs: number }
@@ -134,7 +138,7 @@ function smolShapedModel(): string {
 
 function cases(): Case[] {
   const list: Case[] = [];
-  const stories = resolve(fromPackageRoot(), '..', 'shared', 'models', 'stories260K-onnx');
+  const stories = STORIES;
   const story = 'Once upon a time, there was a little dog named Max. He liked to run in the park with his friends. ';
   if (existsSync(join(stories, 'config.json'))) {
     for (const dtype of ['fp32', 'q4']) {
@@ -159,6 +163,28 @@ if (process.argv[2] === '--child') {
   const peakRssMB = hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
   process.stdout.write(`${JSON.stringify({ samples, peakRssMB } satisfies ChildReport)}\n`);
   process.exit(0);
+}
+
+const STORIES = resolve(fromPackageRoot(), '..', 'shared', 'models', 'stories260K-onnx');
+if (process.argv.includes('--flapping')) {
+  await flapping();
+  process.exit(0);
+}
+
+/** The flapping-upstream scenario, skipped with a message when the stories260K weights are absent. */
+async function flapping(): Promise<void> {
+  if (!existsSync(join(STORIES, 'config.json'))) {
+    process.stdout.write(`\nflapping upstream: skipped, no model at ${STORIES}\n`);
+    return;
+  }
+  const byWait = await runFlappingScenario(STORIES);
+  const byCount = await runFlappingScenario(STORIES, { queueCapacity: 4, waitBudgetMs: 3_600_000 });
+  process.stdout.write(
+    `\nflapping upstream — 8 streaming clients × 20 requests pinned to the cloud, upstream cycling ok / reset mid-stream / 500 / stall / refused every 250 ms, local stories260K, no client retries; shared 2-core machine\n\n${flappingTable([
+      { label: 'admission by expected wait (3 s)', figures: byWait },
+      { label: 'old: fixed queue of 4', figures: byCount },
+    ])}\n`,
+  );
 }
 
 const rows: string[] = [];
@@ -221,3 +247,4 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
+if (!structuredOnly) await flapping();

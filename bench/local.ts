@@ -190,7 +190,9 @@ async function flapping(): Promise<void> {
 const rows: string[] = [];
 compileOurs();
 const structuredOnly = process.argv.includes('--structured');
-for (const c of structuredOnly ? [] : cases()) {
+/** `BENCH_ONLY=stories` runs only the decode cases whose name contains it (no structured, no flapping). */
+const only = process.env['BENCH_ONLY'];
+for (const c of structuredOnly ? [] : cases().filter((k) => only === undefined || k.name.includes(only))) {
   const results: Record<'ours' | 'tjs', ChildReport[]> = { ours: [], tjs: [] };
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which engine goes first so slow drifts in background load hit both equally.
@@ -228,6 +230,7 @@ if (!structuredOnly) {
     ].join('\n'),
   );
 }
+if (only !== undefined) process.exit(0);
 const tiny = fromPackageRoot('models', 'tiny-llama');
 process.stdout.write(
   [

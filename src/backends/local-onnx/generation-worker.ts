@@ -3,6 +3,7 @@ import ort from 'onnxruntime-node';
 import { loadModelFolder } from '../../models/model-folder.js';
 import { GenerationLoop } from './generation-loop.js';
 import { UnenforceableFormatError, GrammarEngine } from './grammar/grammar-engine.js';
+import { TextCoalescer } from './text-coalescer.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /**
@@ -40,16 +41,18 @@ port.on('message', (message: ToWorker) => {
     return;
   }
   const { id, request } = message;
+  const text = new TextCoalescer((piece) => send({ type: 'text', id, text: piece }));
   loading
     .then((loop) =>
       loop.run(
         request,
-        (text) => send({ type: 'text', id, text }),
+        (piece) => text.push(piece),
         () => Atomics.load(abortFlag, 0) === id,
       ),
     )
-    .then((outcome) => send({ type: 'done', id, outcome }))
-    .catch((err: unknown) =>
-      send({ type: 'failed', id, message: err instanceof Error ? err.message : String(err), invalidRequest: err instanceof UnenforceableFormatError }),
-    );
+    .then((outcome) => (text.flush(), send({ type: 'done', id, outcome })))
+    .catch((err: unknown) => {
+      text.flush();
+      send({ type: 'failed', id, message: err instanceof Error ? err.message : String(err), invalidRequest: err instanceof UnenforceableFormatError });
+    });
 });

@@ -51,7 +51,7 @@ function compileOurs(): void {
 
 async function runOurs(c: Case): Promise<Sample[]> {
   const { createLocalBackend } = (await import(pathToFileURL(join(COMPILED, 'backends', 'local-onnx', 'index.js')).href)) as typeof import('../src/backends/local-onnx/index.js');
-  const backend = createLocalBackend({ modelDir: c.dir, dtype: c.dtype, threads: c.threads, queueCapacity: 1 });
+  const backend = createLocalBackend({ modelDir: c.dir, dtype: c.dtype, threads: c.threads, queueCapacity: 1, prefixCacheMb: 0 }); // each repeat is a cold prompt, as for transformers.js
   await backend.settled;
   if (backend.health().state !== 'ready') throw new Error(backend.health().detail);
   const samples: Sample[] = [];

@@ -85,6 +85,8 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 export interface Usage {
   promptTokens: number | undefined;
   completionTokens: number | undefined;
+  /** Prompt tokens served from a cache rather than processed again (OpenAI's `prompt_tokens_details.cached_tokens`). */
+  cachedPromptTokens?: number;
 }
 
 export interface GenerateResult {
@@ -135,6 +137,8 @@ export interface BackendHealth {
   waitBudgetMs?: number;
   /** Local models only: measured speed of this model with its thread count (a prior until the first answer). */
   throughput?: Throughput;
+  /** Local models only: KV cache kept for prefix reuse (entries, bytes held, budget in bytes). */
+  prefixCache?: { entries: number; bytes: number; budgetBytes: number };
   /** Local models only: the model's context window in tokens. */
   contextWindow?: number;
   /** Local models only: what the loaded model honours beyond plain chat (known once its folder is read). */

@@ -36,6 +36,7 @@ interface ServeOptions {
   threads?: number;
   queue?: number;
   waitBudget?: number;
+  prefixCache?: number;
   signals?: string;
   signalsTrace?: string;
   dataDir: string;
@@ -54,6 +55,7 @@ export function registerServe(program: Command): void {
     .option('--threads <n>', 'onnxruntime intra-op threads for the local model (default: by model size)', positiveInt)
     .option('--queue <n>', 'hard ceiling on local requests waiting, whatever the expected wait (default 64)', positiveInt)
     .option('--wait-budget <ms>', 'admit a local request while its expected wait is within this many ms, else 429 + Retry-After (default 3000)', nonNegativeInt)
+    .option('--prefix-cache <mb>', 'KV cache kept to reuse repeated prompt prefixes (chat history), in MB; 0 = off (default 128)', nonNegativeInt)
     .option('--signals <file>', 'JSON/YAML file overriding live device/link readings; re-read on change')
     .option('--signals-trace <file>', 'JSONL device trace to replay ({ "t": seconds, ...fields } per line)')
     .option('--data-dir <dir>', 'durable state (deferred requests, decision log)', '.switchyard')
@@ -69,6 +71,7 @@ export function registerServe(program: Command): void {
             ...(opts.threads === undefined ? {} : { threads: opts.threads }),
             ...(opts.queue === undefined ? {} : { queueCapacity: opts.queue }),
             ...(opts.waitBudget === undefined ? {} : { waitBudgetMs: opts.waitBudget }),
+            ...(opts.prefixCache === undefined ? {} : { prefixCacheMb: opts.prefixCache }),
             logger,
           })
         : null;
@@ -80,6 +83,8 @@ export function registerServe(program: Command): void {
         logger: { warn: (message: string) => logger.warn(message) },
       });
       signals.start();
+      // Under memory pressure the local prefix cache gives way first (see LocalBackend.adaptToMemory).
+      if (local !== null) signals.onChange((snapshot) => local.adaptToMemory(snapshot.memoryFreeMb));
       const service = await createService({
         upstream,
         local,

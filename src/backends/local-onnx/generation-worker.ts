@@ -3,6 +3,7 @@ import ort from 'onnxruntime-node';
 import { loadModelFolder } from '../../models/model-folder.js';
 import { GenerationLoop } from './generation-loop.js';
 import { UnenforceableFormatError, GrammarEngine } from './grammar/grammar-engine.js';
+import { PrefixCache } from './prefix-cache.js';
 import { TextCoalescer } from './text-coalescer.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
@@ -16,6 +17,7 @@ const port = parentPort;
 if (port === null) throw new Error('generation-worker must run in a worker thread');
 const send = (message: FromWorker): void => port.postMessage(message);
 const abortFlag = new Int32Array(init.abortFlag);
+const prefixes = new PrefixCache(init.prefixCacheBytes);
 
 async function load(): Promise<GenerationLoop> {
   const started = performance.now();
@@ -27,7 +29,7 @@ async function load(): Promise<GenerationLoop> {
   });
   const model = loadModelFolder(init.modelDir);
   const grammars = new GrammarEngine(init.modelDir, init.shape.vocabSize, model.eosTokenIds);
-  const loop = new GenerationLoop(session, init.shape, model.tokenizer, grammars);
+  const loop = new GenerationLoop(session, init.shape, model.tokenizer, grammars, undefined, prefixes);
   send({ type: 'ready', loadMs: performance.now() - started });
   return loop;
 }
@@ -40,6 +42,7 @@ port.on('message', (message: ToWorker) => {
     port.close();
     return;
   }
+  if (message.type === 'cache-budget') return prefixes.resize(message.bytes);
   const { id, request } = message;
   const text = new TextCoalescer((piece) => send({ type: 'text', id, text: piece }));
   loading

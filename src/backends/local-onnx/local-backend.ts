@@ -25,6 +25,8 @@ export interface LocalBackendOptions {
    * 429 with Retry-After. Default 3000.
    */
   waitBudgetMs?: number;
+  /** KV cache kept for prefix reuse (repeated system prompts, earlier chat turns), in MB. Default 128; 0 = off. */
+  prefixCacheMb?: number;
   /** Hard ceiling on requests waiting behind the running one, whatever the estimate. Default 64. */
   queueCapacity?: number;
   logger?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
@@ -58,6 +60,8 @@ export class LocalBackend implements Backend {
   /** Tokenizer + template, ready before the weights so measure() works while the session loads. */
   private prompting: { model: ModelFolder; formatter: PromptFormatter } | undefined;
   private queue: RequestQueue;
+  /** The prefix-cache budget last sent to the worker, in bytes. */
+  private cacheBudgetSent: number | undefined;
   /** Resolves when loading ended, either way (never rejects). */
   readonly settled: Promise<void>;
 
@@ -85,6 +89,7 @@ export class LocalBackend implements Backend {
       expectedWaitMs: this.queue.expectedWaitMs(),
       waitBudgetMs: this.queue.waitBudgetMs,
       throughput: this.queue.throughput,
+      ...(this.loaded?.worker.prefixCache === undefined ? {} : { prefixCache: this.loaded.worker.prefixCache }),
       ...(this.model === undefined ? {} : { contextWindow: this.model.contextWindow }),
       ...(this.prompting === undefined ? {} : { capabilities: { tools: this.prompting.formatter.toolSupport, jsonSchema: true } }),
     };
@@ -116,6 +121,23 @@ export class LocalBackend implements Backend {
     await this.settled;
     await this.loaded?.worker.close();
     this.state = 'absent';
+  }
+
+  /**
+   * Memory pressure: the prefix cache gives way first. With `freeMb` known, its budget is at most half of what
+   * is free beyond a 512 MB reserve (so 1 GB free keeps ≤ 256 MB; under 512 MB free it is emptied).
+   */
+  adaptToMemory(freeMb: number | null): void {
+    const bytes = this.prefixCacheBudgetBytes(freeMb);
+    if (bytes === this.cacheBudgetSent) return;
+    this.cacheBudgetSent = bytes;
+    this.loaded?.worker.setPrefixCacheBudget(bytes);
+  }
+
+  private prefixCacheBudgetBytes(freeMb: number | null = null): number {
+    const configured = (this.options.prefixCacheMb ?? 128) * 1024 * 1024;
+    if (freeMb === null) return configured;
+    return Math.min(configured, Math.max(0, Math.floor(((freeMb - 512) / 2) * 1024 * 1024)));
   }
 
   private queueFor(parameters: number): RequestQueue {
@@ -155,6 +177,7 @@ export class LocalBackend implements Backend {
         modelDir: model.dir,
         shape: { layers: model.config.num_hidden_layers, kvHeads: model.kvHeads, headDim: model.headDim, vocabSize: model.config.vocab_size },
         session,
+        prefixCacheBytes: this.prefixCacheBudgetBytes(),
       }, (err) => {
         this.state = 'failed';
         this.detail = `local model worker stopped: ${err.message}`;

@@ -114,7 +114,11 @@ function finishPart(outcome: GenerationOutcome, model: string, warnings: string[
   return {
     type: 'finish',
     finishReason: outcome.finishReason === 'stop' && calledTools ? 'tool_calls' : outcome.finishReason,
-    usage: { promptTokens: outcome.promptTokens - prefixTokens, completionTokens: outcome.completionTokens + prefixTokens },
+    usage: {
+      promptTokens: outcome.promptTokens - prefixTokens,
+      completionTokens: outcome.completionTokens + prefixTokens,
+      cachedPromptTokens: Math.min(outcome.cachedTokens, outcome.promptTokens - prefixTokens),
+    },
     model,
     warnings,
     computeMs: Math.round(outcome.computeMs),

@@ -12,6 +12,7 @@
  * Then structured output (support/structured.ts): decode tok/s with vs without a JSON-schema constraint, and
  * grammar build times on Qwen3's vocabulary. `npm run bench:local -- --structured` runs only that part.
  *
+ * Then prefix reuse (support/prefix-reuse.ts): turn-2 TTFT after a 1,000-token history, cached vs cold.
  * Then the flapping-upstream scenario (support/flapping-upstream.ts) with stories260K as the local model;
  * `npm run bench:local -- --flapping` runs only that part.
  */
@@ -24,6 +25,7 @@ import type { ChatMessage } from '../src/backends/backend.js';
 import { fromPackageRoot } from '../src/paths.js';
 import { SMOLLM2_135M_SHAPE, writeSyntheticModel } from '../src/models/synthetic/write-model-folder.js';
 import { flappingTable, runFlappingScenario } from './support/flapping-upstream.js';
+import { prefixReuseRows } from './support/prefix-reuse.js';
 import { constrainedDecodeRows, grammarCostRows } from './support/structured.js';
 
 interface Sample { promptTokens: number; completionTokens: number; ttftMs: number; totalMs: number }
@@ -231,6 +233,19 @@ if (!structuredOnly) {
   );
 }
 if (only !== undefined) process.exit(0);
+if (!structuredOnly) {
+  process.stdout.write(
+    [
+      '',
+      `prefix reuse — chat turn 2 after a ~1,000-token turn 1, time to first token, cache kept vs off, medians of ${ROUNDS * 2} interleaved rounds (greedy, 1 thread); shared 2-core machine`,
+      '',
+      '| model | turn-2 prompt tokens | cold TTFT ms | cached TTFT ms | cached / cold |',
+      '|---|---|---|---|---|',
+      ...(await prefixReuseRows(COMPILED, smolShapedModel(), 'SmolLM2-135M-shape q4', ROUNDS)),
+      '',
+    ].join('\n'),
+  );
+}
 const tiny = fromPackageRoot('models', 'tiny-llama');
 process.stdout.write(
   [

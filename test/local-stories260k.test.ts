@@ -35,7 +35,7 @@ describe.skipIf(!present)('local backend on stories260K (real weights)', () => {
     const backend = await open('fp32');
     const result = await backend.generate(fromBos(14));
     expect(result.content).toBe('Once upon a time, there was a little girl named Lily');
-    expect(result.usage).toEqual({ promptTokens: 1, completionTokens: 14 });
+    expect(result.usage).toEqual({ promptTokens: 1, completionTokens: 14, cachedPromptTokens: 0 });
     expect(result.finishReason).toBe('length');
   });
 

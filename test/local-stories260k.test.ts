@@ -51,7 +51,9 @@ describe.skipIf(!present)('local backend on stories260K (real weights)', () => {
       }
     }
     expect(streamed).toBe(whole.content);
-    expect(deltas).toBeGreaterThan(10);
+    // The worker sends the first token at once, then what was decoded per 8 ms (text-coalescer.ts): a fast
+    // model's answer arrives in a few pieces, never as one block at the end.
+    expect(deltas).toBeGreaterThanOrEqual(2);
   });
 
   it('encodes "Once upon a time" like the reference tokenizer', async () => {

@@ -11,6 +11,10 @@
  *
  * Then structured output (support/structured.ts): decode tok/s with vs without a JSON-schema constraint, and
  * grammar build times on Qwen3's vocabulary. `npm run bench:local -- --structured` runs only that part.
+ *
+ * Then prefix reuse (support/prefix-reuse.ts): turn-2 TTFT after a 1,000-token history, cached vs cold.
+ * Then the flapping-upstream scenario (support/flapping-upstream.ts) with stories260K as the local model;
+ * `npm run bench:local -- --flapping` runs only that part.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
@@ -20,6 +24,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChatMessage } from '../src/backends/backend.js';
 import { fromPackageRoot } from '../src/paths.js';
 import { SMOLLM2_135M_SHAPE, writeSyntheticModel } from '../src/models/synthetic/write-model-folder.js';
+import { flappingTable, runFlappingScenario } from './support/flapping-upstream.js';
+import { prefixReuseRows } from './support/prefix-reuse.js';
 import { constrainedDecodeRows, grammarCostRows } from './support/structured.js';
 
 interface Sample { promptTokens: number; completionTokens: number; ttftMs: number; totalMs: number }
@@ -47,7 +53,7 @@ function compileOurs(): void {
 
 async function runOurs(c: Case): Promise<Sample[]> {
   const { createLocalBackend } = (await import(pathToFileURL(join(COMPILED, 'backends', 'local-onnx', 'index.js')).href)) as typeof import('../src/backends/local-onnx/index.js');
-  const backend = createLocalBackend({ modelDir: c.dir, dtype: c.dtype, threads: c.threads, queueCapacity: 1 });
+  const backend = createLocalBackend({ modelDir: c.dir, dtype: c.dtype, threads: c.threads, queueCapacity: 1, prefixCacheMb: 0 }); // each repeat is a cold prompt, as for transformers.js
   await backend.settled;
   if (backend.health().state !== 'ready') throw new Error(backend.health().detail);
   const samples: Sample[] = [];
@@ -134,7 +140,7 @@ function smolShapedModel(): string {
 
 function cases(): Case[] {
   const list: Case[] = [];
-  const stories = resolve(fromPackageRoot(), '..', 'shared', 'models', 'stories260K-onnx');
+  const stories = STORIES;
   const story = 'Once upon a time, there was a little dog named Max. He liked to run in the park with his friends. ';
   if (existsSync(join(stories, 'config.json'))) {
     for (const dtype of ['fp32', 'q4']) {
@@ -161,10 +167,34 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
+const STORIES = resolve(fromPackageRoot(), '..', 'shared', 'models', 'stories260K-onnx');
+if (process.argv.includes('--flapping')) {
+  await flapping();
+  process.exit(0);
+}
+
+/** The flapping-upstream scenario, skipped with a message when the stories260K weights are absent. */
+async function flapping(): Promise<void> {
+  if (!existsSync(join(STORIES, 'config.json'))) {
+    process.stdout.write(`\nflapping upstream: skipped, no model at ${STORIES}\n`);
+    return;
+  }
+  const byWait = await runFlappingScenario(STORIES);
+  const byCount = await runFlappingScenario(STORIES, { queueCapacity: 4, waitBudgetMs: 3_600_000 });
+  process.stdout.write(
+    `\nflapping upstream — 8 streaming clients × 20 requests pinned to the cloud, upstream cycling ok / reset mid-stream / 500 / stall / refused every 250 ms, local stories260K, no client retries; shared 2-core machine\n\n${flappingTable([
+      { label: 'admission by expected wait (3 s)', figures: byWait },
+      { label: 'old: fixed queue of 4', figures: byCount },
+    ])}\n`,
+  );
+}
+
 const rows: string[] = [];
 compileOurs();
 const structuredOnly = process.argv.includes('--structured');
-for (const c of structuredOnly ? [] : cases()) {
+/** `BENCH_ONLY=stories` runs only the decode cases whose name contains it (no structured, no flapping). */
+const only = process.env['BENCH_ONLY'];
+for (const c of structuredOnly ? [] : cases().filter((k) => only === undefined || k.name.includes(only))) {
   const results: Record<'ours' | 'tjs', ChildReport[]> = { ours: [], tjs: [] };
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which engine goes first so slow drifts in background load hit both equally.
@@ -202,6 +232,20 @@ if (!structuredOnly) {
     ].join('\n'),
   );
 }
+if (only !== undefined) process.exit(0);
+if (!structuredOnly) {
+  process.stdout.write(
+    [
+      '',
+      `prefix reuse — chat turn 2 after a ~1,000-token turn 1, time to first token, cache kept vs off, medians of ${ROUNDS * 2} interleaved rounds (greedy, 1 thread); shared 2-core machine`,
+      '',
+      '| model | turn-2 prompt tokens | cold TTFT ms | cached TTFT ms | cached / cold |',
+      '|---|---|---|---|---|',
+      ...(await prefixReuseRows(COMPILED, smolShapedModel(), 'SmolLM2-135M-shape q4', ROUNDS)),
+      '',
+    ].join('\n'),
+  );
+}
 const tiny = fromPackageRoot('models', 'tiny-llama');
 process.stdout.write(
   [
@@ -221,3 +265,4 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
+if (!structuredOnly) await flapping();

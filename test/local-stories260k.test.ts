@@ -36,7 +36,7 @@ describe.skipIf(!present)('local backend on stories260K (real weights)', () => {
     const backend = await open('fp32');
     const result = await backend.generate(fromBos(14));
     expect(result.content).toBe('Once upon a time, there was a little girl named Lily');
-    expect(result.usage).toEqual({ promptTokens: 1, completionTokens: 14 });
+    expect(result.usage).toEqual({ promptTokens: 1, completionTokens: 14, cachedPromptTokens: 0 });
     expect(result.finishReason).toBe('length');
   });
 
@@ -52,7 +52,9 @@ describe.skipIf(!present)('local backend on stories260K (real weights)', () => {
       }
     }
     expect(streamed).toBe(whole.content);
-    expect(deltas).toBeGreaterThan(10);
+    // The worker sends the first token at once, then what was decoded per 8 ms (text-coalescer.ts): a fast
+    // model's answer arrives in a few pieces, never as one block at the end.
+    expect(deltas).toBeGreaterThanOrEqual(2);
   });
 
   it('encodes "Once upon a time" like the reference tokenizer', async () => {

@@ -85,6 +85,8 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 export interface Usage {
   promptTokens: number | undefined;
   completionTokens: number | undefined;
+  /** Prompt tokens served from a cache rather than processed again (OpenAI's `prompt_tokens_details.cached_tokens`). */
+  cachedPromptTokens?: number;
 }
 
 export interface GenerateResult {
@@ -129,10 +131,28 @@ export interface BackendHealth {
   /** Local models only: requests waiting or running, and how many may wait before 429. */
   queueDepth?: number;
   queueCapacity?: number;
+  /** Local models only: how long a request arriving now would wait for the model, in ms (from measured speed). */
+  expectedWaitMs?: number;
+  /** Local models only: requests expected to wait longer than this (ms) are refused with 429 + Retry-After. */
+  waitBudgetMs?: number;
+  /** Local models only: measured speed of this model with its thread count (a prior until the first answer). */
+  throughput?: Throughput;
+  /** Local models only: KV cache kept for prefix reuse (entries, bytes held, budget in bytes). */
+  prefixCache?: { entries: number; bytes: number; budgetBytes: number };
   /** Local models only: the model's context window in tokens. */
   contextWindow?: number;
   /** Local models only: what the loaded model honours beyond plain chat (known once its folder is read). */
   capabilities?: ModelCapabilities;
+}
+
+/** A local model's measured speed. */
+export interface Throughput {
+  prefillTokensPerSecond: number;
+  decodeTokensPerSecond: number;
+  /** Answer length the estimate assumes when max_tokens allows more, in tokens (EWMA of real answers). */
+  typicalAnswerTokens: number;
+  /** False while the figures are still the prior (nothing has run yet). */
+  measured: boolean;
 }
 
 /**

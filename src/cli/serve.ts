@@ -26,6 +26,12 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, 0 or more');
+  return n;
+}
+
 interface ServeOptions {
   port: number;
   host: string;
@@ -35,6 +41,8 @@ interface ServeOptions {
   dtype?: string;
   threads?: number;
   queue?: number;
+  waitBudget?: number;
+  prefixCache?: number;
   signals?: string;
   signalsTrace?: string;
   dataDir: string;
@@ -51,7 +59,9 @@ export function registerServe(program: Command): void {
     .option('--no-local', 'run without a local model (cloud only)')
     .option('--dtype <dtype>', 'local weights to load: q4, q4f16, uint8, quantized, fp32 (default: first found in that order)')
     .option('--threads <n>', 'onnxruntime intra-op threads for the local model (default: by model size)', positiveInt)
-    .option('--queue <n>', 'local requests that may wait before 429', positiveInt)
+    .option('--queue <n>', 'hard ceiling on local requests waiting, whatever the expected wait (default 64)', positiveInt)
+    .option('--wait-budget <ms>', 'admit a local request while its expected wait is within this many ms, else 429 + Retry-After (default 3000)', nonNegativeInt)
+    .option('--prefix-cache <mb>', 'KV cache kept to reuse repeated prompt prefixes (chat history), in MB; 0 = off (default 128)', nonNegativeInt)
     .option('--signals <file>', 'JSON/YAML file overriding live device/link readings; re-read on change')
     .option('--signals-trace <file>', 'JSONL device trace to replay ({ "t": seconds, ...fields } per line)')
     .option('--data-dir <dir>', 'durable state (deferred requests, decision log)', '.switchyard')
@@ -100,10 +110,17 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
         ...(opts.dtype === undefined ? {} : { dtype: opts.dtype }),
         ...(opts.threads === undefined ? {} : { threads: opts.threads }),
         ...(opts.queue === undefined ? {} : { queueCapacity: opts.queue }),
+        ...(opts.waitBudget === undefined ? {} : { waitBudgetMs: opts.waitBudget }),
+        ...(opts.prefixCache === undefined ? {} : { prefixCacheMb: opts.prefixCache }),
         logger,
       })
     : null;
   cleanup.push(async () => local?.close());
+  // Under memory pressure the local prefix cache gives way first (see LocalBackend.adaptToMemory).
+  if (local !== null) {
+    const backend = local;
+    signals.onChange((snapshot) => backend.adaptToMemory(snapshot.memoryFreeMb));
+  }
   const service = await createService({
     upstream,
     local,

@@ -36,6 +36,9 @@ export function registerStatusGauges(registry: Registry, sources: StatusSources)
   signal('switchyard_link_bandwidth_bits_per_second', 'Smoothed downstream bandwidth from the upstream.', 'link', (s) => (s.bandwidthMbps === null ? null : s.bandwidthMbps * 1e6));
   signal('switchyard_link_metered', '1 on a metered link.', 'link', (s) => (s.metered === null ? null : Number(s.metered)));
   signal('switchyard_local_queue_depth', 'Requests waiting for or running on the local model.', 'device', (s) => s.local.queueDepth);
+  signal('switchyard_local_expected_wait_seconds', 'How long a request arriving now would wait for the local model.', 'device', (s) =>
+    s.local.expectedWaitMs === undefined ? null : s.local.expectedWaitMs / 1000,
+  );
   signal('switchyard_local_queue_capacity', 'Queue length past which the local model answers 429.', 'device', (s) => s.local.queueCapacity);
 
   new Gauge({

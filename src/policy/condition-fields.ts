@@ -73,6 +73,8 @@ export function compileField(key: FieldKey, cond: Condition, path: PropertyKey[]
         parts.push(numberLeaf(env, [...p, 'queueDepth'], l.queueDepth, 'local queue depth', (i) => i.signals.local.queueDepth, num));
       if (l.queueCapacity !== undefined)
         parts.push(numberLeaf(env, [...p, 'queueCapacity'], l.queueCapacity, 'local queue capacity', (i) => i.signals.local.queueCapacity, num));
+      if (l.expectedWaitMs !== undefined)
+        parts.push(numberLeaf(env, [...p, 'expectedWaitMs'], l.expectedWaitMs, 'local expected wait', (i) => i.signals.local.expectedWaitMs ?? null, ms));
       if (l.queueFull !== undefined) {
         const full = l.queueFull;
         parts.push(

@@ -90,6 +90,11 @@ export const LocalConditionSchema = z.strictObject({
   state: OneOrMany(LocalStateSchema).optional(),
   queueDepth: NumberConditionSchema.superRefine(inRange('a queue length', 0)).optional(),
   queueCapacity: NumberConditionSchema.superRefine(inRange('a queue length', 0)).optional(),
+  /**
+   * Expected wait before the local model starts on a request, in ms (0..1 h): e.g. `{ gt: 2000 }` to prefer the
+   * cloud when the device is backed up. Unknown (no local model) never matches.
+   */
+  expectedWaitMs: NumberConditionSchema.superRefine(inRange('an expected wait in ms', 0, 3_600_000)).optional(),
   /** Queue depth has reached its capacity (the local model would answer 429). */
   queueFull: z.boolean().optional(),
 });

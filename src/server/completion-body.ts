@@ -5,12 +5,15 @@ export interface OpenAIUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** Present when a backend reused cached prompt tokens (the local model's prefix cache). */
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 /** OpenAI usage, or undefined when a backend could not count (we never invent numbers). */
 export function openAIUsage(usage: Usage): OpenAIUsage | undefined {
   if (usage.promptTokens === undefined || usage.completionTokens === undefined) return undefined;
-  return { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens };
+  const counted = { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens };
+  return usage.cachedPromptTokens === undefined ? counted : { ...counted, prompt_tokens_details: { cached_tokens: usage.cachedPromptTokens } };
 }
 
 /** A `chat.completion` object as the official SDKs parse it. */

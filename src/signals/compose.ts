@@ -87,7 +87,7 @@ export function sameReadings(a: SignalSnapshot, b: SignalSnapshot): boolean {
 }
 
 export function sameLocal(a: LocalModelSignal, b: LocalModelSignal): boolean {
-  return a.state === b.state && a.queueDepth === b.queueDepth && a.queueCapacity === b.queueCapacity;
+  return a.state === b.state && a.queueDepth === b.queueDepth && a.queueCapacity === b.queueCapacity && a.expectedWaitMs === b.expectedWaitMs;
 }
 
 function sameBattery(a: Battery | null, b: Battery | null): boolean {

@@ -25,6 +25,11 @@ export const LocalModelSignalSchema = z.object({
   queueDepth: z.number().int().min(0),
   /** How many may wait before the local model answers 429. */
   queueCapacity: z.number().int().min(0),
+  /**
+   * How long a request arriving now would wait for the local model, in ms (work ahead ÷ measured tokens/s).
+   * Absent when unknown (no local model loaded).
+   */
+  expectedWaitMs: z.number().min(0).optional(),
 });
 
 export const SignalSnapshotSchema = z.object({

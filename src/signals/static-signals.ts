@@ -3,7 +3,12 @@ import type { LocalModelSignal, SignalSnapshot } from './snapshot.js';
 
 /** The local model's part of a snapshot, from its backend's health. */
 export function localSignalOf(health: BackendHealth | null): LocalModelSignal {
-  return { state: health?.state ?? 'absent', queueDepth: health?.queueDepth ?? 0, queueCapacity: health?.queueCapacity ?? 0 };
+  return {
+    state: health?.state ?? 'absent',
+    queueDepth: health?.queueDepth ?? 0,
+    queueCapacity: health?.queueCapacity ?? 0,
+    ...(health?.expectedWaitMs === undefined ? {} : { expectedWaitMs: health.expectedWaitMs }),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { GrammarEngine, TokenConstraint } from './grammar/grammar-engine.js
 import type { GrammarSpec } from './grammar/grammar-spec.js';
 import { sampleToken, seededRandom, type SamplingParams } from './sampler.js';
 import { StopMatcher } from './stop-matcher.js';
+import type { Past, PrefixCache, PrefixCacheStats } from './prefix-cache.js';
 
 /** What the generation loop needs to know about the loaded graph. */
 export interface DecoderShape {
@@ -53,6 +54,10 @@ export interface GenerationOutcome {
   confidence?: number;
   /** With a grammar: whether the output is complete under it (false when max_tokens cut it short). */
   grammarComplete?: boolean;
+  /** Prompt tokens whose KV came from the prefix cache (not prefilled again). */
+  cachedTokens: number;
+  /** The prefix cache after this request, when there is one. */
+  prefixCache?: PrefixCacheStats;
 }
 
 /**
@@ -72,6 +77,8 @@ export class GenerationLoop {
     /** Compiles and caches grammars for constrained requests; absent, such requests fail. */
     private readonly grammars?: GrammarEngine,
     private readonly prefillChunk: number = prefillChunkTokens(shape.vocabSize),
+    /** KV caches of recent sequences; absent, every prompt is prefilled whole. */
+    private readonly prefixes?: PrefixCache,
   ) {
     this.inputNames = new Set(session.inputNames);
     const kvMeta = session.inputMetadata.find((m) => m.name === 'past_key_values.0.key');
@@ -108,9 +115,14 @@ export class GenerationLoop {
     const decoder = new StreamDecoder(this.tokenizer, request.continuation ? request.promptIds.slice(-5) : []);
     const stops = new StopMatcher(request.stop);
     const eos = new Set(request.eosTokenIds);
-    let past = this.emptyPast();
-    let ids = request.promptIds;
-    let position = 0;
+    // At least one prompt token is always run: its logits choose the first answer token.
+    const reused = this.prefixes?.take(request.promptIds, request.promptIds.length - 1);
+    let past = reused?.past ?? this.emptyPast();
+    const cachedTokens = reused?.length ?? 0;
+    /** Every token whose KV is in `past`, in order: what the prefix cache keys on. */
+    const fed = request.promptIds.slice(0, cachedTokens);
+    let ids = request.promptIds.slice(cachedTokens);
+    let position = cachedTokens;
     let computeMs = 0;
     let firstTokenMs = 0;
     let generated = 0;
@@ -131,6 +143,7 @@ export class GenerationLoop {
         computeMs += performance.now() - t0;
         position += chunk.length;
         past = this.presentAsPast(outputs);
+        for (const id of chunk) fed.push(id);
       }
       if (outputs === undefined || shouldAbort()) {
         finishReason = 'aborted';
@@ -165,7 +178,9 @@ export class GenerationLoop {
       if (rest.length > 0) onText(rest);
       if (tail.stopped) finishReason = 'stop';
     }
-    const outcome: GenerationOutcome = { finishReason, promptTokens: request.promptIds.length, completionTokens: generated, computeMs, firstTokenMs };
+    this.prefixes?.put(fed, past);
+    const outcome: GenerationOutcome = { finishReason, promptTokens: request.promptIds.length, completionTokens: generated, computeMs, firstTokenMs, cachedTokens };
+    if (this.prefixes !== undefined) outcome.prefixCache = this.prefixes.stats;
     if (request.measureConfidence && generated > 0) outcome.confidence = Math.exp(logProbSum / generated);
     return outcome;
   }
@@ -187,7 +202,7 @@ export class GenerationLoop {
   }
 
   /** Empty past: [batch, kv_heads, 0, head_dim] per layer. */
-  private emptyPast(): Record<string, ort.Tensor> {
+  private emptyPast(): Past {
     const past: Record<string, ort.Tensor> = {};
     const dims = [1, this.shape.kvHeads, 0, this.shape.headDim];
     for (let layer = 0; layer < this.shape.layers; layer++) {

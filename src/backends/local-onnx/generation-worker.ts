@@ -3,6 +3,8 @@ import ort from 'onnxruntime-node';
 import { loadModelFolder } from '../../models/model-folder.js';
 import { GenerationLoop } from './generation-loop.js';
 import { UnenforceableFormatError, GrammarEngine } from './grammar/grammar-engine.js';
+import { PrefixCache } from './prefix-cache.js';
+import { TextCoalescer } from './text-coalescer.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /**
@@ -15,6 +17,7 @@ const port = parentPort;
 if (port === null) throw new Error('generation-worker must run in a worker thread');
 const send = (message: FromWorker): void => port.postMessage(message);
 const abortFlag = new Int32Array(init.abortFlag);
+const prefixes = new PrefixCache(init.prefixCacheBytes);
 
 async function load(): Promise<GenerationLoop> {
   const started = performance.now();
@@ -26,7 +29,7 @@ async function load(): Promise<GenerationLoop> {
   });
   const model = loadModelFolder(init.modelDir);
   const grammars = new GrammarEngine(init.modelDir, init.shape.vocabSize, model.eosTokenIds);
-  const loop = new GenerationLoop(session, init.shape, model.tokenizer, grammars);
+  const loop = new GenerationLoop(session, init.shape, model.tokenizer, grammars, undefined, prefixes);
   send({ type: 'ready', loadMs: performance.now() - started });
   return loop;
 }
@@ -39,17 +42,20 @@ port.on('message', (message: ToWorker) => {
     port.close();
     return;
   }
+  if (message.type === 'cache-budget') return prefixes.resize(message.bytes);
   const { id, request } = message;
+  const text = new TextCoalescer((piece) => send({ type: 'text', id, text: piece }));
   loading
     .then((loop) =>
       loop.run(
         request,
-        (text) => send({ type: 'text', id, text }),
+        (piece) => text.push(piece),
         () => Atomics.load(abortFlag, 0) === id,
       ),
     )
-    .then((outcome) => send({ type: 'done', id, outcome }))
-    .catch((err: unknown) =>
-      send({ type: 'failed', id, message: err instanceof Error ? err.message : String(err), invalidRequest: err instanceof UnenforceableFormatError }),
-    );
+    .then((outcome) => (text.flush(), send({ type: 'done', id, outcome })))
+    .catch((err: unknown) => {
+      text.flush();
+      send({ type: 'failed', id, message: err instanceof Error ? err.message : String(err), invalidRequest: err instanceof UnenforceableFormatError });
+    });
 });

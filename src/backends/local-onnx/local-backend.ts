@@ -6,6 +6,7 @@ import { loadModelFolder, type ModelFolder } from '../../models/model-folder.js'
 import { chooseWeightsFile, type WeightsChoice } from '../../models/weights-file.js';
 import { collectStream } from './collect-stream.js';
 import { RequestQueue } from './request-queue.js';
+import { ThroughputEstimate } from './throughput-estimate.js';
 import { defaultSessionSettings } from './session-defaults.js';
 import { WorkerClient } from './worker-client.js';
 import type { SessionSettings } from './worker-protocol.js';
@@ -19,7 +20,14 @@ export interface LocalBackendOptions {
   /** onnxruntime intra-op threads; default by model size (see session-defaults.ts). */
   threads?: number;
   graphOptimizationLevel?: SessionSettings['graphOptimizationLevel'];
-  /** Requests that may wait behind the running one before callers get 429. Default 4. */
+  /**
+   * Admit a request while its expected wait (work ahead ÷ measured tokens/s) is within this many ms; past it,
+   * 429 with Retry-After. Default 3000.
+   */
+  waitBudgetMs?: number;
+  /** KV cache kept for prefix reuse (repeated system prompts, earlier chat turns), in MB. Default 128; 0 = off. */
+  prefixCacheMb?: number;
+  /** Hard ceiling on requests waiting behind the running one, whatever the estimate. Default 64. */
   queueCapacity?: number;
   logger?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }
@@ -39,7 +47,10 @@ interface Loaded {
   worker: WorkerClient;
 }
 
-/** The local SLM: a model folder on onnxruntime-node, run in a worker thread behind a bounded FIFO queue. */
+/** A few seconds: long enough for a fast model to absorb a burst, short enough to shed load before users give up. */
+export const DEFAULT_WAIT_BUDGET_MS = 3000;
+
+/** The local SLM: a model folder on onnxruntime-node, run in a worker thread behind a FIFO admitting by expected wait. */
 export class LocalBackend implements Backend {
   readonly target = 'local' as const;
   private state: BackendState = 'loading';
@@ -48,12 +59,15 @@ export class LocalBackend implements Backend {
   private model: ModelFolder | undefined;
   /** Tokenizer + template, ready before the weights so measure() works while the session loads. */
   private prompting: { model: ModelFolder; formatter: PromptFormatter } | undefined;
-  private readonly queue: RequestQueue;
+  private queue: RequestQueue;
+  /** The prefix-cache budget last sent to the worker, in bytes. */
+  private cacheBudgetSent: number | undefined;
   /** Resolves when loading ended, either way (never rejects). */
   readonly settled: Promise<void>;
 
   constructor(private readonly options: LocalBackendOptions) {
-    this.queue = new RequestQueue(options.queueCapacity ?? 4);
+    // Replaced by one with a prior from the model's size once its config is read (see load()).
+    this.queue = this.queueFor(0);
     // Loading starts on the next tick so the constructor (and the server start-up) returns at once.
     this.settled = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.load());
   }
@@ -72,6 +86,10 @@ export class LocalBackend implements Backend {
       ...(this.detail === undefined ? {} : { detail: this.detail }),
       queueDepth: this.queue.depth,
       queueCapacity: this.queue.capacity,
+      expectedWaitMs: this.queue.expectedWaitMs(),
+      waitBudgetMs: this.queue.waitBudgetMs,
+      throughput: this.queue.throughput,
+      ...(this.loaded?.worker.prefixCache === undefined ? {} : { prefixCache: this.loaded.worker.prefixCache }),
       ...(this.model === undefined ? {} : { contextWindow: this.model.contextWindow }),
       ...(this.prompting === undefined ? {} : { capabilities: { tools: this.prompting.formatter.toolSupport, jsonSchema: true } }),
     };
@@ -105,6 +123,31 @@ export class LocalBackend implements Backend {
     this.state = 'absent';
   }
 
+  /**
+   * Memory pressure: the prefix cache gives way first. With `freeMb` known, its budget is at most half of what
+   * is free beyond a 512 MB reserve (so 1 GB free keeps ≤ 256 MB; under 512 MB free it is emptied).
+   */
+  adaptToMemory(freeMb: number | null): void {
+    const bytes = this.prefixCacheBudgetBytes(freeMb);
+    if (bytes === this.cacheBudgetSent) return;
+    this.cacheBudgetSent = bytes;
+    this.loaded?.worker.setPrefixCacheBudget(bytes);
+  }
+
+  private prefixCacheBudgetBytes(freeMb: number | null = null): number {
+    const configured = (this.options.prefixCacheMb ?? 128) * 1024 * 1024;
+    if (freeMb === null) return configured;
+    return Math.min(configured, Math.max(0, Math.floor(((freeMb - 512) / 2) * 1024 * 1024)));
+  }
+
+  private queueFor(parameters: number): RequestQueue {
+    return new RequestQueue({
+      waitBudgetMs: this.options.waitBudgetMs ?? DEFAULT_WAIT_BUDGET_MS,
+      capacity: this.options.queueCapacity ?? 64,
+      estimate: new ThroughputEstimate(parameters),
+    });
+  }
+
   private requireTokenizer(): { model: ModelFolder; formatter: PromptFormatter } {
     if (this.prompting === undefined) throw new SwitchyardError('unavailable', this.detail ?? `local model is ${this.state}`);
     return this.prompting;
@@ -122,7 +165,9 @@ export class LocalBackend implements Backend {
       this.prompting = { model, formatter };
       const weights = chooseWeightsFile(model.dir, this.options.dtype);
       for (const warning of weights.warnings) log?.warn({ model: model.id }, warning);
-      const defaults = defaultSessionSettings(estimateParameters(model.config));
+      const parameters = estimateParameters(model.config);
+      this.queue = this.queueFor(parameters);
+      const defaults = defaultSessionSettings(parameters);
       const session: SessionSettings = {
         intraOpThreads: this.options.threads ?? defaults.intraOpThreads,
         graphOptimizationLevel: this.options.graphOptimizationLevel ?? defaults.graphOptimizationLevel,
@@ -132,6 +177,7 @@ export class LocalBackend implements Backend {
         modelDir: model.dir,
         shape: { layers: model.config.num_hidden_layers, kvHeads: model.kvHeads, headDim: model.headDim, vocabSize: model.config.vocab_size },
         session,
+        prefixCacheBytes: this.prefixCacheBudgetBytes(),
       }, (err) => {
         this.state = 'failed';
         this.detail = `local model worker stopped: ${err.message}`;

@@ -1,35 +1,70 @@
 import { SwitchyardError } from '../errors.js';
+import type { GenerationOutcome } from './generation-loop.js';
+import type { Throughput } from '../backend.js';
+import type { ThroughputEstimate, WorkCost } from './throughput-estimate.js';
+
+export interface RequestQueueOptions {
+  /** Admit a request while its expected start is within this many ms. */
+  waitBudgetMs: number;
+  /** Hard ceiling on waiting requests whatever the estimate says (bounds memory). */
+  capacity: number;
+  estimate: ThroughputEstimate;
+  now?: () => number;
+}
+
+interface Waiting {
+  expectedMs: number;
+  start: () => void;
+  cancel: () => void;
+}
 
 /**
- * A bounded FIFO in front of the model: one request runs, up to `capacity` wait. Beyond that callers get
- * `queue-full` (→ 429 with Retry-After) instead of an unbounded wait.
+ * A FIFO in front of the model, admitting by expected wait rather than by count: a request gets in while the
+ * work ahead of it (the running request's remaining time plus every queued request's expected time, from the
+ * measured throughput) fits the wait budget. A fast model absorbs a burst; a slow one sheds early with
+ * `queue-full` (→ 429) and a Retry-After of when the work ahead will have drained to the budget.
  */
 export class RequestQueue {
-  private readonly waiting: Array<{ start: () => void; signal: AbortSignal; cancel: () => void }> = [];
-  private running = false;
-  /** EWMA of one request's run time, in ms; seeds Retry-After. 2 s before anything has run. */
-  private averageRunMs = 2000;
+  private readonly waiting: Waiting[] = [];
+  private running: { expectedMs: number; startedAt: number } | undefined;
+  private readonly now: () => number;
 
-  constructor(readonly capacity: number) {}
+  constructor(private readonly options: RequestQueueOptions) {
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  get capacity(): number {
+    return this.options.capacity;
+  }
+
+  get throughput(): Throughput {
+    return this.options.estimate.current;
+  }
+
+  get waitBudgetMs(): number {
+    return this.options.waitBudgetMs;
+  }
 
   /** Requests waiting plus the one running. */
   get depth(): number {
-    return this.waiting.length + (this.running ? 1 : 0);
+    return this.waiting.length + (this.running === undefined ? 0 : 1);
   }
 
-  async run<T>(task: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  /** How long a request arriving now would wait before the model starts on it, in ms. */
+  expectedWaitMs(): number {
+    let ms = this.running === undefined ? 0 : Math.max(0, this.running.expectedMs - (this.now() - this.running.startedAt));
+    for (const entry of this.waiting) ms += entry.expectedMs;
+    return Math.round(ms);
+  }
+
+  async run(task: () => Promise<GenerationOutcome>, cost: WorkCost, signal: AbortSignal): Promise<GenerationOutcome> {
     if (signal.aborted) throw abortedError();
-    if (this.running) {
-      if (this.waiting.length >= this.capacity) {
-        const retryAfterMs = Math.max(1000, Math.ceil((this.depth * this.averageRunMs) / 1000) * 1000);
-        throw new SwitchyardError('queue-full', `local model queue is full (${this.capacity} waiting)`, {
-          retryAfterMs,
-          code: 'rate_limit_exceeded',
-        });
-      }
+    const expectedMs = this.options.estimate.expectedMs(cost);
+    if (this.running !== undefined) {
+      this.admit();
       await new Promise<void>((resolve, reject) => {
-        const entry = {
-          signal,
+        const entry: Waiting = {
+          expectedMs,
           start: () => (signal.removeEventListener('abort', entry.cancel), resolve()),
           cancel: () => {
             this.waiting.splice(this.waiting.indexOf(entry), 1);
@@ -40,19 +75,36 @@ export class RequestQueue {
         this.waiting.push(entry);
       });
     }
-    this.running = true;
-    const started = performance.now();
+    const startedAt = this.now();
+    this.running = { expectedMs, startedAt };
     try {
-      return await task();
+      const outcome = await task();
+      if (outcome.finishReason !== 'aborted') {
+        this.options.estimate.record({ ...outcome, totalMs: this.now() - startedAt });
+      }
+      return outcome;
     } finally {
-      this.averageRunMs = 0.7 * this.averageRunMs + 0.3 * (performance.now() - started);
-      this.running = false;
+      this.running = undefined;
       const next = this.waiting.shift();
       if (next !== undefined) {
-        this.running = true;
+        this.running = { expectedMs: next.expectedMs, startedAt: this.now() }; // held until next.start runs
         next.start();
       }
     }
+  }
+
+  /** Throws `queue-full` when the work ahead does not fit the budget (or the hard ceiling is reached). */
+  private admit(): void {
+    const waitMs = this.expectedWaitMs();
+    const { waitBudgetMs, capacity } = this.options;
+    if (waitMs <= waitBudgetMs && this.waiting.length < capacity) return;
+    // Retry-After is whole seconds: when the work ahead will have drained back to the budget, at least 1 s.
+    const retryAfterMs = Math.max(1000, Math.ceil((waitMs - waitBudgetMs) / 1000) * 1000);
+    const why =
+      this.waiting.length >= capacity
+        ? `local model queue is full (${capacity} waiting)`
+        : `local model is busy: expected wait ${(waitMs / 1000).toFixed(1)} s exceeds the ${(waitBudgetMs / 1000).toFixed(1)} s wait budget`;
+    throw new SwitchyardError('queue-full', why, { retryAfterMs, code: 'rate_limit_exceeded' });
   }
 }
 

@@ -75,7 +75,7 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
     else for (const part of parser.push(text)) push(part);
   };
   queue
-    .run(() => runner.worker.generate(request, onText, local.signal), local.signal)
+    .run(() => runner.worker.generate(request, onText, local.signal), { promptTokens: promptIds.length, maxTokens: request.maxTokens }, local.signal)
     .then((outcome) => {
       for (const part of parser?.flush() ?? []) push(part);
       push(finishPart(outcome, model.id, warnings, prefixTokens, (parser?.calls ?? 0) > 0));
@@ -115,7 +115,11 @@ function finishPart(outcome: GenerationOutcome, model: string, warnings: string[
   return {
     type: 'finish',
     finishReason: outcome.finishReason === 'stop' && calledTools ? 'tool_calls' : outcome.finishReason,
-    usage: { promptTokens: outcome.promptTokens - prefixTokens, completionTokens: outcome.completionTokens + prefixTokens },
+    usage: {
+      promptTokens: outcome.promptTokens - prefixTokens,
+      completionTokens: outcome.completionTokens + prefixTokens,
+      cachedPromptTokens: Math.min(outcome.cachedTokens, outcome.promptTokens - prefixTokens),
+    },
     model,
     warnings,
     computeMs: Math.round(outcome.computeMs),

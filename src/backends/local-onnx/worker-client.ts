@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { SwitchyardError } from '../errors.js';
 import type { GenerationOutcome, GenerationRequest } from './generation-loop.js';
+import type { PrefixCacheStats } from './prefix-cache.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 interface Pending {
@@ -17,6 +18,8 @@ export class WorkerClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private failure: Error | undefined;
+  /** The worker's prefix cache as of the last finished request. */
+  prefixCache: PrefixCacheStats | undefined;
 
   /** `onCrash` fires once if the worker dies after it was ready (native crash, out of memory). */
   constructor(init: Omit<WorkerInit, 'abortFlag'>, private readonly onCrash: (err: Error) => void = () => undefined) {
@@ -62,6 +65,11 @@ export class WorkerClient {
     });
   }
 
+  /** Shrinks (or restores) the worker's prefix cache; takes effect between two requests' steps. */
+  setPrefixCacheBudget(bytes: number): void {
+    if (this.failure === undefined) this.worker.postMessage({ type: 'cache-budget', bytes } satisfies ToWorker);
+  }
+
   async close(): Promise<void> {
     this.failure ??= new Error('local backend closed'); // set first: the exit that follows is not a crash
     await this.worker.terminate();
@@ -72,7 +80,10 @@ export class WorkerClient {
     if (pending === undefined) return;
     if (message.type === 'text') return pending.onText(message.text);
     this.pending.delete(message.id);
-    if (message.type === 'done') pending.resolve(message.outcome);
+    if (message.type === 'done') {
+      this.prefixCache = message.outcome.prefixCache ?? this.prefixCache;
+      pending.resolve(message.outcome);
+    }
     else if (message.invalidRequest) pending.reject(new SwitchyardError('invalid-request', message.message, { code: 'invalid_schema' }));
     else pending.reject(new Error(message.message));
   }

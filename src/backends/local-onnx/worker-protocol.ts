@@ -19,9 +19,15 @@ export interface WorkerInit {
    * busy: a posted 'abort' message would only be read after the generation ended.
    */
   abortFlag: SharedArrayBuffer;
+  /** Bytes of KV cache kept for prefix reuse across requests (0 = none). */
+  prefixCacheBytes: number;
 }
 
-export type ToWorker = { type: 'generate'; id: number; request: GenerationRequest } | { type: 'close' };
+export type ToWorker =
+  | { type: 'generate'; id: number; request: GenerationRequest }
+  /** A new prefix-cache budget (memory pressure); the worker evicts down to it at once. */
+  | { type: 'cache-budget'; bytes: number }
+  | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready'; loadMs: number }

@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { createLocalBackend } from '../backends/local-onnx/index.js';
 import { upstreamFromEnv } from '../config.js';
 import { createLogger, observabilityConfigFromEnv } from '../observability/index.js';
+import { PolicyError } from '../policy/index.js';
 import { loadSecurityConfig } from '../server/security/index.js';
 import { createService } from '../service.js';
 import { SignalHub } from '../signals/signal-hub.js';
@@ -32,6 +33,7 @@ interface ServeOptions {
   signals?: string;
   signalsTrace?: string;
   dataDir: string;
+  targets?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -48,6 +50,7 @@ export function registerServe(program: Command): void {
     .option('--queue <n>', 'local requests that may wait before 429', positiveInt)
     .option('--signals <file>', 'JSON/YAML file overriding live device/link readings; re-read on change')
     .option('--signals-trace <file>', 'JSONL device trace to replay ({ "t": seconds, ...fields } per line)')
+    .option('--targets <file>', 'named upstream pools (YAML/JSON) and their fallback order, hot-reloaded')
     .option('--data-dir <dir>', 'durable state (deferred requests, decision log)', '.switchyard')
     .action(async (opts: ServeOptions) => {
       const upstream = upstreamFromEnv();
@@ -76,9 +79,16 @@ export function registerServe(program: Command): void {
         local,
         signals,
         ...(opts.policy === undefined ? {} : { policyFile: resolve(opts.policy) }),
+        ...(opts.targets === undefined ? {} : { targetsFile: resolve(opts.targets) }),
         security,
         observability: { logger, decisionLog: obsConfig.decisionLog },
         dataDir: opts.dataDir,
+      }).catch(async (err: unknown) => {
+        // A broken policy or targets file: its diagnostics (file:line:column …), not a stack trace.
+        if (!(err instanceof PolicyError)) throw err;
+        process.stderr.write(`switchyard serve: ${err.message}\n`);
+        await Promise.all([signals.stop(), local?.close()]);
+        process.exit(1);
       });
       const listening = await service.listen(opts.port, opts.host);
       logger.info(

@@ -5,6 +5,7 @@ import { fitsLocalContext } from '../policy/request-facts.js';
 import type { Scorer } from '../scoring/load-scorer.js';
 import { compose } from '../signals/compose.js';
 import type { SignalSnapshot } from '../signals/snapshot.js';
+import type { TargetLink } from '../signals/target-link.js';
 import { decide } from './decide.js';
 import type { Decision } from './decision.js';
 import { resolvePin, type KnownModels } from './pinning.js';
@@ -24,6 +25,8 @@ export interface RouteDeciderDeps {
   signals: () => SignalSnapshot;
   measure: (messages: ChatMessage[], maxTokens: number | null) => PromptMeasure;
   models: () => KnownModels;
+  /** The link to each pool target (per-target RTT, bandwidth, online); absent without a targets file. */
+  links?: () => Readonly<Record<string, TargetLink>>;
 }
 
 /**
@@ -49,6 +52,7 @@ export class RouteDecider {
       signals,
       context: { promptTokens, contextWindow, fitsLocal: fitsLocalContext(promptTokens, request.maxTokens, contextWindow) },
       models: this.deps.models(),
+      links: this.deps.links?.() ?? {},
     };
   }
 

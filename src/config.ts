@@ -27,3 +27,11 @@ export function upstreamFromEnv(env: Env = process.env): UpstreamConfig | null {
     streamIdleTimeoutMs: positiveNumber(env, 'SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS', 30_000),
   };
 }
+
+/** `SWITCHYARD_REDIS_URL`: where the replicas of one site share their state; null runs this process alone. */
+export function redisUrlFromEnv(env: Env = process.env): string | null {
+  const url = env['SWITCHYARD_REDIS_URL'];
+  if (url === undefined || url === '') return null;
+  if (!/^rediss?:\/\//.test(url)) throw new Error(`SWITCHYARD_REDIS_URL must be a redis:// or rediss:// URL, got "${url}"`);
+  return url;
+}

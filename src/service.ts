@@ -23,6 +23,8 @@ import { type Listening, listen } from './server/listen.js';
 import { createSecurity, type SecurityConfig } from './server/security/index.js';
 import type { SignalHub } from './signals/signal-hub.js';
 import { staticSignals } from './signals/static-signals.js';
+import { openSharedState } from './state/open-state.js';
+import type { SharedState } from './state/shared-state.js';
 
 /** A local backend that can also measure a prompt against its context window (LocalBackend does). */
 export type LocalModelBackend = Backend & { measure?(messages: ChatMessage[], maxTokens?: number): { promptTokens: number; contextWindow: number } };
@@ -47,6 +49,8 @@ export interface ServiceOptions {
   breakerThreshold?: number;
   /** Cascade rules escalate local answers whose confidence is below this (0..1). */
   cascadeMinConfidence?: number;
+  /** Share rate limits, breaker verdicts and deferred work with the other replicas here (`SWITCHYARD_REDIS_URL`). */
+  redisUrl?: string | null;
 }
 
 export interface Service {
@@ -57,6 +61,8 @@ export interface Service {
   deferred: DeferredQueue | null;
   policy: PolicyWatcher;
   observability: Observability;
+  /** The replica-shared state (Redis) or this process's own. */
+  state: SharedState;
   connectivity(): ConnectivityStatus;
   listen(port: number, host: string): Promise<Listening>;
   close(): Promise<void>;
@@ -72,11 +78,6 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const cloud = options.upstream === null ? null : new UpstreamBackend(options.upstream, upstreamFetch === null ? {} : { fetch: upstreamFetch.fetch });
   const snapshot = signals !== null ? () => signals.snapshot() : staticSignals(() => local?.health() ?? null);
 
-  const upstreamHealth = new UpstreamHealth({
-    link,
-    interfacesOnline: () => snapshot().online,
-    ...(options.breakerThreshold === undefined ? {} : { failureThreshold: options.breakerThreshold }),
-  });
   const connectivity = (): ConnectivityStatus => upstreamHealth.connectivity();
 
   const scorer = options.scorer ?? (await loadScorer());
@@ -91,6 +92,13 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     decisionLog: options.observability?.decisionLog ?? null,
   });
   const log = observability.logger;
+  const state = openSharedState(options.redisUrl ?? null, log);
+  const upstreamHealth = new UpstreamHealth({
+    link,
+    interfacesOnline: () => snapshot().online,
+    ...(options.breakerThreshold === undefined ? {} : { failureThreshold: options.breakerThreshold }),
+    ...(options.redisUrl ? { board: state.breakers } : {}),
+  });
   const policy = new PolicyWatcher(options.policyFile ?? defaultPolicyPath, {
     thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share),
     onReload: () => log.info({ policy: policy.status.file }, 'policy reloaded'),
@@ -137,7 +145,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   deferred?.start();
 
   const security =
-    options.security === undefined ? null : createSecurity(options.security, { secrets: options.upstream === null ? [] : [options.upstream.apiKey] });
+    options.security === undefined ? null : createSecurity(options.security, { secrets: options.upstream === null ? [] : [options.upstream.apiKey], state });
   const app = createApp({
     pipeline,
     targets,
@@ -148,6 +156,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
     health: () => ({
       connectivity: connectivity(),
+      state: state.status(),
       policy: policy.status,
       deferred: deferred === null ? null : { pending: deferred.pending, skippedOnLoad: deferred.skippedOnLoad },
     }),
@@ -165,6 +174,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     deferred,
     policy,
     observability,
+    state,
     connectivity,
     async listen(port, host) {
       const server = await listen(app, { port, host });
@@ -178,6 +188,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       policy.close();
       await deferred?.close();
       await observability.close();
+      await state.close();
       await Promise.all([targets.close(), options.scorer === undefined ? scorer.close() : undefined]);
       upstreamFetch?.close();
     },

@@ -3,6 +3,7 @@
  * Fallback and retry switch on `kind` / `isRetryable`, never on message strings.
  * `classifyError` is the one place that turns an unknown thrown value into one of these.
  */
+import { APIConnectionTimeoutError } from 'openai';
 export type ErrorKind =
   | 'connection' // refused, reset, DNS failure: the peer was not reachable or dropped the socket
   | 'timeout' // no answer (or no first byte) within the budget
@@ -102,7 +103,8 @@ export function classifyError(err: unknown): SwitchyardError {
   if (name === 'AbortError' || name === 'APIUserAbortError') {
     return new SwitchyardError('aborted', 'The request was aborted', { cause: err });
   }
-  if (name === 'APIConnectionTimeoutError' || name === 'TimeoutError') {
+  // The SDK's timeout error keeps the name `Error`: its class is the only reliable mark.
+  if (err instanceof APIConnectionTimeoutError || name === 'APIConnectionTimeoutError' || name === 'TimeoutError') {
     return new SwitchyardError('timeout', message, { cause: err });
   }
   if (typeof e?.status === 'number' && e.status >= 400) {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { createLocalBackend } from '../backends/local-onnx/index.js';
-import { upstreamFromEnv } from '../config.js';
+import { redisUrlFromEnv, upstreamFromEnv } from '../config.js';
 import { createLogger, observabilityConfigFromEnv } from '../observability/index.js';
 import { loadSecurityConfig } from '../server/security/index.js';
 import { createService } from '../service.js';
@@ -32,6 +32,7 @@ interface ServeOptions {
   signals?: string;
   signalsTrace?: string;
   dataDir: string;
+  redis?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -49,8 +50,10 @@ export function registerServe(program: Command): void {
     .option('--signals <file>', 'JSON/YAML file overriding live device/link readings; re-read on change')
     .option('--signals-trace <file>', 'JSONL device trace to replay ({ "t": seconds, ...fields } per line)')
     .option('--data-dir <dir>', 'durable state (deferred requests, decision log)', '.switchyard')
+    .option('--redis <url>', 'share rate limits, breakers and deferred work with other replicas (default: SWITCHYARD_REDIS_URL)')
     .action(async (opts: ServeOptions) => {
       const upstream = upstreamFromEnv();
+      const redisUrl = opts.redis === undefined ? redisUrlFromEnv() : redisUrlFromEnv({ SWITCHYARD_REDIS_URL: opts.redis });
       const obsConfig = observabilityConfigFromEnv();
       const security = loadSecurityConfig();
       const logger = createLogger({ level: obsConfig.logLevel, secrets: [...security.apiKeys, ...(upstream ? [upstream.apiKey] : [])] });
@@ -79,10 +82,11 @@ export function registerServe(program: Command): void {
         security,
         observability: { logger, decisionLog: obsConfig.decisionLog },
         dataDir: opts.dataDir,
+        redisUrl,
       });
       const listening = await service.listen(opts.port, opts.host);
       logger.info(
-        { url: listening.url, upstream: upstream?.baseURL ?? null, upstreamModel: upstream?.model ?? null, policy: service.policy.status.file },
+        { url: listening.url, state: service.state.status().store, upstream: upstream?.baseURL ?? null, upstreamModel: upstream?.model ?? null, policy: service.policy.status.file },
         `switchyard listening on ${listening.url}`,
       );
       // The log redacts addresses; a person starting the server needs to see where it listens.

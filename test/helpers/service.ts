@@ -37,6 +37,7 @@ export async function startTestService(
     upstreamModel?: string;
     security?: ServiceOptions['security'];
     observability?: ServiceOptions['observability'];
+    redisUrl?: string;
   } = {},
 ): Promise<TestService> {
   const fake = options.fake ?? (await new FakeUpstream(options.upstream).start());
@@ -60,6 +61,7 @@ export async function startTestService(
     ...(options.cascadeMinConfidence === undefined ? {} : { cascadeMinConfidence: options.cascadeMinConfidence }),
     ...(options.security === undefined ? {} : { security: options.security }),
     ...(options.observability === undefined ? {} : { observability: options.observability }),
+    ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
   });
   const listening = await service.listen(0, '127.0.0.1');
   const client = new OpenAI({ baseURL: `${listening.url}/v1`, apiKey: 'client-key', maxRetries: 0 });

@@ -1,4 +1,5 @@
 import type { LinkMonitor } from '../../signals/link-monitor.js';
+import type { BreakerBoard } from '../../state/shared-state.js';
 import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
 import { type ConnectivityStatus, connectivityOf } from './connectivity.js';
 
@@ -9,6 +10,8 @@ export interface UpstreamHealthOptions {
   failureThreshold?: number;
   /** Whether any network interface is up (the device's own view). */
   interfacesOnline: () => boolean;
+  /** The replicas' breaker board (Redis), keyed by target; absent: this process alone. */
+  board?: BreakerBoard;
 }
 
 /**
@@ -25,6 +28,7 @@ export class UpstreamHealth {
     const link = options.link;
     this.breaker = new CircuitBreaker({
       ...(options.failureThreshold === undefined ? {} : { failureThreshold: options.failureThreshold }),
+      ...(options.board === undefined ? {} : { shared: { key: 'cloud', board: options.board } }),
       onFailure: (failure) => {
         if (failure.kind === 'connection' || failure.kind === 'timeout') link?.recordFailure(failure.kind);
       },
@@ -52,6 +56,7 @@ export class UpstreamHealth {
 
   close(): void {
     this.unsubscribeLink?.();
+    this.breaker.detach();
     this.listeners.clear();
   }
 }

@@ -21,9 +21,13 @@ import { createApp } from './server/app.js';
 import { runDeferredJob } from './server/deferred-job.js';
 import { type Listening, listen } from './server/listen.js';
 import { createSecurity, type SecurityConfig } from './server/security/index.js';
+import type { ReplicaTimings } from './config.js';
 import type { SignalHub } from './signals/signal-hub.js';
 import { staticSignals } from './signals/static-signals.js';
 import { openSharedState } from './state/open-state.js';
+import { RedisDeferredQueue } from './state/redis-deferred-queue.js';
+import { RedisState } from './state/redis-state.js';
+import type { DeferredStore } from './routing/deferred/deferred-store.js';
 import type { SharedState } from './state/shared-state.js';
 
 /** A local backend that can also measure a prompt against its context window (LocalBackend does). */
@@ -51,6 +55,8 @@ export interface ServiceOptions {
   cascadeMinConfidence?: number;
   /** Share rate limits, breaker verdicts and deferred work with the other replicas here (`SWITCHYARD_REDIS_URL`). */
   redisUrl?: string | null;
+  /** Timings of the shared state (see `replicaTimingsFromEnv`). */
+  replicas?: ReplicaTimings;
 }
 
 export interface Service {
@@ -58,7 +64,7 @@ export interface Service {
   pipeline: RequestPipeline;
   targets: Targets;
   breaker: CircuitBreaker;
-  deferred: DeferredQueue | null;
+  deferred: DeferredStore | null;
   policy: PolicyWatcher;
   observability: Observability;
   /** The replica-shared state (Redis) or this process's own. */
@@ -93,11 +99,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   });
   const log = observability.logger;
   const state = openSharedState(options.redisUrl ?? null, log);
+  const timings = options.replicas ?? {};
   const upstreamHealth = new UpstreamHealth({
     link,
     interfacesOnline: () => snapshot().online,
     ...(options.breakerThreshold === undefined ? {} : { failureThreshold: options.breakerThreshold }),
-    ...(options.redisUrl ? { board: state.breakers } : {}),
+    ...(state instanceof RedisState ? { board: state.breakers, ...(timings.breakerOpenMs === undefined ? {} : { sharedOpenMs: timings.breakerOpenMs }) } : {}),
   });
   const policy = new PolicyWatcher(options.policyFile ?? defaultPolicyPath, {
     thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share),
@@ -123,14 +130,22 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const dispatcher = new Dispatcher(targets, gate, options.cascadeMinConfidence === undefined ? {} : { cascadeMinConfidence: options.cascadeMinConfidence });
 
   const upstreamReachable = (): boolean => cloud !== null && upstreamHealth.reachable();
-  const deferred: DeferredQueue | null =
+  const run = (body: Record<string, unknown>, tags: string[]): Promise<Record<string, unknown>> => runDeferredJob(pipeline, body, tags);
+  const journal = (): DeferredQueue =>
+    new DeferredQueue({ journalPath: join(options.dataDir ?? '.switchyard', 'deferred.jsonl'), run, isOnline: upstreamReachable });
+  const deferred: DeferredStore | null =
     cloud === null
       ? null
-      : new DeferredQueue({
-          journalPath: join(options.dataDir ?? '.switchyard', 'deferred.jsonl'),
-          run: (body, tags) => runDeferredJob(pipeline, body, tags),
-          isOnline: upstreamReachable,
-        });
+      : state instanceof RedisState
+        ? new RedisDeferredQueue({
+            state,
+            local: journal(),
+            run,
+            isOnline: upstreamReachable,
+            ...(timings.claimIdleMs === undefined ? {} : { claimIdleMs: timings.claimIdleMs }),
+            ...(timings.pollMs === undefined ? {} : { pollMs: timings.pollMs }),
+          })
+        : journal();
   const pipeline: RequestPipeline = new RequestPipeline({
     decider,
     dispatcher,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { createLocalBackend } from '../backends/local-onnx/index.js';
-import { redisUrlFromEnv, upstreamFromEnv } from '../config.js';
+import { redisUrlFromEnv, replicaTimingsFromEnv, upstreamFromEnv } from '../config.js';
 import { createLogger, observabilityConfigFromEnv } from '../observability/index.js';
 import { loadSecurityConfig } from '../server/security/index.js';
 import { createService } from '../service.js';
@@ -83,6 +83,7 @@ export function registerServe(program: Command): void {
         observability: { logger, decisionLog: obsConfig.decisionLog },
         dataDir: opts.dataDir,
         redisUrl,
+        replicas: replicaTimingsFromEnv(),
       });
       const listening = await service.listen(opts.port, opts.host);
       logger.info(

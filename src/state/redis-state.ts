@@ -187,6 +187,11 @@ export class RedisState implements SharedState {
     for (const listener of this.reconnectListeners) listener();
   }
 
+  /** An error of a caller's Redis work (logged like the state's own). */
+  reportError(err: unknown): void {
+    this.noteError(err);
+  }
+
   private lastError = '';
   private noteError(err: unknown): void {
     // The outage itself is logged once by setConnected; a distinct error while connected is worth a line.

@@ -12,6 +12,8 @@ export interface UpstreamHealthOptions {
   interfacesOnline: () => boolean;
   /** The replicas' breaker board (Redis), keyed by target; absent: this process alone. */
   board?: BreakerBoard;
+  /** How long a breaker another replica opened keeps this one from trying, in ms. */
+  sharedOpenMs?: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export class UpstreamHealth {
     const link = options.link;
     this.breaker = new CircuitBreaker({
       ...(options.failureThreshold === undefined ? {} : { failureThreshold: options.failureThreshold }),
-      ...(options.board === undefined ? {} : { shared: { key: 'cloud', board: options.board } }),
+      ...(options.board === undefined ? {} : { shared: { key: 'cloud', board: options.board, ...(options.sharedOpenMs === undefined ? {} : { openMs: options.sharedOpenMs }) } }),
       onFailure: (failure) => {
         if (failure.kind === 'connection' || failure.kind === 'timeout') link?.recordFailure(failure.kind);
       },

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SecurityConfigSchema } from '../src/server/security/security-config.js';
 import { RedisServer, redisMissing } from './helpers/redis-server.js';
 import { ScriptedBackend } from './helpers/scripted-backend.js';
-import { startTestService, type TestService, waitFor } from './helpers/service.js';
+import { startTestService, type TestService, waitFor, waitUntil } from './helpers/service.js';
 import { FakeUpstream } from './helpers/fake-upstream.js';
 
 const messages = [{ role: 'user' as const, content: 'hello there' }];
@@ -108,6 +108,38 @@ describe.skipIf(redisMissing !== null)('replicas sharing state in Redis', () => 
     await load;
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(await healthState(group[1]!)).toMatchObject({ store: 'redis', connected: true });
+  });
+});
+
+describe.skipIf(redisMissing !== null)('deferred work while Redis is away', () => {
+  it('a job accepted while Redis was down is kept locally, forwarded when it returns, and completed for every replica', async () => {
+    const server = await redis();
+    const fake = await new FakeUpstream().start();
+    cleanup.push(() => fake.close());
+    const timings = { breakerOpenMs: 300, pollMs: 100 };
+    const [a, b] = await replicas(2, { fake, redisUrl: server.url, breakerThreshold: 1, replicas: timings });
+    await waitFor(() => a!.service.state.status().connected && b!.service.state.status().connected);
+    await fake.refuse();
+    await a!.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 }).catch(() => null); // a finds the cloud down
+
+    await server.kill();
+    await waitFor(() => !a!.service.state.status().connected);
+    const res = await fetch(`${a!.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-switchyard-defer': '1' },
+      body: JSON.stringify({ model: 'cloud', messages: [{ role: 'user', content: 'kept through the outage' }] }),
+    });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    expect(((await (await fetch(`${a!.url}/v1/deferred/${id}`)).json()) as { status: string }).status).toBe('queued');
+
+    await server.start();
+    await fake.accept();
+    const onB = async (): Promise<{ status: string; completion?: { choices: Array<{ message: { content: string } }> } }> =>
+      (await (await fetch(`${b!.url}/v1/deferred/${id}`)).json()) as never;
+    await waitUntil(async () => (await onB()).status === 'completed', 10_000);
+    expect((await onB()).completion?.choices[0]?.message.content).toBe('Echo: kept through the outage');
+    expect(fake.requests.filter((r) => JSON.stringify(r.body).includes('kept through the outage'))).toHaveLength(1);
   });
 });
 

@@ -54,4 +54,29 @@ describe.skipIf(redisMissing !== null)('the store-and-forward queue shared in Re
     const runs = fake.requests.filter((r) => JSON.stringify(r.body).includes(prompt));
     expect(runs).toHaveLength(1);
   });
+
+  it('a replica SIGKILLed while running a job loses it to another replica, which completes it once', async () => {
+    const redis = await new RedisServer().start();
+    cleanup.push(() => redis.kill());
+    const fake = await new FakeUpstream().start();
+    cleanup.push(() => fake.close());
+    const a = await new ReplicaProcess({ upstreamUrl: fake.url, redisUrl: redis.url, extra: timings }).start();
+    cleanup.push(() => a.stop());
+    await fake.refuse();
+    await a.client.chat.completions.create({ model: 'cloud', messages: [{ role: 'user', content: 'hi' }] }).catch(() => null);
+    await waitUntil(async () => (await a.health()).connectivity.state === 'offline', 10_000);
+    const id = await defer(a);
+
+    fake.next({ kind: 'stall' }); // a takes the job when the link is back, and hangs on it
+    await fake.accept();
+    await waitUntil(async () => fake.requests.some((r) => JSON.stringify(r.body).includes(prompt)), 15_000);
+    await a.stop('SIGKILL');
+
+    const b = await new ReplicaProcess({ upstreamUrl: fake.url, redisUrl: redis.url, extra: timings }).start();
+    cleanup.push(() => b.stop());
+    await waitUntil(async () => (await jobOn(b, id)).status === 'completed', 15_000);
+    expect((await jobOn(b, id)).completion?.choices[0]?.message.content).toBe(`Echo: ${prompt}`);
+    const answered = fake.requests.filter((r) => JSON.stringify(r.body).includes(prompt) && !r.aborted);
+    expect(answered).toHaveLength(1); // the stalled attempt died with a; one answer
+  });
 });

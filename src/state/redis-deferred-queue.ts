@@ -123,11 +123,18 @@ export class RedisDeferredQueue implements DeferredStore {
       return true;
     });
     if (ready === null) return;
-    await this.options.local.forward((job) => this.push(job));
+    await this.forwardLocal();
     this.kick();
   }
 
+  /** Jobs this replica kept (or finished) on its own while Redis was away, handed to the stream and results. */
+  private async forwardLocal(): Promise<void> {
+    if (this.options.local.held === 0) return;
+    await this.options.state.tryRedis(() => this.options.local.forward((job) => this.push(job)));
+  }
+
   private async drain(): Promise<void> {
+    await this.forwardLocal(); // also one the local drain was running during the last forward
     while (!this.closed && this.options.isOnline()) {
       const next = await this.options.state.tryRedis((redis) => this.claimNext(redis));
       if (next === null || next === undefined) return;

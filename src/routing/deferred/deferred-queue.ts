@@ -97,6 +97,11 @@ export class DeferredQueue implements DeferredStore {
     return this.journal.skipped;
   }
 
+  /** Jobs this queue holds, finished ones included (0 once everything was forwarded). */
+  get held(): number {
+    return this.jobs.size;
+  }
+
   get pending(): number {
     let n = 0;
     for (const job of this.jobs.values()) if (job.status === 'queued') n++;

@@ -28,11 +28,15 @@ export function upstreamFromEnv(env: Env = process.env): UpstreamConfig | null {
   };
 }
 
+export function isRedisUrl(value: string): boolean {
+  return /^rediss?:\/\//.test(value);
+}
+
 /** `SWITCHYARD_REDIS_URL`: where the replicas of one site share their state; null runs this process alone. */
 export function redisUrlFromEnv(env: Env = process.env): string | null {
   const url = env['SWITCHYARD_REDIS_URL'];
   if (url === undefined || url === '') return null;
-  if (!/^rediss?:\/\//.test(url)) throw new Error(`SWITCHYARD_REDIS_URL must be a redis:// or rediss:// URL, got "${url}"`);
+  if (!isRedisUrl(url)) throw new Error(`SWITCHYARD_REDIS_URL must be a redis:// or rediss:// URL, got "${url}"`);
   return url;
 }
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { createLocalBackend } from '../backends/local-onnx/index.js';
-import { redisUrlFromEnv, replicaTimingsFromEnv, upstreamFromEnv } from '../config.js';
+import { isRedisUrl, redisUrlFromEnv, replicaTimingsFromEnv, upstreamFromEnv } from '../config.js';
 import { createLogger, observabilityConfigFromEnv } from '../observability/index.js';
 import { loadSecurityConfig } from '../server/security/index.js';
 import { createService } from '../service.js';
@@ -18,6 +18,11 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
   return n;
+}
+
+function redisUrl(value: string): string {
+  if (!isRedisUrl(value)) throw new InvalidArgumentError('must be a redis:// or rediss:// URL');
+  return value;
 }
 
 interface ServeOptions {
@@ -50,10 +55,10 @@ export function registerServe(program: Command): void {
     .option('--signals <file>', 'JSON/YAML file overriding live device/link readings; re-read on change')
     .option('--signals-trace <file>', 'JSONL device trace to replay ({ "t": seconds, ...fields } per line)')
     .option('--data-dir <dir>', 'durable state (deferred requests, decision log)', '.switchyard')
-    .option('--redis <url>', 'share rate limits, breakers and deferred work with other replicas (default: SWITCHYARD_REDIS_URL)')
+    .option('--redis <url>', 'share rate limits, breakers and deferred work with other replicas (default: SWITCHYARD_REDIS_URL)', redisUrl)
     .action(async (opts: ServeOptions) => {
       const upstream = upstreamFromEnv();
-      const redisUrl = opts.redis === undefined ? redisUrlFromEnv() : redisUrlFromEnv({ SWITCHYARD_REDIS_URL: opts.redis });
+      const redis = opts.redis ?? redisUrlFromEnv();
       const obsConfig = observabilityConfigFromEnv();
       const security = loadSecurityConfig();
       const logger = createLogger({ level: obsConfig.logLevel, secrets: [...security.apiKeys, ...(upstream ? [upstream.apiKey] : [])] });
@@ -82,7 +87,7 @@ export function registerServe(program: Command): void {
         security,
         observability: { logger, decisionLog: obsConfig.decisionLog },
         dataDir: opts.dataDir,
-        redisUrl,
+        redisUrl: redis,
         replicas: replicaTimingsFromEnv(),
       });
       const listening = await service.listen(opts.port, opts.host);

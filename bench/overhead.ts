@@ -1,13 +1,18 @@
 /**
  * npm run bench:overhead — what the router adds in front of an upstream, against the floor any router pays here.
- * The fake upstream, a bare node:http keep-alive proxy (the floor), the router with its keep-alive fetch and the
- * router with the SDK's default (global) fetch run as separate processes; this process is the client. Variants
+ * The fake upstream, a bare node:http keep-alive proxy (the floor), the parts floor (express + the openai SDK
+ * passing the request through with no routing: what any router built on our chosen parts pays), the router with
+ * its keep-alive fetch and the router with the SDK's default (global) fetch run as separate processes; this
+ * process is the client. BENCH_PROFILE=1 also profiles the router and prints where its CPU went, by part. Variants
  * are interleaved round by round in one run: latency one request at a time (median, p99), time to the first
  * streamed content byte, then throughput with 8 concurrent clients. The goal compares the router with the floor
  * measured in the same run, so a busy machine moves both.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import http from 'node:http';
+import { cpuByPart } from './support/cpu-profile-parts.js';
 import { startProcess, stopAll } from './support/processes.js';
 import { median, quantile, table } from './support/stats.js';
 
@@ -87,10 +92,18 @@ async function throughput(base: string, pid: number | undefined): Promise<[numbe
 }
 
 const FLOOR = 'floor: bare node:http proxy';
+const PARTS = 'parts floor: express + openai SDK, no routing';
 const ROUTER = 'switchyard (keep-alive fetch)';
+// BENCH_PROFILE=1: the router also writes a CPU profile, summarised by part of the request path at the end.
+const profileDir = process.env['BENCH_PROFILE'] === '1' ? mkdtempSync(join(tmpdir(), 'switchyard-overhead-')) : null;
 const upstream = await startProcess('bench/support/fake-upstream-server.ts');
 const raw = await startProcess('bench/support/raw-proxy.ts', [upstream.url]);
-const keepAlive = await startProcess('bench/support/router-server.ts', [upstream.url, 'keep-alive']);
+const parts = await startProcess('bench/support/parts-floor-server.ts', [upstream.url]);
+const keepAlive = await startProcess(
+  'bench/support/router-server.ts',
+  [upstream.url, 'keep-alive'],
+  profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+);
 const global = await startProcess('bench/support/router-server.ts', [upstream.url, 'global']);
 // BENCH_COMPARE=<another checkout>/bench/support/router-server.ts adds that router (e.g. main) to the same run.
 const compareScript = process.env['BENCH_COMPARE'];
@@ -98,6 +111,7 @@ const compare = compareScript === undefined ? null : await startProcess(compareS
 const variants: Record<string, string> = {
   direct: upstream.url,
   [FLOOR]: raw.url,
+  [PARTS]: parts.url,
   [ROUTER]: keepAlive.url,
   'switchyard (global fetch)': global.url,
   ...(compare === null ? {} : { [`compare: ${compareScript}`]: compare.url }),
@@ -105,6 +119,7 @@ const variants: Record<string, string> = {
 const pids: Record<string, number | undefined> = {
   direct: upstream.child.pid,
   [FLOOR]: raw.child.pid,
+  [PARTS]: parts.child.pid,
   [ROUTER]: keepAlive.child.pid,
   'switchyard (global fetch)': global.child.pid,
   ...(compare === null ? {} : { [`compare: ${compareScript}`]: compare.child.pid }),
@@ -133,8 +148,10 @@ try {
     }
   }
 } finally {
-  stopAll([upstream.child, raw.child, keepAlive.child, global.child, ...(compare === null ? [] : [compare.child])]);
+  const routerExited = new Promise((resolve) => keepAlive.child.once('exit', resolve));
+  stopAll([upstream.child, raw.child, parts.child, keepAlive.child, global.child, ...(compare === null ? [] : [compare.child])]);
   agent.destroy();
+  await routerExited; // its CPU profile is written on exit
 }
 
 const direct = { p50: median(latency['direct']!), p99: quantile(latency['direct']!, 0.99), first: median(firstByte['direct']!), rps: median(rps['direct']!) };
@@ -181,17 +198,35 @@ console.log(
 
 const floor = added(FLOOR);
 const router = added(ROUTER);
-const goals = [
-  ['added median', `${router.p50.toFixed(3)} ms`, `${floor.p50.toFixed(3)} ms`, `≤ floor + 0.3 ms`, router.p50 <= floor.p50 + 0.3],
-  ['added p99', `${router.p99.toFixed(3)} ms`, `${floor.p99.toFixed(3)} ms`, '≤ 2 ms', router.p99 <= 2],
+const partsFloor = added(PARTS);
+const ms = (v: number): string => `${v.toFixed(3)} ms`;
+const verdict = (met: boolean): string => (met ? 'met' : 'NOT met');
+// Each goal for Switchyard, and whether the chosen parts alone (express + the SDK, nothing else) could meet it.
+const goals: [string, string, string, string, string, boolean, boolean][] = [
+  ['added median', ms(router.p50), ms(partsFloor.p50), ms(floor.p50), '≤ floor + 0.3 ms', router.p50 <= floor.p50 + 0.3, partsFloor.p50 <= floor.p50 + 0.3],
+  ['added p99', ms(router.p99), ms(partsFloor.p99), ms(floor.p99), '≤ 2 ms', router.p99 <= 2, partsFloor.p99 <= 2],
   [
     'throughput',
-    `${router.rps.toFixed(0)} req/s`,
+    `${router.rps.toFixed(0)} req/s (${(router.rps / floor.rps).toFixed(2)}×)`,
+    `${partsFloor.rps.toFixed(0)} req/s (${(partsFloor.rps / floor.rps).toFixed(2)}×)`,
     `${floor.rps.toFixed(0)} req/s`,
-    `≥ 0.8× floor (${(router.rps / floor.rps).toFixed(2)}×)`,
+    '≥ 0.8× floor',
     router.rps >= 0.8 * floor.rps,
+    partsFloor.rps >= 0.8 * floor.rps,
   ],
-  ['added first content byte', `${router.first.toFixed(3)} ms`, `${floor.first.toFixed(3)} ms`, '≤ floor + 0.5 ms', router.first <= floor.first + 0.5],
-].map(([what, r, f, goal, met]) => [String(what), String(r), String(f), String(goal), met ? 'met' : 'NOT met']);
-console.log('\nSwitchyard (keep-alive fetch) against the floor, same run:');
-console.log(table(['measure', 'switchyard', 'floor', 'goal', ''], goals));
+  ['added first content byte', ms(router.first), ms(partsFloor.first), ms(floor.first), '≤ floor + 0.5 ms', router.first <= floor.first + 0.5, partsFloor.first <= floor.first + 0.5],
+];
+console.log('\nSwitchyard (keep-alive fetch) and the parts floor against the floor, same run:');
+console.log(
+  table(
+    ['measure', 'switchyard', 'parts floor', 'floor', 'goal', 'switchyard', 'parts floor'],
+    goals.map(([what, r, p, f, goal, met, partsMet]) => [what, r, p, f, goal, verdict(met), verdict(partsMet)]),
+  ),
+);
+
+if (profileDir !== null) {
+  const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+  if (file === undefined) throw new Error(`no CPU profile written in ${profileDir}`);
+  console.log(`\nWhere the router's CPU went (busy samples of the whole run, ${join(profileDir, file)}):`);
+  console.log(table(['part', 'share'], cpuByPart(join(profileDir, file)).map(([part, share]) => [part, `${(share * 100).toFixed(1)}%`])));
+}

@@ -10,6 +10,11 @@ function positiveNumber(env: Env, key: string, fallback: number): number {
   return value;
 }
 
+/** Budget for an upstream's response headers (and whole non-stream answers), in ms. */
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 120_000;
+/** A stream silent this long is treated as broken, in ms. */
+export const DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS = 30_000;
+
 /**
  * The upstream from `SWITCHYARD_UPSTREAM_URL` / `SWITCHYARD_UPSTREAM_KEY`, falling back to `OPENAI_BASE_URL` /
  * `OPENAI_API_KEY`. Null when neither a URL nor a key is set: the router then serves locally only.
@@ -23,7 +28,7 @@ export function upstreamFromEnv(env: Env = process.env): UpstreamConfig | null {
     // Many self-hosted OpenAI-compatible servers need no key; the SDK still wants a string.
     apiKey: apiKey || 'none',
     model: env['SWITCHYARD_UPSTREAM_MODEL'] || 'gpt-4o-mini',
-    timeoutMs: positiveNumber(env, 'SWITCHYARD_UPSTREAM_TIMEOUT_MS', 120_000),
-    streamIdleTimeoutMs: positiveNumber(env, 'SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS', 30_000),
+    timeoutMs: positiveNumber(env, 'SWITCHYARD_UPSTREAM_TIMEOUT_MS', DEFAULT_UPSTREAM_TIMEOUT_MS),
+    streamIdleTimeoutMs: positiveNumber(env, 'SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS', DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS),
   };
 }

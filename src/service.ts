@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Backend, ChatMessage } from './backends/backend.js';
+import { DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS } from './config.js';
 import { createKeepAliveFetch } from './backends/upstream/keep-alive-fetch.js';
 import { type UpstreamConfig, UpstreamBackend } from './backends/upstream/upstream-backend.js';
 import { createObservability, type Observability } from './observability/index.js';
@@ -12,9 +13,13 @@ import { UpstreamGate } from './routing/dispatch/upstream-gate.js';
 import { RequestPipeline } from './routing/handle-request.js';
 import type { KnownModels } from './routing/pinning.js';
 import { type PromptMeasure, RouteDecider } from './routing/route-decider.js';
-import { Targets } from './routing/targets.js';
+import type { EndpointOptions } from './routing/pool/pool-endpoint.js';
+import { TargetPools } from './routing/pool/target-pools.js';
+import { loadTargetsFile, type TargetsConfig } from './routing/targets-file/compile.js';
+import { type Backends, DEFAULT_FALLBACK, Targets } from './routing/targets.js';
 import type { CircuitBreaker } from './routing/upstream-health/circuit-breaker.js';
 import type { ConnectivityStatus } from './routing/upstream-health/connectivity.js';
+import { endpointKey } from './routing/upstream-health/endpoint-breaker.js';
 import { UpstreamHealth } from './routing/upstream-health/upstream-health.js';
 import { loadScorer, type Scorer } from './scoring/index.js';
 import { createApp } from './server/app.js';
@@ -47,6 +52,10 @@ export interface ServiceOptions {
   breakerThreshold?: number;
   /** Cascade rules escalate local answers whose confidence is below this (0..1). */
   cascadeMinConfidence?: number;
+  /** `--targets FILE`: named pools of upstream endpoints and the fallback order. Watched and hot-reloaded. */
+  targetsFile?: string;
+  /** Probe timing of the pools' endpoints (tests shorten it). */
+  endpointProbe?: EndpointOptions['probe'];
 }
 
 export interface Service {
@@ -56,6 +65,8 @@ export interface Service {
   breaker: CircuitBreaker;
   deferred: DeferredQueue | null;
   policy: PolicyWatcher;
+  /** The targets file's pools (empty without `targetsFile`). */
+  pools: TargetPools;
   observability: Observability;
   connectivity(): ConnectivityStatus;
   listen(port: number, host: string): Promise<Listening>;
@@ -73,6 +84,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const snapshot = signals !== null ? () => signals.snapshot() : staticSignals(() => local?.health() ?? null);
 
   const upstreamHealth = new UpstreamHealth({
+    key: endpointKey('cloud', options.upstream?.baseURL ?? 'none'),
     link,
     interfacesOnline: () => snapshot().online,
     upstreamConfigured: options.upstream !== null,
@@ -92,14 +104,29 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     decisionLog: options.observability?.decisionLog ?? null,
   });
   const log = observability.logger;
+  const targetsConfig: TargetsConfig | null =
+    options.targetsFile === undefined ? null : loadTargetsFile(options.targetsFile, { hasCloud: options.upstream !== null });
+  const pools = new TargetPools({
+    timeoutMs: options.upstream?.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
+    streamIdleTimeoutMs: options.upstream?.streamIdleTimeoutMs ?? DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS,
+    ...(options.breakerThreshold === undefined ? {} : { breakerThreshold: options.breakerThreshold }),
+    ...(options.endpointProbe === undefined ? {} : { probe: options.endpointProbe }),
+  });
+  if (targetsConfig !== null) pools.apply(targetsConfig);
+  const targetNames = (): string[] => ['local', 'cloud', ...(targetsConfig?.pools.map((p) => p.name) ?? [])];
   const policy = new PolicyWatcher(options.policyFile ?? defaultPolicyPath, {
+    targets: [...new Set(targetNames())],
     thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share),
     onReload: () => log.info({ policy: policy.status.file }, 'policy reloaded'),
     onError: (err) =>
       log.error({ policy: options.policyFile ?? defaultPolicyPath, err: err.message }, 'policy change rejected; the previous policy keeps serving'),
   });
 
-  const models = (): KnownModels => ({ local: local?.health().models[0] ?? null, cloud: cloud?.health().models[0] ?? null });
+  const models = (): KnownModels => {
+    const byTarget: Record<string, string | null> = {};
+    for (const name of targets.names()) byTarget[name] = targets.defaultModel(name);
+    return { ...byTarget, local: targets.defaultModel('local'), cloud: targets.defaultModel('cloud') };
+  };
   const measure = (messages: ChatMessage[], maxTokens: number | null): PromptMeasure => {
     if (local?.measure === undefined || local.health().state === 'absent') return { promptTokens: estimateTokens(messages), contextWindow: null };
     try {
@@ -110,10 +137,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       return { promptTokens: estimateTokens(messages), contextWindow: null };
     }
   };
-  const existing = { local: local !== null, cloud: cloud !== null };
-  const decider = new RouteDecider({ policy: () => policy.current, scorer, signals: snapshot, measure, models, targets: existing });
-  const gate = new UpstreamGate(new Map([['cloud', upstreamHealth.breaker]]));
-  const targets = new Targets({ local, cloud }, (target) => gate.isOpen(target));
+  const decider = new RouteDecider({ policy: () => policy.current, scorer, signals: snapshot, measure, models, links: () => pools.links(), targets: () => targets.existing() });
+  // A targets file's own `cloud` pool replaces the SWITCHYARD_UPSTREAM_URL shorthand (and its breaker).
+  const fileHasCloud = targetsConfig?.pools.some((p) => p.name === 'cloud') === true;
+  const gate = new UpstreamGate(fileHasCloud ? new Map() : new Map([['cloud', upstreamHealth.breaker]]));
+  const backendsOf = (): Backends => ({ local, cloud: fileHasCloud ? null : cloud, ...pools.backends() });
+  const targets = new Targets(backendsOf(), (target) => gate.isOpen(target), targetsConfig?.fallback ?? DEFAULT_FALLBACK);
   const dispatcher = new Dispatcher(targets, gate, options.cascadeMinConfidence === undefined ? {} : { cascadeMinConfidence: options.cascadeMinConfidence });
 
   const upstreamReachable = (): boolean => cloud !== null && upstreamHealth.reachable();
@@ -152,6 +181,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       connectivity: connectivity(),
       policy: policy.status,
       deferred: deferred === null ? null : { pending: deferred.pending, skippedOnLoad: deferred.skippedOnLoad },
+      ...(targetsConfig === null ? {} : { targets: { file: targetsConfig.file, fallback: targetsConfig.fallback, endpoints: pools.status() } }),
     }),
     signals,
     deferred,
@@ -166,6 +196,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     breaker: upstreamHealth.breaker,
     deferred,
     policy,
+    pools,
     observability,
     connectivity,
     async listen(port, host) {
@@ -180,7 +211,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       policy.close();
       await deferred?.close();
       await observability.close();
-      await Promise.all([targets.close(), options.scorer === undefined ? scorer.close() : undefined]);
+      await Promise.all([targets.close(), pools.close(), options.scorer === undefined ? scorer.close() : undefined]);
       upstreamFetch?.close();
     },
   };

@@ -166,7 +166,8 @@ export interface ModelCapabilities {
 }
 
 export interface Backend {
-  readonly target: 'local' | 'cloud';
+  /** The target name this backend serves (`local`, `cloud`, or a targets file's pool). */
+  readonly target: string;
   generate(options: CallOptions): Promise<GenerateResult>;
   /**
    * Parts in order: any number of deltas, then exactly one `finish` or one `error`.

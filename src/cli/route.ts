@@ -9,6 +9,7 @@ import { loadModelFolder } from '../models/model-folder.js';
 import { defaultPolicyPath, loadPolicyFile } from '../policy/index.js';
 import { estimateTokens, parseTags } from '../policy/request-facts.js';
 import { type PromptMeasure, RouteDecider } from '../routing/route-decider.js';
+import { DEFAULT_FALLBACK } from '../routing/targets.js';
 import { loadScorer, TASK_DESCRIPTIONS } from '../scoring/index.js';
 import { formatSnapshotTable } from '../signals/format.js';
 import { SignalHub } from '../signals/signal-hub.js';
@@ -63,7 +64,7 @@ export function registerRoute(program: Command): void {
         signals: () => ({ ...hub.snapshot(), local: { state: folder === null ? 'absent' : 'ready', queueDepth: 0, queueCapacity: 4 } }),
         measure,
         models: () => ({ local: folder?.id ?? null, cloud: upstream?.model ?? null }),
-        targets: { local: folder !== null, cloud: upstream !== null },
+        targets: () => ({ configured: { local: folder !== null, cloud: upstream !== null }, fallback: DEFAULT_FALLBACK }),
       });
       const messages = [{ role: 'user' as const, content: prompt }];
       const request = {

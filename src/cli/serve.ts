@@ -8,6 +8,7 @@ import { chooseWeightsFile } from '../models/weights-file.js';
 import { createLogger, observabilityConfigFromEnv } from '../observability/index.js';
 import { defaultPolicyPath, loadPolicyFile } from '../policy/index.js';
 import { loadScorer } from '../scoring/index.js';
+import { loadTargetsFile, targetNames } from '../routing/targets-file/compile.js';
 import { loadSecurityConfig } from '../server/security/index.js';
 import { createService } from '../service.js';
 import { SignalHub } from '../signals/signal-hub.js';
@@ -46,6 +47,7 @@ interface ServeOptions {
   signals?: string;
   signalsTrace?: string;
   dataDir: string;
+  targets?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -64,6 +66,7 @@ export function registerServe(program: Command): void {
     .option('--prefix-cache <mb>', 'KV cache kept to reuse repeated prompt prefixes (chat history), in MB; 0 = off (default 128)', nonNegativeInt)
     .option('--signals <file>', 'JSON/YAML file overriding live device/link readings; re-read on change')
     .option('--signals-trace <file>', 'JSONL device trace to replay ({ "t": seconds, ...fields } per line)')
+    .option('--targets <file>', 'named upstream pools (YAML/JSON) and their fallback order, hot-reloaded')
     .option('--data-dir <dir>', 'durable state (deferred requests, decision log)', '.switchyard')
     .action(async (opts: ServeOptions) => {
       // Everything started is closed again before a failed start-up exits: an onnxruntime session still
@@ -91,7 +94,12 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
   cleanup.push(() => scorer.close());
   // Checked before anything else starts, so a broken policy costs no model load.
   const policyFile = opts.policy === undefined ? undefined : resolve(opts.policy);
-  loadPolicyFile(policyFile ?? defaultPolicyPath, { thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share) });
+  const targetsFile = opts.targets === undefined ? undefined : resolve(opts.targets);
+  const site = targetsFile === undefined ? null : loadTargetsFile(targetsFile, { hasCloud: upstream !== null });
+  loadPolicyFile(policyFile ?? defaultPolicyPath, {
+    thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share),
+    targets: targetNames(site),
+  });
   if (opts.local && (opts.localModel !== undefined || opts.dtype !== undefined)) checkLocalModel(opts.localModel, opts.dtype);
 
   let local: LocalBackend | null = null;
@@ -127,6 +135,7 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
     signals,
     scorer,
     ...(policyFile === undefined ? {} : { policyFile }),
+    ...(targetsFile === undefined ? {} : { targetsFile }),
     security,
     observability: { logger, decisionLog: obsConfig.decisionLog },
     dataDir: opts.dataDir,

@@ -17,6 +17,8 @@ export interface CompileEnv {
   patterns: ReadonlyMap<string, PiiDetector>;
   /** Filled while compiling: kinds some condition refers to. */
   usedPiiKinds: Set<string>;
+  /** The configured target names (for `links.<target>` conditions). */
+  targets: readonly string[];
 }
 
 export function leaf(describe: string, test: (ctx: EvalContext) => boolean, explain: (ctx: EvalContext) => string): CompiledCondition {

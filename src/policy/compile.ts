@@ -8,7 +8,7 @@ import type { PiiDetector } from './pii/detector.js';
 import { BUILTIN_DETECTORS, CHECKS } from './pii/detector.js';
 import { makeScanner } from './pii/scan.js';
 import type { DetectorSpec, PolicyFile, Route } from './schema.js';
-import { PolicyFileSchema } from './schema.js';
+import { DEFAULT_TARGETS, policyFileSchema } from './schema.js';
 import { YamlSource } from './yaml-source.js';
 import { validate } from './zod-issues.js';
 
@@ -19,6 +19,8 @@ export interface CompileOptions {
   scorerUnavailable?: string;
   /** Extra personal-data detectors supplied in code (kinds usable in `content.pii`). */
   detectors?: readonly PiiDetector[];
+  /** The configured target names (`local`, `cloud` and a targets file's pools); routes must name one. */
+  targets?: readonly string[];
 }
 
 export interface CompiledAction {
@@ -54,7 +56,8 @@ export interface CompiledPolicy {
 export function compilePolicy(text: string, fileName: string, options: CompileOptions = {}): CompiledPolicy {
   const source = new YamlSource(text, fileName);
   if (source.syntaxErrors.length > 0) throw new PolicyError(source.syntaxErrors);
-  const checked = validate(PolicyFileSchema, source);
+  const targets = options.targets ?? DEFAULT_TARGETS;
+  const checked = validate(policyFileSchema(targets), source);
   if (!checked.ok) throw new PolicyError(checked.diagnostics);
   const file = checked.value;
   const diagnostics: Diagnostic[] = [];
@@ -68,6 +71,7 @@ export function compilePolicy(text: string, fileName: string, options: CompileOp
     detectorKinds: new Set(detectors.map((d) => d.kind)),
     patterns: buildPatterns(file, detectors, report),
     usedPiiKinds: new Set(),
+    targets,
   };
 
   const seen = new Map<string, number>();

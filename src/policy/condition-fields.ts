@@ -3,6 +3,7 @@ import type { Condition } from './condition-schema.js';
 import type { CompiledCondition } from './decision-input.js';
 import type { CompileEnv } from './compile-env.js';
 import { allOf, boolLeaf, leaf, numberLeaf } from './compile-env.js';
+import { compileLinks } from './link-fields.js';
 import { compileRequestField } from './request-fields.js';
 
 const pct = (n: number) => `${num(n * 100)}%`;
@@ -52,6 +53,9 @@ export function compileField(key: FieldKey, cond: Condition, path: PropertyKey[]
       break;
     case 'metered':
       parts.push(boolLeaf(cond.metered!, (i) => i.signals.metered, 'metered link', 'unmetered link'));
+      break;
+    case 'links':
+      parts.push(...compileLinks(cond.links!, p, env));
       break;
     case 'local': {
       const l = cond.local!;

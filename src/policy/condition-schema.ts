@@ -99,6 +99,29 @@ export const LocalConditionSchema = z.strictObject({
   queueFull: z.boolean().optional(),
 });
 
+/** A comparison whose bounds cannot be negative (times, rates): `rttMs: { lt: -5 }` is an error at load. */
+const NonNegativeConditionSchema = z.union([
+  z.number().min(0),
+  z.strictObject({
+    lt: z.number().min(0).optional(),
+    lte: z.number().min(0).optional(),
+    gt: z.number().min(0).optional(),
+    gte: z.number().min(0).optional(),
+    eq: z.number().min(0).optional(),
+    ne: z.number().min(0).optional(),
+  }),
+]);
+
+/** The link to one upstream target (a targets file's pool), from its endpoints' probes and answers. */
+export const LinkConditionSchema = z.strictObject({
+  /** Any endpoint of the target reachable (its breaker not open). */
+  online: z.boolean().optional(),
+  /** Smoothed RTT to the target's fastest reachable endpoint, in ms. */
+  rttMs: NonNegativeConditionSchema.optional(),
+  /** Smoothed bandwidth from the target's best endpoint, in Mbit/s. */
+  bandwidthMbps: NonNegativeConditionSchema.optional(),
+});
+
 const conditionFields = {
   complexity: ComplexityConditionSchema.optional(),
   /** The request is any of these tasks, e.g. `[coding, math]`. */
@@ -119,6 +142,8 @@ const conditionFields = {
   bandwidthMbps: NumberConditionSchema.superRefine(inRange('bandwidth in Mbit/s', 0)).optional(),
   metered: z.boolean().optional(),
   local: LocalConditionSchema.optional(),
+  /** Per-target link: `links: { edge: { rttMs: { lt: 50 } } }`; target names are checked at load. */
+  links: z.record(z.string(), LinkConditionSchema).optional(),
 };
 
 const ConditionFieldsSchema = z.strictObject(conditionFields);

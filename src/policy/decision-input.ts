@@ -2,6 +2,7 @@ import type { ChatMessage } from '../backends/backend.js';
 import type { ScoreResult } from '../scoring/score-result.js';
 import type { SignalSnapshot } from '../signals/snapshot.js';
 import type { Capability } from '../capabilities.js';
+import type { TargetLink } from '../signals/target-link.js';
 
 /** Everything `decide()` looks at for one request. Built by the server (or `policy test`), never by the policy. */
 export interface DecisionInput {
@@ -24,8 +25,10 @@ export interface DecisionInput {
     /** Prompt plus requested completion fit the local context window. */
     fitsLocal: boolean;
   };
-  /** Default model id per side: the loaded local model and the configured upstream model. */
-  models: { local: string | null; cloud: string | null };
+  /** Default model id per target: the loaded local model, the configured upstream model, each pool's model. */
+  models: KnownModels;
+  /** The link to each upstream target by name (a targets file's pools); absent or empty without a targets file. */
+  links?: Readonly<Record<string, TargetLink>>;
 }
 
 /** Per-decision evaluation state: the input plus lazily computed content flags (PII scan runs at most once). */
@@ -43,3 +46,6 @@ export interface CompiledCondition {
   /** Static text, used when the condition appears under `not`. */
   describe: string;
 }
+
+/** Default model id per target name; `local` and `cloud` always (null when not configured). */
+export type KnownModels = Readonly<Record<string, string | null>> & { readonly local: string | null; readonly cloud: string | null };

@@ -25,13 +25,13 @@ export function decide(input: DecisionInput, policy: CompiledPolicy): Decision {
 }
 
 function toDecision(action: CompiledAction, reasons: string[], input: DecisionInput, policy: CompiledPolicy): Decision {
-  const target: Target = action.route === 'cloud' ? 'cloud' : 'local';
-  const model = action.model ?? policy.models[target] ?? input.models[target] ?? target;
+  const target: Target = action.route === 'cascade' ? 'local' : action.route;
+  const model = action.model ?? policyModel(policy, target) ?? input.models[target] ?? target;
   if (action.route === 'cascade') {
     const below = action.minConfidence === null ? 'is low' : `< ${action.minConfidence}`;
     reasons.push(`cascade: answer locally, escalate to the cloud if confidence ${below}`);
   }
-  if (!action.allowFallback) reasons.push(`never falls back to the ${target === 'local' ? 'cloud' : 'device'}`);
+  if (!action.allowFallback) reasons.push(`never falls back to ${target === 'local' ? 'the cloud' : target === 'cloud' ? 'the device' : 'another target'}`);
   const decision: Decision = {
     target,
     model,
@@ -46,4 +46,9 @@ function toDecision(action: CompiledAction, reasons: string[], input: DecisionIn
   };
   if (action.route === 'cascade' && action.minConfidence !== null) decision.cascadeMinConfidence = action.minConfidence;
   return decision;
+}
+
+/** The policy file's `models` default for a target (it names `local` and `cloud` only). */
+function policyModel(policy: CompiledPolicy, target: Target): string | null {
+  return target === 'local' || target === 'cloud' ? policy.models[target] : null;
 }

@@ -2,10 +2,11 @@ import type { Task } from '../scoring/tasks.js';
 import type { SignalSnapshot } from '../signals/snapshot.js';
 
 /**
- * Where an answer comes from. Today the device's model and one upstream; the names are the wire contract
- * (`x-switchyard-target`, the body's `switchyard.target`), so new targets are added here by name.
+ * Where an answer comes from, by name: `local` (the device's model), `cloud` (the upstream of
+ * SWITCHYARD_UPSTREAM_URL) and any pool a targets file names (e.g. `edge`). The names are the wire contract
+ * (`x-switchyard-target`, the body's `switchyard.target`, metrics labels).
  */
-export type Target = 'local' | 'cloud';
+export type Target = string;
 
 /**
  * A routing decision is a value. `decide()` returns it; the same value goes to response headers, the

@@ -1,24 +1,60 @@
 import type { Decision, Target } from './decision.js';
 import type { KnownModels } from './pinning.js';
+import { DEFAULT_FALLBACK } from './targets.js';
 
-/** Which targets exist in this service at all (an upstream configured, a local model configured), whatever their state. */
-export type ConfiguredTargets = Record<Target, boolean>;
+/** Which targets exist in this service at all (an upstream configured, a local model, a targets file's pools), whatever their state. */
+export type ConfiguredTargets = Readonly<Record<Target, boolean>>;
 
-const missing: Record<Target, string> = {
-  cloud: 'no upstream is configured, so the device answers',
-  local: 'no local model is configured, so the upstream answers',
-};
+/** The targets that exist and the order a missing one falls through (what `Targets.existing()` reports). */
+export interface ExistingTargets {
+  configured: ConfiguredTargets;
+  fallback: readonly Target[];
+}
+
+/** How a missing target is named in a reason: the two built-in ones by what the user configures. */
+function missingSubject(target: Target): string {
+  if (target === 'local') return 'no local model is configured';
+  if (target === 'cloud') return 'no upstream is configured';
+  return `no target "${target}" is configured`;
+}
+
+function answerer(target: Target): string {
+  if (target === 'local') return 'the device';
+  if (target === 'cloud') return 'the upstream';
+  return `target "${target}"`;
+}
+
+/** The first existing target after `target` in the fallback order, walked as a ring (as dispatch falls through). */
+function nextExisting(target: Target, targets: ConfiguredTargets, fallback: readonly Target[]): Target | null {
+  const named = [...fallback, ...Object.keys(targets).filter((name) => !fallback.includes(name))];
+  const order = named.includes(target) ? named : [target, ...named];
+  const at = order.indexOf(target);
+  for (let step = 1; step < order.length; step++) {
+    const next = order[(at + step) % order.length]!;
+    if (targets[next] === true) return next;
+  }
+  return null;
+}
 
 /**
- * A decision only names a target that exists: one for a missing target moves to the other, saying why, and a
- * cascade without an upstream to escalate to is a plain local answer. A rule that forbids the other side
- * (`fallback: never`) keeps its target, and the request then fails saying that target is missing.
+ * A decision only names a target that exists: one for a missing target moves to the next existing one in the
+ * fallback order (`[local, cloud]` unless a targets file says otherwise), saying why, and a cascade without an
+ * upstream to escalate to is a plain local answer. A rule that forbids fallback (`fallback: never`) keeps its
+ * target, and the request then fails saying that target is missing.
  */
-export function toExistingTarget(decision: Decision, targets: ConfiguredTargets, models: KnownModels): Decision {
-  const other: Target = decision.target === 'local' ? 'cloud' : 'local';
-  if (!targets[decision.target] && targets[other] && decision.allowFallback) {
-    return { ...decision, target: other, model: models[other] ?? other, cascade: false, reasons: [...decision.reasons, missing[decision.target]] };
+export function toExistingTarget(
+  decision: Decision,
+  targets: ConfiguredTargets,
+  models: KnownModels,
+  fallback: readonly Target[] = DEFAULT_FALLBACK,
+): Decision {
+  if (targets[decision.target] !== true && decision.allowFallback) {
+    const next = nextExisting(decision.target, targets, fallback);
+    if (next !== null) {
+      const reason = `${missingSubject(decision.target)}, so ${answerer(next)} answers`;
+      return { ...decision, target: next, model: models[next] ?? next, cascade: false, reasons: [...decision.reasons, reason] };
+    }
   }
-  if (decision.cascade && !targets.cloud) return { ...decision, cascade: false, reasons: [...decision.reasons, 'no upstream is configured to escalate to'] };
+  if (decision.cascade && targets.cloud !== true) return { ...decision, cascade: false, reasons: [...decision.reasons, 'no upstream is configured to escalate to'] };
   return decision;
 }

@@ -12,8 +12,9 @@ export interface FallbackCause {
   status: number | null;
 }
 
-/** The wire name of a target in cause strings: the cloud target has always been called `upstream` there. */
-const CAUSE_PREFIX: Record<Target, string> = { local: 'local', cloud: 'upstream' };
+/** The wire name of a target in cause strings: the cloud target has always been called `upstream` there;
+ * other targets by their own name (`edge-connection`). */
+const causePrefix = (target: Target): string => (target === 'cloud' ? 'upstream' : target);
 
 /**
  * The one rendering of a cause to its machine-readable string (`x-switchyard-fallback`, metrics labels, logs):
@@ -21,7 +22,7 @@ const CAUSE_PREFIX: Record<Target, string> = { local: 'local', cloud: 'upstream'
  */
 export function renderCause(cause: FallbackCause): string {
   if (cause.kind === 'breaker-open' || cause.kind === 'low-confidence') return cause.kind;
-  const prefix = CAUSE_PREFIX[cause.target];
+  const prefix = causePrefix(cause.target);
   return cause.kind === 'upstream-status' && cause.status !== null ? `${prefix}-${cause.status}` : `${prefix}-${cause.kind}`;
 }
 

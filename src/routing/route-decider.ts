@@ -5,9 +5,10 @@ import { fitsLocalContext } from '../policy/request-facts.js';
 import type { Scorer } from '../scoring/load-scorer.js';
 import { compose } from '../signals/compose.js';
 import type { SignalSnapshot } from '../signals/snapshot.js';
+import type { TargetLink } from '../signals/target-link.js';
 import { decide } from './decide.js';
 import type { Decision } from './decision.js';
-import { toExistingTarget, type ConfiguredTargets } from './existing-target.js';
+import { type ExistingTargets, toExistingTarget } from './existing-target.js';
 import { resolvePin, type KnownModels } from './pinning.js';
 import type { RouteRequest } from './route-request.js';
 
@@ -25,8 +26,10 @@ export interface RouteDeciderDeps {
   signals: () => SignalSnapshot;
   measure: (messages: ChatMessage[], maxTokens: number | null) => PromptMeasure;
   models: () => KnownModels;
-  /** Targets that exist at all; absent: both. Decisions never name a missing one (see existing-target.ts). */
-  targets?: ConfiguredTargets;
+  /** Targets that exist at all and their fallback order; absent: all. Decisions never name a missing one (see existing-target.ts). */
+  targets?: () => ExistingTargets;
+  /** The link to each pool target (per-target RTT, bandwidth, online); absent without a targets file. */
+  links?: () => Readonly<Record<string, TargetLink>>;
 }
 
 /**
@@ -52,12 +55,15 @@ export class RouteDecider {
       signals,
       context: { promptTokens, contextWindow, fitsLocal: fitsLocalContext(promptTokens, request.maxTokens, contextWindow) },
       models: this.deps.models(),
+      links: this.deps.links?.() ?? {},
     };
   }
 
   async decide(request: RouteRequest): Promise<Decision> {
     const decision = await this.decideByPolicyOrPin(request);
-    return this.deps.targets === undefined ? decision : toExistingTarget(decision, this.deps.targets, this.deps.models());
+    if (this.deps.targets === undefined) return decision;
+    const { configured, fallback } = this.deps.targets();
+    return toExistingTarget(decision, configured, this.deps.models(), fallback);
   }
 
   private async decideByPolicyOrPin(request: RouteRequest): Promise<Decision> {

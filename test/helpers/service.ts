@@ -37,6 +37,8 @@ export async function startTestService(
     upstreamModel?: string;
     security?: ServiceOptions['security'];
     observability?: ServiceOptions['observability'];
+    targetsFile?: string;
+    endpointProbe?: ServiceOptions['endpointProbe'];
   } = {},
 ): Promise<TestService> {
   const fake = options.fake ?? (await new FakeUpstream(options.upstream).start());
@@ -60,6 +62,8 @@ export async function startTestService(
     ...(options.cascadeMinConfidence === undefined ? {} : { cascadeMinConfidence: options.cascadeMinConfidence }),
     ...(options.security === undefined ? {} : { security: options.security }),
     ...(options.observability === undefined ? {} : { observability: options.observability }),
+    ...(options.targetsFile === undefined ? {} : { targetsFile: options.targetsFile }),
+    ...(options.endpointProbe === undefined ? {} : { endpointProbe: options.endpointProbe }),
   });
   const listening = await service.listen(0, '127.0.0.1');
   const client = new OpenAI({ baseURL: `${listening.url}/v1`, apiKey: 'client-key', maxRetries: 0 });

@@ -22,8 +22,8 @@ export type Opened<T> = { ok: true; value: T; served: Served } | { ok: false; er
 /**
  * Opens a decided request, switching targets on failure. A failure before any output is retried once on the
  * same target when the upstream asked for a short wait (Retry-After ≤ 1 s); otherwise the request moves to
- * the alternative target when the decision allows it and the failure is one another target may fix. One
- * move at most: if the alternative fails too, that failure is final.
+ * the next ready target in the fallback order when the decision allows it and the failure is one another
+ * target may fix. Each target is tried once: when every one has failed, the last failure is final.
  */
 export async function openWithFallback<T>(
   decision: Decision,
@@ -33,6 +33,7 @@ export async function openWithFallback<T>(
 ): Promise<Opened<T>> {
   let served: Served = { target: decision.target, model: decision.model, fallback: null, computeMs: null };
   let retried = false;
+  const tried = new Set([decision.target]);
   for (;;) {
     const { target, model } = served;
     try {
@@ -51,7 +52,7 @@ export async function openWithFallback<T>(
         }
         continue;
       }
-      const alternative = served.fallback === null && decision.allowFallback && canMove(error) ? deps.targets.alternativeTo(target) : null;
+      const alternative = decision.allowFallback && canMove(error) ? deps.targets.alternativeTo(target, tried) : null;
       if (alternative === null) return { ok: false, error: deps.gate.finalError(target, error), served };
       served = {
         target: alternative.target,
@@ -65,6 +66,7 @@ export async function openWithFallback<T>(
         },
         computeMs: null,
       };
+      tried.add(alternative.target);
       retried = false;
     }
   }

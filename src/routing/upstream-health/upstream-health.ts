@@ -1,8 +1,11 @@
 import type { LinkMonitor } from '../../signals/link-monitor.js';
-import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
+import type { BreakerState, CircuitBreaker } from './circuit-breaker.js';
 import { type ConnectivityStatus, connectivityOf } from './connectivity.js';
+import { createEndpointBreaker } from './endpoint-breaker.js';
 
 export interface UpstreamHealthOptions {
+  /** The endpoint's breaker key, `${target}/${url}` (see endpoint-breaker.ts). */
+  key: string;
   /** The link monitor probing the upstream (null: no signals; the breaker then learns from requests alone). */
   link: LinkMonitor | null;
   /** Consecutive upstream failures (connection, timeout, 5xx) that open the breaker. */
@@ -14,7 +17,7 @@ export interface UpstreamHealthOptions {
 }
 
 /**
- * The upstream's health in one place: its circuit breaker and the link monitor, wired both ways. A request
+ * One upstream endpoint's health in one place: its circuit breaker and the link monitor, wired both ways. A request
  * that failed to connect or timed out makes the monitor probe soon; the monitor's verdicts open the breaker
  * or let a trial through. Connectivity (online / degraded / offline) is read from here.
  */
@@ -25,7 +28,7 @@ export class UpstreamHealth {
 
   constructor(private readonly options: UpstreamHealthOptions) {
     const link = options.link;
-    this.breaker = new CircuitBreaker({
+    this.breaker = createEndpointBreaker(options.key, {
       ...(options.failureThreshold === undefined ? {} : { failureThreshold: options.failureThreshold }),
       onFailure: (failure) => {
         if (failure.kind === 'connection' || failure.kind === 'timeout') link?.recordFailure(failure.kind);

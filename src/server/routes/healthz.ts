@@ -10,7 +10,7 @@ export function healthz(targets: Targets, extras: () => Record<string, unknown> 
   const started = Date.now();
   return (_req, res) => {
     const backends = targets.health();
-    const usable = backends.local.state === 'ready' || backends.cloud.state === 'ready';
+    const usable = Object.values(backends).some((backend) => backend.state === 'ready');
     res.json({
       status: usable ? 'ok' : 'degraded',
       version: packageVersion,

@@ -1,0 +1,165 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PolicyError } from '../src/policy/index.js';
+import { FakeUpstream } from './helpers/fake-upstream.js';
+import { startTestService, type TestService } from './helpers/service.js';
+
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+type Info = { target: string; fallback: { cause: string; from: string; to: string } | null };
+const infoOf = (body: unknown): Info => (body as { switchyard: Info }).switchyard;
+const messages = [{ role: 'user' as const, content: 'hello there' }];
+/** Probes that notice a dead endpoint within a few hundred ms (a refused connect fails at once; the timeout is for a shared, busy machine). */
+const fastProbe = { initialBackoffMs: 100, maxBackoffMs: 200, probeTimeoutMs: 3_000, idleProbeMs: 200 };
+
+const open: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((x) => x.close()));
+});
+
+async function fakes(n: number, name: string): Promise<FakeUpstream[]> {
+  const started = await Promise.all(Array.from({ length: n }, (_, i) => new FakeUpstream({ reply: () => `${name}-${i}`, chunkDelayMs: 2 }).start()));
+  open.push(...started);
+  return started;
+}
+
+function file(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-site-'));
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function targetsYaml(edge: FakeUpstream[], cloud: FakeUpstream | null, extra = ''): string {
+  const endpoints = edge.map((f) => `        - { url: ${f.url} }`).join('\n');
+  const cloudPart = cloud === null ? '' : `  cloud:\n    endpoints: [ { url: ${cloud.url} } ]\n    model: cloud-big\n`;
+  return `targets:\n  edge:\n    endpoints:\n${endpoints}\n    model: edge-7b\n    balance: least-busy\n${cloudPart}${extra}`;
+}
+
+async function start(targets: string, policy?: string): Promise<TestService> {
+  const t = await startTestService({
+    targetsFile: file('targets.yaml', targets),
+    ...(policy === undefined ? {} : { policyFile: file('policy.yaml', policy) }),
+    endpointProbe: fastProbe,
+  });
+  open.push(t);
+  return t;
+}
+
+describe('a site tier: named target pools', () => {
+  it('spreads an edge pool load over its endpoints, pinned with model "edge"', async () => {
+    const edge = await fakes(3, 'gpu');
+    const t = await start(targetsYaml(edge, null));
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, () => t.client.chat.completions.create({ model: 'edge', messages, max_tokens: 8 }).withResponse()),
+    );
+    for (const { data, response } of answers) {
+      expect(infoOf(data).fallback).toBeNull();
+      expect(response.headers.get('x-switchyard-target')).toBe('edge');
+      expect(infoOf(data).target).toBe('edge');
+      expect(data.choices[0]?.message.content).toMatch(/^gpu-\d$/);
+    }
+    const served = edge.map((f) => f.requests.filter((r) => r.path.endsWith('/chat/completions')).length);
+    expect(served.reduce((a, b) => a + b, 0)).toBe(24);
+    for (const n of served) expect(n).toBeGreaterThanOrEqual(4);
+    const models = await t.client.models.list();
+    const ids = models.data.map((m) => m.id);
+    expect(ids).toEqual(expect.arrayContaining(['auto', 'local', 'cloud', 'edge', 'edge-7b']));
+  });
+
+  it('an endpoint killed mid-load fails no request; the pool serves on with the others', async () => {
+    const edge = await fakes(3, 'gpu');
+    const t = await start(targetsYaml(edge, null));
+    let done = 0;
+    const one = async (): Promise<string | null | undefined> => {
+      const { data, response } = await t.client.chat.completions.create({ model: 'edge', messages, max_tokens: 8, stream: false }).withResponse();
+      expect(response.headers.get('x-switchyard-target')).toBe('edge');
+      done++;
+      return data.choices[0]?.message.content;
+    };
+    const streamed = async (): Promise<string> => {
+      const stream = await t.client.chat.completions.create({ model: 'edge', messages, max_tokens: 8, stream: true });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      done++;
+      return text;
+    };
+    const workers = Array.from({ length: 6 }, async (_, w) => {
+      const texts: string[] = [];
+      for (let i = 0; i < 10; i++) texts.push((await (w % 2 === 0 ? one() : streamed())) ?? '');
+      return texts;
+    });
+    await waitFor(() => done >= 12);
+    await edge[1]!.refuse();
+    const texts = (await Promise.all(workers)).flat();
+    expect(texts).toHaveLength(60);
+    for (const text of texts) expect(text).toMatch(/^gpu-\d$/);
+    // After the kill, the dead endpoint is skipped: the others answered the rest.
+    expect(texts.slice(-6).every((text) => text !== 'gpu-1')).toBe(true);
+  });
+
+  it('all edge endpoints down → falls through to the cloud per `fallback`', async () => {
+    const edge = await fakes(2, 'gpu');
+    const [cloud] = await fakes(1, 'cloud');
+    const t = await start(targetsYaml(edge, cloud!, 'fallback: [edge, cloud, local]\n'));
+    await Promise.all(edge.map((f) => f.refuse()));
+    const { data, response } = await t.client.chat.completions.create({ model: 'edge', messages, max_tokens: 8 }).withResponse();
+    expect(data.choices[0]?.message.content).toBe('cloud-0');
+    expect(response.headers.get('x-switchyard-target')).toBe('cloud');
+    expect(infoOf(data).fallback).toMatchObject({ from: 'edge', to: 'cloud' });
+    // Once the probes found them dead, the pool is down and skipped without a connect attempt.
+    await waitFor(async () => ((await (await fetch(`${t.url}/healthz`)).json()) as { backends: { edge: { state: string } } }).backends.edge.state === 'failed');
+    const again = await t.client.chat.completions.create({ model: 'edge', messages, max_tokens: 8 }).withResponse();
+    expect(again.response.headers.get('x-switchyard-fallback')).toBe('breaker-open');
+    expect(again.data.choices[0]?.message.content).toBe('cloud-0');
+  });
+
+  it('a policy routes by target name and by the target\'s own link', async () => {
+    const edge = await fakes(2, 'gpu');
+    const [cloud] = await fakes(1, 'cloud');
+    const policy = [
+      'version: 1',
+      'rules:',
+      '  - name: lan-fine',
+      '    when: { links: { edge: { online: true, rttMs: { lt: 2000 } } } }',
+      '    route: edge',
+      'default: { route: cloud }',
+      '',
+    ].join('\n');
+    const t = await start(targetsYaml(edge, cloud!), policy);
+    await waitFor(async () => {
+      const health = (await (await fetch(`${t.url}/healthz`)).json()) as { targets: { endpoints: { edge: Array<{ rttMs: number | null }> } } };
+      return health.targets.endpoints.edge.some((e) => e.rttMs !== null);
+    });
+    const lan = await t.client.chat.completions.create({ model: 'auto', messages, max_tokens: 8 }).withResponse();
+    expect(lan.response.headers.get('x-switchyard-rule')).toBe('lan-fine');
+    expect(lan.response.headers.get('x-switchyard-target')).toBe('edge');
+
+    await Promise.all(edge.map((f) => f.refuse()));
+    await waitFor(async () => ((await (await fetch(`${t.url}/healthz`)).json()) as { backends: { edge: { state: string } } }).backends.edge.state === 'failed');
+    const wan = await t.client.chat.completions.create({ model: 'auto', messages, max_tokens: 8 }).withResponse();
+    expect(wan.response.headers.get('x-switchyard-rule')).toBe('default');
+    expect(wan.response.headers.get('x-switchyard-target')).toBe('cloud');
+    expect(wan.response.headers.get('x-switchyard-fallback')).toBeNull();
+  });
+
+  it('a bad targets file, or a policy routing to an unknown target, is one clear line with file:line', async () => {
+    const bad = file('targets.yaml', 'targets:\n  edge:\n    endpoints: [ { url: http://127.0.0.1:9/v1 } ]\n    model: m\n    balance: fastest\n');
+    await expect(startTestService({ targetsFile: bad })).rejects.toThrow(
+      /^.*targets\.yaml:5:14 targets\.edge\.balance: expected one of "least-busy", "round-robin", got "fastest"$/,
+    );
+    const edge = await fakes(1, 'gpu');
+    const typo = 'version: 1\nrules: []\ndefault: { route: egde }\n';
+    const error = await start(targetsYaml(edge, null), typo).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(PolicyError);
+    expect((error as Error).message).toMatch(/policy\.yaml:3:19 default\.route: expected one of "local", "cloud", "edge", "cascade", got "egde" \(did you mean "edge"\?\)$/);
+  });
+});

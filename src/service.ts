@@ -14,8 +14,7 @@ import { RequestPipeline } from './routing/handle-request.js';
 import type { KnownModels } from './routing/pinning.js';
 import { type PromptMeasure, RouteDecider } from './routing/route-decider.js';
 import type { EndpointOptions } from './routing/pool/pool-endpoint.js';
-import { TargetPools } from './routing/pool/target-pools.js';
-import { loadTargetsFile, type TargetsConfig } from './routing/targets-file/compile.js';
+import { SiteTargets } from './routing/targets-file/site-targets.js';
 import { type Backends, DEFAULT_FALLBACK, Targets } from './routing/targets.js';
 import type { CircuitBreaker } from './routing/upstream-health/circuit-breaker.js';
 import type { ConnectivityStatus } from './routing/upstream-health/connectivity.js';
@@ -65,8 +64,8 @@ export interface Service {
   breaker: CircuitBreaker;
   deferred: DeferredQueue | null;
   policy: PolicyWatcher;
-  /** The targets file's pools (empty without `targetsFile`). */
-  pools: TargetPools;
+  /** The targets file and its pools; null without `targetsFile`. */
+  site: SiteTargets | null;
   observability: Observability;
   connectivity(): ConnectivityStatus;
   listen(port: number, host: string): Promise<Listening>;
@@ -104,23 +103,39 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     decisionLog: options.observability?.decisionLog ?? null,
   });
   const log = observability.logger;
-  const targetsConfig: TargetsConfig | null =
-    options.targetsFile === undefined ? null : loadTargetsFile(options.targetsFile, { hasCloud: options.upstream !== null });
-  const pools = new TargetPools({
-    timeoutMs: options.upstream?.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
-    streamIdleTimeoutMs: options.upstream?.streamIdleTimeoutMs ?? DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS,
-    ...(options.breakerThreshold === undefined ? {} : { breakerThreshold: options.breakerThreshold }),
-    ...(options.endpointProbe === undefined ? {} : { probe: options.endpointProbe }),
-  });
-  if (targetsConfig !== null) pools.apply(targetsConfig);
-  const targetNames = (): string[] => ['local', 'cloud', ...(targetsConfig?.pools.map((p) => p.name) ?? [])];
-  const policy = new PolicyWatcher(options.policyFile ?? defaultPolicyPath, {
-    targets: [...new Set(targetNames())],
-    thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share),
-    onReload: () => log.info({ policy: policy.status.file }, 'policy reloaded'),
-    onError: (err) =>
-      log.error({ policy: options.policyFile ?? defaultPolicyPath, err: err.message }, 'policy change rejected; the previous policy keeps serving'),
-  });
+  const site =
+    options.targetsFile === undefined
+      ? null
+      : new SiteTargets({
+          file: options.targetsFile,
+          envCloud: options.upstream !== null,
+          endpoint: {
+            timeoutMs: options.upstream?.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
+            streamIdleTimeoutMs: options.upstream?.streamIdleTimeoutMs ?? DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS,
+            ...(options.breakerThreshold === undefined ? {} : { breakerThreshold: options.breakerThreshold }),
+            ...(options.endpointProbe === undefined ? {} : { probe: options.endpointProbe }),
+          },
+          checkPolicy: (names) => policy.checkTargets(names),
+          onReload: (config) => {
+            targets.reconfigure(backendsOf(), config.fallback);
+            log.info({ targets: config.file, names: site?.names() }, 'targets reloaded');
+          },
+          onError: (err) => log.error({ targets: options.targetsFile, err: err.message }, 'targets change rejected; the previous targets keep serving'),
+        });
+  let policy: PolicyWatcher;
+  try {
+    policy = new PolicyWatcher(options.policyFile ?? defaultPolicyPath, {
+      targetNames: () => site?.names() ?? ['local', 'cloud'],
+      thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share),
+      onReload: () => log.info({ policy: policy.status.file }, 'policy reloaded'),
+      onError: (err) =>
+        log.error({ policy: options.policyFile ?? defaultPolicyPath, err: err.message }, 'policy change rejected; the previous policy keeps serving'),
+    });
+  } catch (err) {
+    // A broken policy: the pools' probes already started must not keep the process alive.
+    await site?.close();
+    throw err;
+  }
 
   const models = (): KnownModels => {
     const byTarget: Record<string, string | null> = {};
@@ -137,12 +152,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       return { promptTokens: estimateTokens(messages), contextWindow: null };
     }
   };
-  const decider = new RouteDecider({ policy: () => policy.current, scorer, signals: snapshot, measure, models, links: () => pools.links(), targets: () => targets.existing() });
+  const decider = new RouteDecider({ policy: () => policy.current, scorer, signals: snapshot, measure, models, links: () => site?.links() ?? {}, targets: () => targets.existing() });
   // A targets file's own `cloud` pool replaces the SWITCHYARD_UPSTREAM_URL shorthand (and its breaker).
-  const fileHasCloud = targetsConfig?.pools.some((p) => p.name === 'cloud') === true;
-  const gate = new UpstreamGate(fileHasCloud ? new Map() : new Map([['cloud', upstreamHealth.breaker]]));
-  const backendsOf = (): Backends => ({ local, cloud: fileHasCloud ? null : cloud, ...pools.backends() });
-  const targets = new Targets(backendsOf(), (target) => gate.isOpen(target), targetsConfig?.fallback ?? DEFAULT_FALLBACK);
+  const ownsCloud = site?.ownsCloud === true;
+  const gate = new UpstreamGate(ownsCloud ? new Map() : new Map([['cloud', upstreamHealth.breaker]]));
+  const backendsOf = (): Backends => ({ local, cloud: ownsCloud ? null : cloud, ...site?.backends() });
+  const targets = new Targets(backendsOf(), (target) => gate.isOpen(target), site?.config.fallback ?? DEFAULT_FALLBACK);
   const dispatcher = new Dispatcher(targets, gate, options.cascadeMinConfidence === undefined ? {} : { cascadeMinConfidence: options.cascadeMinConfidence });
 
   const upstreamReachable = (): boolean => cloud !== null && upstreamHealth.reachable();
@@ -181,7 +196,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       connectivity: connectivity(),
       policy: policy.status,
       deferred: deferred === null ? null : { pending: deferred.pending, skippedOnLoad: deferred.skippedOnLoad },
-      ...(targetsConfig === null ? {} : { targets: { file: targetsConfig.file, fallback: targetsConfig.fallback, endpoints: pools.status() } }),
+      ...(site === null ? {} : { targets: { ...site.status, fallback: site.config.fallback, endpoints: site.endpoints() } }),
     }),
     signals,
     deferred,
@@ -196,7 +211,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     breaker: upstreamHealth.breaker,
     deferred,
     policy,
-    pools,
+    site,
     observability,
     connectivity,
     async listen(port, host) {
@@ -211,7 +226,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       policy.close();
       await deferred?.close();
       await observability.close();
-      await Promise.all([targets.close(), pools.close(), options.scorer === undefined ? scorer.close() : undefined]);
+      await Promise.all([targets.close(), site?.close(), options.scorer === undefined ? scorer.close() : undefined]);
       upstreamFetch?.close();
     },
   };

@@ -44,9 +44,9 @@ function targetsYaml(edge: FakeUpstream[], cloud: FakeUpstream | null, extra = '
   return `targets:\n  edge:\n    endpoints:\n${endpoints}\n    model: edge-7b\n    balance: least-busy\n${cloudPart}${extra}`;
 }
 
-async function start(targets: string, policy?: string): Promise<TestService> {
+async function start(targets: string | { path: string }, policy?: string): Promise<TestService> {
   const t = await startTestService({
-    targetsFile: file('targets.yaml', targets),
+    targetsFile: typeof targets === 'string' ? file('targets.yaml', targets) : targets.path,
     ...(policy === undefined ? {} : { policyFile: file('policy.yaml', policy) }),
     endpointProbe: fastProbe,
   });
@@ -161,5 +161,33 @@ describe('a site tier: named target pools', () => {
     const error = await start(targetsYaml(edge, null), typo).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(PolicyError);
     expect((error as Error).message).toMatch(/policy\.yaml:3:19 default\.route: expected one of "local", "cloud", "edge", "cascade", got "egde" \(did you mean "edge"\?\)$/);
+  });
+
+  it('hot-reloads the targets file: a new endpoint joins; a broken edit or one the policy cannot live with is rejected', async () => {
+    const edge = await fakes(2, 'gpu');
+    const path = file('targets.yaml', targetsYaml([edge[0]!], null));
+    const policy = 'version: 1\nrules: []\ndefault: { route: edge }\n';
+    const t = await start({ path }, policy);
+    type Health = { targets: { lastError: string | null; endpoints: Record<string, unknown[]> } };
+    const health = async (): Promise<Health> => (await (await fetch(`${t.url}/healthz`)).json()) as Health;
+    const ask = async (): Promise<string | null | undefined> =>
+      (await t.client.chat.completions.create({ model: 'auto', messages, max_tokens: 8 })).choices[0]?.message.content;
+    expect(await ask()).toBe('gpu-0');
+
+    writeFileSync(path, targetsYaml(edge, null).replace('least-busy', 'round-robin'));
+    await t.service.site!.reload();
+    expect((await health()).targets.endpoints['edge']).toHaveLength(2);
+    const answers = [await ask(), await ask(), await ask(), await ask()];
+    expect(new Set(answers)).toEqual(new Set(['gpu-0', 'gpu-1']));
+
+    writeFileSync(path, targetsYaml(edge, null).replace('least-busy', 'fastest'));
+    await t.service.site!.reload();
+    expect((await health()).targets.lastError).toMatch(/targets\.yaml:\d+:\d+ targets\.edge\.balance: expected one of "least-busy", "round-robin", got "fastest"/);
+    expect(await ask()).toMatch(/^gpu-\d$/);
+
+    writeFileSync(path, targetsYaml(edge, null).replace('edge:', 'site:'));
+    await t.service.site!.reload();
+    expect((await health()).targets.lastError).toMatch(/default\.route: expected one of "local", "cloud", "site", "cascade", got "edge"/);
+    expect(await ask()).toMatch(/^gpu-\d$/);
   });
 });

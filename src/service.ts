@@ -103,27 +103,29 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     decisionLog: options.observability?.decisionLog ?? null,
   });
   const log = observability.logger;
-  const site =
-    options.targetsFile === undefined
-      ? null
-      : new SiteTargets({
-          file: options.targetsFile,
-          envCloud: options.upstream !== null,
-          endpoint: {
-            timeoutMs: options.upstream?.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
-            streamIdleTimeoutMs: options.upstream?.streamIdleTimeoutMs ?? DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS,
-            ...(options.breakerThreshold === undefined ? {} : { breakerThreshold: options.breakerThreshold }),
-            ...(options.endpointProbe === undefined ? {} : { probe: options.endpointProbe }),
-          },
-          checkPolicy: (names) => policy.checkTargets(names),
-          onReload: (config) => {
-            targets.reconfigure(backendsOf(), config.fallback);
-            log.info({ targets: config.file, names: site?.names() }, 'targets reloaded');
-          },
-          onError: (err) => log.error({ targets: options.targetsFile, err: err.message }, 'targets change rejected; the previous targets keep serving'),
-        });
+  // What starts here (pool probes) and above (metric sampling) must not outlive a failed start.
+  let site: SiteTargets | null = null;
   let policy: PolicyWatcher;
   try {
+    site =
+      options.targetsFile === undefined
+        ? null
+        : new SiteTargets({
+            file: options.targetsFile,
+            envCloud: options.upstream !== null,
+            endpoint: {
+              timeoutMs: options.upstream?.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
+              streamIdleTimeoutMs: options.upstream?.streamIdleTimeoutMs ?? DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS,
+              ...(options.breakerThreshold === undefined ? {} : { breakerThreshold: options.breakerThreshold }),
+              ...(options.endpointProbe === undefined ? {} : { probe: options.endpointProbe }),
+            },
+            checkPolicy: (names) => policy.checkTargets(names),
+            onReload: (config) => {
+              targets.reconfigure(backendsOf(), config.fallback);
+              log.info({ targets: config.file, names: site?.names() }, 'targets reloaded');
+            },
+            onError: (err) => log.error({ targets: options.targetsFile, err: err.message }, 'targets change rejected; the previous targets keep serving'),
+          });
     policy = new PolicyWatcher(options.policyFile ?? defaultPolicyPath, {
       targetNames: () => site?.names() ?? ['local', 'cloud'],
       thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share),
@@ -132,8 +134,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         log.error({ policy: options.policyFile ?? defaultPolicyPath, err: err.message }, 'policy change rejected; the previous policy keeps serving'),
     });
   } catch (err) {
-    // A broken policy: the pools' probes already started must not keep the process alive.
-    await site?.close();
+    await Promise.all([site?.close(), observability.close()]);
     throw err;
   }
 

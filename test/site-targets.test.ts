@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,6 +157,12 @@ describe('a site tier: named target pools', () => {
     await expect(startTestService({ targetsFile: bad })).rejects.toThrow(
       /^.*targets\.yaml:5:14 targets\.edge\.balance: expected one of "least-busy", "round-robin", got "fastest"$/,
     );
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--no-local', '--port', '0', '--targets', bad], {
+      encoding: 'utf8',
+      env: { ...process.env, SWITCHYARD_UPSTREAM_URL: '', OPENAI_BASE_URL: '' },
+    });
+    expect(cli.status).toBe(1);
+    expect(cli.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^switchyard serve: .*targets\.yaml:5:14 targets\.edge\.balance: expected one of/)]);
     const edge = await fakes(1, 'gpu');
     const typo = 'version: 1\nrules: []\ndefault: { route: egde }\n';
     const error = await start(targetsYaml(edge, null), typo).catch((err: unknown) => err);

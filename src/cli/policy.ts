@@ -1,4 +1,7 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { PolicyError } from '../policy/diagnostics.js';
+import { loadTargetsFile } from '../routing/targets-file/compile.js';
 import type { CompileOptions } from '../policy/compile.js';
 import { checkPolicies, testPolicy, type Output } from '../policy/commands.js';
 import { loadScoringHooks, type ScoringHooks } from '../policy/scoring-hooks.js';
@@ -15,9 +18,12 @@ export function registerPolicy(program: Command): void {
     .command('check')
     .description('Validate and compile policy files; prints file:line:column errors, exits 1 on any')
     .argument('<files...>', 'policy files (YAML or JSON)')
-    .action(async (files: string[]) => {
+    .option('--targets <file>', 'the targets file the policies route to (as given to serve --targets)')
+    .action(async (files: string[], opts: { targets?: string }) => {
+      const targets = targetNamesOf(opts.targets);
+      if (targets === null) return;
       const hooks = await loadScoringHooks();
-      process.exitCode = checkPolicies(files, compileOptions(hooks), io);
+      process.exitCode = checkPolicies(files, { ...compileOptions(hooks), ...targets }, io);
       if (hooks.available) await hooks.close();
     });
 
@@ -34,6 +40,20 @@ export function registerPolicy(program: Command): void {
       process.exitCode = await testPolicy(file, opts.cases, { ...compileOptions(hooks), score }, io);
       if (hooks.available) await hooks.close();
     });
+}
+
+/** The target names of a targets file (`{}` without one); null after printing why it does not load. */
+function targetNamesOf(file: string | undefined): { targets?: string[] } | null {
+  if (file === undefined) return {};
+  try {
+    const config = loadTargetsFile(resolve(file), { hasCloud: true, checkKeys: false });
+    return { targets: [...new Set(['local', 'cloud', ...config.pools.map((p) => p.name)])] };
+  } catch (err) {
+    if (!(err instanceof PolicyError)) throw err;
+    io.err(err.message);
+    process.exitCode = 1;
+    return null;
+  }
 }
 
 function compileOptions(hooks: ScoringHooks): CompileOptions {

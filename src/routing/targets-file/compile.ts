@@ -35,7 +35,14 @@ export interface TargetsConfig {
  * already gives a `cloud` target (a file's own `cloud` replaces it). Throws PolicyError with every problem,
  * each at its file:line:column.
  */
-export function compileTargets(text: string, fileName: string, options: { env?: Env; hasCloud?: boolean } = {}): TargetsConfig {
+export interface TargetsOptions {
+  env?: Env;
+  hasCloud?: boolean;
+  /** Report a `keyEnv` naming an unset variable (off for `policy check`, which only needs the names). */
+  checkKeys?: boolean;
+}
+
+export function compileTargets(text: string, fileName: string, options: TargetsOptions = {}): TargetsConfig {
   const env = options.env ?? process.env;
   const source = new YamlSource(text, fileName);
   if (source.syntaxErrors.length > 0) throw new PolicyError(source.syntaxErrors);
@@ -57,7 +64,7 @@ export function compileTargets(text: string, fileName: string, options: { env?: 
       if (seen.has(url)) report(['targets', name, 'endpoints', i, 'url'], `"${url}" is listed twice in this pool`);
       seen.add(url);
       const key = endpoint.keyEnv === undefined ? 'none' : env[endpoint.keyEnv];
-      if (key === undefined || key === '') report(['targets', name, 'endpoints', i, 'keyEnv'], `the environment variable ${endpoint.keyEnv} is not set`);
+      if ((key === undefined || key === '') && options.checkKeys !== false) report(['targets', name, 'endpoints', i, 'keyEnv'], `the environment variable ${endpoint.keyEnv} is not set`);
       return { url, apiKey: key ?? 'none' };
     });
     pools.push({ name, endpoints, model: spec.model, balance: spec.balance ?? 'least-busy' });
@@ -77,7 +84,7 @@ export function compileTargets(text: string, fileName: string, options: { env?: 
 }
 
 /** Read and check a targets file; errors name the file as the user would type it (relative to cwd). */
-export function loadTargetsFile(path: string, options: { env?: Env; hasCloud?: boolean } = {}): TargetsConfig {
+export function loadTargetsFile(path: string, options: TargetsOptions = {}): TargetsConfig {
   return compileTargets(readPolicyText(path), displayPath(path), options);
 }
 

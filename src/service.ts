@@ -161,9 +161,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const targets = new Targets(backendsOf(), (target) => gate.isOpen(target), site?.config.fallback ?? DEFAULT_FALLBACK);
   const dispatcher = new Dispatcher(targets, gate, options.cascadeMinConfidence === undefined ? {} : { cascadeMinConfidence: options.cascadeMinConfidence });
 
-  const upstreamReachable = (): boolean => cloud !== null && upstreamHealth.reachable();
+  // Deferred work waits for the cloud: the targets file's own `cloud` pool when it has one, else the shorthand's.
+  const upstreamReachable = (): boolean => (ownsCloud ? targets.ready('cloud') !== null : cloud !== null && upstreamHealth.reachable());
   const deferred: DeferredQueue | null =
-    cloud === null
+    cloud === null && !ownsCloud
       ? null
       : new DeferredQueue({
           journalPath: join(options.dataDir ?? '.switchyard', 'deferred.jsonl'),

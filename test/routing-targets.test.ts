@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallOptions } from '../src/backends/backend.js';
 import { Dispatcher } from '../src/routing/dispatch/dispatcher.js';
 import { UpstreamGate } from '../src/routing/dispatch/upstream-gate.js';
+import { compilePolicy } from '../src/policy/index.js';
 import { tryOrder } from '../src/routing/pool/pick-endpoint.js';
 import { Targets } from '../src/routing/targets.js';
 import { decisionFor, refused, ScriptedBackend } from './helpers/scripted-backend.js';
@@ -45,5 +46,20 @@ describe('pool balancing order', () => {
     expect(tryOrder(idle, 'round-robin', 1)).toEqual([1, 2, 0]);
     expect(tryOrder(idle, 'least-busy', 2)).toEqual([2, 0, 1]);
     expect(tryOrder([{ inFlight: 3 }, { inFlight: 1 }, { inFlight: 2 }], 'least-busy', 0)).toEqual([1, 2, 0]);
+  });
+});
+
+describe('policies over named targets', () => {
+  const policy = (when: string, route = 'edge') => `version: 1\nrules:\n  - name: a\n    when: ${when}\n    route: ${route}\ndefault: { route: cloud }\n`;
+  const targets = ['local', 'cloud', 'edge'];
+
+  it('checks link conditions at load: a known target, bounds ≥ 0', () => {
+    expect(() => compilePolicy(policy('{ links: { egde: { online: true } } }'), 'p.yaml', { targets })).toThrow(
+      'p.yaml:4:28 rules[0].when.links.egde: unknown target "egde" (did you mean "edge"?); upstream targets: cloud, edge',
+    );
+    expect(() => compilePolicy(policy('{ links: { edge: { rttMs: { lt: -5 } } } }'), 'p.yaml', { targets })).toThrow(
+      'p.yaml:4:43 rules[0].when.links.edge.rttMs.lt: expected a number >= 0, got -5',
+    );
+    expect(() => compilePolicy(policy('{}'), 'p.yaml')).toThrow(/rules\[0\]\.route: expected one of "local", "cloud", "cascade", got "edge"/);
   });
 });

@@ -78,6 +78,17 @@ describe('switchyard serve: start-up failures a user caused', { timeout: 60_000 
     expectCleanFailure(await serve('--no-local'), '--no-local and no upstream configured: nothing could answer');
   });
 
+  it('a site with only a targets file can answer, and its policy is checked against those targets before anything starts', async () => {
+    const targets = join(dir, 'targets.yaml');
+    writeFileSync(targets, 'targets:\n  edge:\n    endpoints: [ { url: http://127.0.0.1:9/v1 } ]\n    model: m\n');
+    const policy = join(dir, 'to-gpu.yaml');
+    writeFileSync(policy, 'version: 1\nrules: []\ndefault: { route: egde }\n');
+    const exit = await serve('--no-local', '--targets', targets, '--policy', policy);
+    expectCleanFailure(exit, 'to-gpu.yaml:3:');
+    expect(exit.stderr).toContain('did you mean "edge"');
+    expect(exit.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('a bad setting in the environment names the variable', async () => {
     expectCleanFailure(
       await serveWith({ SWITCHYARD_UPSTREAM_URL: 'http://127.0.0.1:1/v1', SWITCHYARD_UPSTREAM_TIMEOUT_MS: 'soon' }),

@@ -7,11 +7,12 @@ import { EnergyConfigSchema } from '../src/observability/energy-config.js';
 import { runCases } from '../src/policy/cases/run-cases.js';
 import { checkPolicies } from '../src/policy/commands.js';
 import { defaultPolicyPath, loadPolicyFile } from '../src/policy/load.js';
+import { compileTargets, loadTargetsFile, targetNames } from '../src/routing/targets-file/compile.js';
 import { loadScorer, type Scorer } from '../src/scoring/index.js';
 import { parseOverride } from '../src/signals/override.js';
 
-/** Every ```yaml block in the README and the docs, with where it is. */
-function yamlSnippets(): Array<{ where: string; text: string }> {
+/** Every ```yaml block in the README and the docs, with where it is and the `## ` section it sits in. */
+function yamlSnippets(): Array<{ where: string; text: string; section: string }> {
   const files = [
     'README.md',
     'policies/README.md',
@@ -21,12 +22,20 @@ function yamlSnippets(): Array<{ where: string; text: string }> {
   ];
   return files.flatMap((file) => {
     const markdown = readFileSync(file, 'utf8');
-    return [...markdown.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map((m) => ({
-      where: `${file}:${markdown.slice(0, m.index).split('\n').length}`,
-      text: m[1] ?? '',
-    }));
+    return [...markdown.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map((m) => {
+      const before = markdown.slice(0, m.index);
+      return {
+        where: `${file}:${before.split('\n').length}`,
+        text: m[1] ?? '',
+        section: [...before.matchAll(/^## (.+)$/gm)].at(-1)?.[1] ?? '',
+      };
+    });
   });
 }
+
+/** Policies shown under "Running a site" route to the example site's targets (examples/site/targets.yaml). */
+const SITE_SECTION = 'Running a site';
+const siteTargets = (): string[] => targetNames(loadTargetsFile('examples/site/targets.yaml', { hasCloud: true, checkKeys: false }));
 
 /** Formats that belong to other tools (a Prometheus scrape config): shown, not Switchyard's to check. */
 const FOREIGN_KEYS = ['scrape_configs'];
@@ -39,15 +48,20 @@ describe('YAML in the README and docs', () => {
   });
   afterAll(() => scorer.close());
 
-  it.each(yamlSnippets())('$where is valid for what it shows', async ({ where, text }) => {
+  it.each(yamlSnippets())('$where is valid for what it shows', async ({ where, text, section }) => {
     const value = parse(text) as Record<string, unknown>;
-    if ('rules' in value) {
+    if ('targets' in value) {
+      compileTargets(text, where, { hasCloud: true, checkKeys: false });
+    } else if ('rules' in value) {
       const file = join(dir, `${where.replace(/[/:]/g, '_')}.yaml`);
       writeFileSync(file, text);
       const errors: string[] = [];
       const code = checkPolicies(
         [file],
-        { thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share) },
+        {
+          thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share),
+          ...(section === SITE_SECTION ? { targets: siteTargets() } : {}),
+        },
         { out: () => undefined, err: (line) => errors.push(line) },
       );
       expect(errors, `${where} fails \`switchyard policy check\``).toEqual([]);

@@ -73,7 +73,8 @@ describe('a site tier: named target pools', () => {
     for (const n of served) expect(n).toBeGreaterThanOrEqual(4);
     const models = await t.client.models.list();
     const ids = models.data.map((m) => m.id);
-    expect(ids).toEqual(expect.arrayContaining(['auto', 'local', 'cloud', 'edge', 'edge-7b']));
+    expect(ids).toEqual(expect.arrayContaining(['auto', 'cloud', 'edge', 'edge-7b']));
+    expect(ids).not.toContain('local'); // no local model here: only aliases something can answer are listed
   });
 
   it('an endpoint killed mid-load fails no request; the pool serves on with the others', async () => {

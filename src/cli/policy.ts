@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PolicyError } from '../policy/diagnostics.js';
-import { loadTargetsFile } from '../routing/targets-file/compile.js';
+import { loadTargetsFile, targetNames } from '../routing/targets-file/compile.js';
 import type { CompileOptions } from '../policy/compile.js';
 import { checkPolicies, testPolicy, type Output } from '../policy/commands.js';
 import { loadScoringHooks, type ScoringHooks } from '../policy/scoring-hooks.js';
@@ -47,7 +47,7 @@ function targetNamesOf(file: string | undefined): { targets?: string[] } | null 
   if (file === undefined) return {};
   try {
     const config = loadTargetsFile(resolve(file), { hasCloud: true, checkKeys: false });
-    return { targets: [...new Set(['local', 'cloud', ...config.pools.map((p) => p.name)])] };
+    return { targets: targetNames(config) };
   } catch (err) {
     if (!(err instanceof PolicyError)) throw err;
     io.err(err.message);

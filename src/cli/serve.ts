@@ -86,19 +86,21 @@ export function registerServe(program: Command): void {
 
 async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>): Promise<void> {
   const upstream = fromEnvironment(upstreamFromEnv);
-  if (upstream === null && !opts.local) throw new StartupError('--no-local and no upstream configured: nothing could answer; set SWITCHYARD_UPSTREAM_URL or drop --no-local');
+  if (upstream === null && !opts.local && opts.targets === undefined) {
+    throw new StartupError('--no-local and no upstream configured: nothing could answer; set SWITCHYARD_UPSTREAM_URL, pass --targets FILE or drop --no-local');
+  }
   const obsConfig = fromEnvironment(observabilityConfigFromEnv);
   const security = fromEnvironment(loadSecurityConfig);
   const logger = createLogger({ level: obsConfig.logLevel, secrets: [...security.apiKeys, ...(upstream ? [upstream.apiKey] : [])] });
   const scorer = await loadScorer();
   cleanup.push(() => scorer.close());
-  // Checked before anything else starts, so a broken policy costs no model load.
+  // Checked before anything else starts, so a broken policy or targets file costs no model load.
   const policyFile = opts.policy === undefined ? undefined : resolve(opts.policy);
   const targetsFile = opts.targets === undefined ? undefined : resolve(opts.targets);
-  const site = targetsFile === undefined ? null : loadTargetsFile(targetsFile, { hasCloud: upstream !== null });
+  const siteTargets = targetsFile === undefined ? null : loadTargetsFile(targetsFile, { hasCloud: upstream !== null });
   loadPolicyFile(policyFile ?? defaultPolicyPath, {
     thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share),
-    targets: targetNames(site),
+    targets: targetNames(siteTargets),
   });
   if (opts.local && (opts.localModel !== undefined || opts.dtype !== undefined)) checkLocalModel(opts.localModel, opts.dtype);
 

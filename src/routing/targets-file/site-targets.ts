@@ -4,7 +4,7 @@ import { FileWatcher, type WatchedFileStatus } from '../../policy/file-watcher.j
 import type { TargetLink } from '../../signals/target-link.js';
 import type { EndpointOptions, EndpointStatus } from '../pool/pool-endpoint.js';
 import { TargetPools } from '../pool/target-pools.js';
-import { compileTargets, type TargetsConfig } from './compile.js';
+import { compileTargets, type TargetsConfig, targetNames } from './compile.js';
 
 export interface SiteTargetsOptions {
   file: string;
@@ -91,9 +91,4 @@ export class SiteTargets {
     this.watcher.close();
     await this.pools.close();
   }
-}
-
-/** `local`, `cloud` and the file's pools. */
-function targetNames(config: TargetsConfig): string[] {
-  return [...new Set(['local', 'cloud', ...config.pools.map((p) => p.name)])];
 }

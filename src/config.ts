@@ -32,3 +32,38 @@ export function upstreamFromEnv(env: Env = process.env): UpstreamConfig | null {
     streamIdleTimeoutMs: positiveNumber(env, 'SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS', DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS),
   };
 }
+
+export function isRedisUrl(value: string): boolean {
+  return /^rediss?:\/\//.test(value);
+}
+
+/** `SWITCHYARD_REDIS_URL`: where the replicas of one site share their state; null runs this process alone. */
+export function redisUrlFromEnv(env: Env = process.env): string | null {
+  const url = env['SWITCHYARD_REDIS_URL'];
+  if (url === undefined || url === '') return null;
+  if (!isRedisUrl(url)) throw new Error(`SWITCHYARD_REDIS_URL must be a redis:// or rediss:// URL, got "${url}"`);
+  return url;
+}
+
+/** How the replicas pace their shared state; every field has a default where it is used. */
+export interface ReplicaTimings {
+  /** A breaker another replica opened keeps this one from trying for this long, then lets one trial through, in ms. */
+  breakerOpenMs?: number;
+  /** A deferred job held this long by a replica that stopped renewing its claim (it died) is taken over, in ms. */
+  claimIdleMs?: number;
+  /** How often each replica looks for deferred work in the shared queue, in ms. */
+  pollMs?: number;
+}
+
+/** `SWITCHYARD_SHARED_BREAKER_OPEN_MS`, `SWITCHYARD_DEFERRED_CLAIM_MS`, `SWITCHYARD_DEFERRED_POLL_MS`. */
+export function replicaTimingsFromEnv(env: Env = process.env): ReplicaTimings {
+  const read = (key: string): number | undefined => (env[key] === undefined || env[key] === '' ? undefined : positiveNumber(env, key, 0));
+  const breakerOpenMs = read('SWITCHYARD_SHARED_BREAKER_OPEN_MS');
+  const claimIdleMs = read('SWITCHYARD_DEFERRED_CLAIM_MS');
+  const pollMs = read('SWITCHYARD_DEFERRED_POLL_MS');
+  return {
+    ...(breakerOpenMs === undefined ? {} : { breakerOpenMs }),
+    ...(claimIdleMs === undefined ? {} : { claimIdleMs }),
+    ...(pollMs === undefined ? {} : { pollMs }),
+  };
+}

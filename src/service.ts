@@ -25,8 +25,14 @@ import { createApp } from './server/app.js';
 import { runDeferredJob } from './server/deferred-job.js';
 import { type Listening, listen } from './server/listen.js';
 import { createSecurity, type SecurityConfig } from './server/security/index.js';
+import type { ReplicaTimings } from './config.js';
 import type { SignalHub } from './signals/signal-hub.js';
 import { staticSignals } from './signals/static-signals.js';
+import { openSharedState } from './state/open-state.js';
+import { RedisDeferredQueue } from './state/redis-deferred-queue.js';
+import { RedisState } from './state/redis-state.js';
+import type { DeferredStore } from './routing/deferred/deferred-store.js';
+import type { SharedState } from './state/shared-state.js';
 
 /** A local backend that can also measure a prompt against its context window (LocalBackend does). */
 export type LocalModelBackend = Backend & { measure?(messages: ChatMessage[], maxTokens?: number): { promptTokens: number; contextWindow: number } };
@@ -55,6 +61,10 @@ export interface ServiceOptions {
   targetsFile?: string;
   /** Probe timing of the pools' endpoints (tests shorten it). */
   endpointProbe?: EndpointOptions['probe'];
+  /** Share rate limits, breaker verdicts and deferred work with the other replicas here (`SWITCHYARD_REDIS_URL`). */
+  redisUrl?: string | null;
+  /** Timings of the shared state (see `replicaTimingsFromEnv`). */
+  replicas?: ReplicaTimings;
 }
 
 export interface Service {
@@ -62,11 +72,13 @@ export interface Service {
   pipeline: RequestPipeline;
   targets: Targets;
   breaker: CircuitBreaker;
-  deferred: DeferredQueue | null;
+  deferred: DeferredStore | null;
   policy: PolicyWatcher;
   /** The targets file and its pools; null without `targetsFile`. */
   site: SiteTargets | null;
   observability: Observability;
+  /** The replica-shared state (Redis) or this process's own. */
+  state: SharedState;
   connectivity(): ConnectivityStatus;
   listen(port: number, host: string): Promise<Listening>;
   close(): Promise<void>;
@@ -82,13 +94,6 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const cloud = options.upstream === null ? null : new UpstreamBackend(options.upstream, upstreamFetch === null ? {} : { fetch: upstreamFetch.fetch });
   const snapshot = signals !== null ? () => signals.snapshot() : staticSignals(() => local?.health() ?? null);
 
-  const upstreamHealth = new UpstreamHealth({
-    key: endpointKey('cloud', options.upstream?.baseURL ?? 'none'),
-    link,
-    interfacesOnline: () => snapshot().online,
-    upstreamConfigured: options.upstream !== null,
-    ...(options.breakerThreshold === undefined ? {} : { failureThreshold: options.breakerThreshold }),
-  });
   const connectivity = (): ConnectivityStatus => upstreamHealth.connectivity();
 
   const scorer = options.scorer ?? (await loadScorer());
@@ -103,6 +108,18 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     decisionLog: options.observability?.decisionLog ?? null,
   });
   const log = observability.logger;
+  const state = openSharedState(options.redisUrl ?? null, log);
+  const timings = options.replicas ?? {};
+  // One replica's breaker verdicts reach the others (per endpoint key), when the replicas share a Redis.
+  const shared = state instanceof RedisState ? { board: state.breakers, ...(timings.breakerOpenMs === undefined ? {} : { openMs: timings.breakerOpenMs }) } : undefined;
+  const upstreamHealth = new UpstreamHealth({
+    key: endpointKey('cloud', options.upstream?.baseURL ?? 'none'),
+    link,
+    interfacesOnline: () => snapshot().online,
+    upstreamConfigured: options.upstream !== null,
+    ...(options.breakerThreshold === undefined ? {} : { failureThreshold: options.breakerThreshold }),
+    ...(shared === undefined ? {} : { shared }),
+  });
   // What starts here (pool probes) and above (metric sampling) must not outlive a failed start.
   let site: SiteTargets | null = null;
   let policy: PolicyWatcher;
@@ -118,6 +135,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
               streamIdleTimeoutMs: options.upstream?.streamIdleTimeoutMs ?? DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS,
               ...(options.breakerThreshold === undefined ? {} : { breakerThreshold: options.breakerThreshold }),
               ...(options.endpointProbe === undefined ? {} : { probe: options.endpointProbe }),
+              ...(shared === undefined ? {} : { shared }),
             },
             checkPolicy: (names) => policy.checkTargets(names),
             onReload: (config) => {
@@ -134,7 +152,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         log.error({ policy: options.policyFile ?? defaultPolicyPath, err: err.message }, 'policy change rejected; the previous policy keeps serving'),
     });
   } catch (err) {
-    await Promise.all([site?.close(), observability.close()]);
+    upstreamHealth.close();
+    await Promise.all([site?.close(), observability.close(), state.close()]);
     throw err;
   }
 
@@ -163,14 +182,22 @@ export async function createService(options: ServiceOptions): Promise<Service> {
 
   // Deferred work waits for the cloud: the targets file's own `cloud` pool when it has one, else the shorthand's.
   const upstreamReachable = (): boolean => (ownsCloud ? targets.ready('cloud') !== null : cloud !== null && upstreamHealth.reachable());
-  const deferred: DeferredQueue | null =
+  const run = (body: Record<string, unknown>, tags: string[]): Promise<Record<string, unknown>> => runDeferredJob(pipeline, body, tags);
+  const journal = (): DeferredQueue =>
+    new DeferredQueue({ journalPath: join(options.dataDir ?? '.switchyard', 'deferred.jsonl'), run, isOnline: upstreamReachable });
+  const deferred: DeferredStore | null =
     cloud === null && !ownsCloud
       ? null
-      : new DeferredQueue({
-          journalPath: join(options.dataDir ?? '.switchyard', 'deferred.jsonl'),
-          run: (body, tags) => runDeferredJob(pipeline, body, tags),
-          isOnline: upstreamReachable,
-        });
+      : state instanceof RedisState
+        ? new RedisDeferredQueue({
+            state,
+            local: journal(),
+            run,
+            isOnline: upstreamReachable,
+            ...(timings.claimIdleMs === undefined ? {} : { claimIdleMs: timings.claimIdleMs }),
+            ...(timings.pollMs === undefined ? {} : { pollMs: timings.pollMs }),
+          })
+        : journal();
   const pipeline: RequestPipeline = new RequestPipeline({
     decider,
     dispatcher,
@@ -185,7 +212,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   deferred?.start();
 
   const security =
-    options.security === undefined ? null : createSecurity(options.security, { secrets: options.upstream === null ? [] : [options.upstream.apiKey] });
+    options.security === undefined ? null : createSecurity(options.security, { secrets: options.upstream === null ? [] : [options.upstream.apiKey], state });
   const app = createApp({
     pipeline,
     targets,
@@ -196,6 +223,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
     health: () => ({
       connectivity: connectivity(),
+      state: state.status(),
       policy: policy.status,
       deferred: deferred === null ? null : { pending: deferred.pending, skippedOnLoad: deferred.skippedOnLoad },
       ...(site === null ? {} : { targets: { ...site.status, fallback: site.config.fallback, endpoints: site.endpoints() } }),
@@ -215,6 +243,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     policy,
     site,
     observability,
+    state,
     connectivity,
     async listen(port, host) {
       const server = await listen(app, { port, host });
@@ -228,6 +257,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       policy.close();
       await deferred?.close();
       await observability.close();
+      await state.close();
       await Promise.all([targets.close(), site?.close(), options.scorer === undefined ? scorer.close() : undefined]);
       upstreamFetch?.close();
     },

@@ -8,7 +8,7 @@ import { createLocalBackend, type LocalBackend } from '../src/backends/local-onn
 import { fromPackageRoot } from '../src/paths.js';
 import { SignalHub } from '../src/signals/signal-hub.js';
 import { calmDevice } from './helpers/fake-device.js';
-import { startTestService, waitFor, type TestService } from './helpers/service.js';
+import { startTestService, waitFor, waitUntil, type TestService } from './helpers/service.js';
 
 /** The decision body every completion carries. */
 type Info = { target: string; fallback: { cause: string; from: string; to: string; continued: boolean } | null };
@@ -162,7 +162,7 @@ describe('store-and-forward', () => {
     expect(queued.status).toBe('queued');
     await first.fake.accept();
     second.service.deferred?.kick();
-    await waitFor(() => second.service.deferred?.get(job.id)?.status === 'completed', 8_000);
+    await waitUntil(async () => (await second.service.deferred?.lookup(job.id))?.status === 'completed', 8_000);
     const done = (await (await fetch(`${second.url}/v1/deferred/${job.id}`)).json()) as { completion: { choices: Array<{ message: { content: string } }> } };
     expect(done.completion.choices[0]?.message.content).toBe('Echo: summarise the quarterly report');
     await first.fake.close();

@@ -1,3 +1,4 @@
+import { APIConnectionTimeoutError } from 'openai';
 import { upstreamErrorFields } from './upstream-error-body.js';
 
 /**
@@ -104,7 +105,8 @@ export function classifyError(err: unknown): SwitchyardError {
   if (name === 'AbortError' || name === 'APIUserAbortError') {
     return new SwitchyardError('aborted', 'The request was aborted', { cause: err });
   }
-  if (name === 'APIConnectionTimeoutError' || name === 'TimeoutError') {
+  // The SDK's timeout error keeps the name `Error`: its class is the only reliable mark.
+  if (err instanceof APIConnectionTimeoutError || name === 'APIConnectionTimeoutError' || name === 'TimeoutError') {
     return new SwitchyardError('timeout', message, { cause: err });
   }
   if (typeof e?.status === 'number' && e.status >= 400) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { createLocalBackend, findDefaultModelDir, type LocalBackend } from '../backends/local-onnx/index.js';
-import { upstreamFromEnv } from '../config.js';
+import { isRedisUrl, redisUrlFromEnv, replicaTimingsFromEnv, upstreamFromEnv } from '../config.js';
 import { loadModelFolder } from '../models/model-folder.js';
 import { chooseWeightsFile } from '../models/weights-file.js';
 import { createLogger, observabilityConfigFromEnv } from '../observability/index.js';
@@ -33,6 +33,11 @@ function nonNegativeInt(value: string): number {
   return n;
 }
 
+function redisUrlArg(value: string): string {
+  if (!isRedisUrl(value)) throw new InvalidArgumentError('must be a redis:// or rediss:// URL');
+  return value;
+}
+
 interface ServeOptions {
   port: number;
   host: string;
@@ -48,6 +53,7 @@ interface ServeOptions {
   signalsTrace?: string;
   dataDir: string;
   targets?: string;
+  redis?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -68,6 +74,7 @@ export function registerServe(program: Command): void {
     .option('--signals-trace <file>', 'JSONL device trace to replay ({ "t": seconds, ...fields } per line)')
     .option('--targets <file>', 'named upstream pools (YAML/JSON) and their fallback order, hot-reloaded')
     .option('--data-dir <dir>', 'durable state (deferred requests, decision log)', '.switchyard')
+    .option('--redis <url>', 'share rate limits, breakers and deferred work with other replicas (default: SWITCHYARD_REDIS_URL)', redisUrlArg)
     .action(async (opts: ServeOptions) => {
       // Everything started is closed again before a failed start-up exits: an onnxruntime session still
       // alive at exit aborts the process with a native "terminate called" on top of the real reason.
@@ -91,6 +98,8 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
   }
   const obsConfig = fromEnvironment(observabilityConfigFromEnv);
   const security = fromEnvironment(loadSecurityConfig);
+  const redisUrl = opts.redis ?? fromEnvironment(redisUrlFromEnv);
+  const replicas = fromEnvironment(replicaTimingsFromEnv);
   const logger = createLogger({ level: obsConfig.logLevel, secrets: [...security.apiKeys, ...(upstream ? [upstream.apiKey] : [])] });
   const scorer = await loadScorer();
   cleanup.push(() => scorer.close());
@@ -141,12 +150,14 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
     security,
     observability: { logger, decisionLog: obsConfig.decisionLog },
     dataDir: opts.dataDir,
+    redisUrl,
+    replicas,
   });
   // Cleanup runs in reverse: the service first, then the local backend, the hub and the scorer it was given.
   cleanup.push(() => service.close());
   const listening = await service.listen(opts.port, opts.host);
   logger.info(
-    { url: listening.url, upstream: upstream?.baseURL ?? null, upstreamModel: upstream?.model ?? null, policy: service.policy.status.file },
+    { url: listening.url, state: service.state.status().store, upstream: upstream?.baseURL ?? null, upstreamModel: upstream?.model ?? null, policy: service.policy.status.file },
     `switchyard listening on ${listening.url}`,
   );
   // The log redacts addresses; a person starting the server needs to see where it listens.

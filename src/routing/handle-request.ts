@@ -2,7 +2,8 @@ import type { CallOptions, GenerateResult, StreamPart, Usage } from '../backends
 import { classifyError, type SwitchyardError } from '../backends/errors.js';
 import type { RecordWithContent } from '../observability/decision-line.js';
 import type { Decision, Served } from './decision.js';
-import type { DeferredJob, DeferredQueue } from './deferred/deferred-queue.js';
+import type { DeferredJob } from './deferred/deferred-queue.js';
+import type { DeferredStore } from './deferred/deferred-store.js';
 import { replayDecision } from './deferred/replay-decision.js';
 import type { Dispatcher } from './dispatch/dispatcher.js';
 import type { RequestObserver } from './request-record.js';
@@ -48,7 +49,7 @@ export interface PipelineDeps {
   dispatcher: Dispatcher;
   targets: Targets;
   /** Store-and-forward; null without an upstream. */
-  deferred: { queue: DeferredQueue; upstreamReachable: () => boolean } | null;
+  deferred: { queue: DeferredStore; upstreamReachable: () => boolean } | null;
   observers: readonly RequestObserver[];
 }
 
@@ -85,7 +86,7 @@ export class RequestPipeline {
       usage: NO_USAGE,
       output: turn.captureContent ? [] : null,
     };
-    const job = this.deferIfAsked(turn, decision);
+    const job = await this.deferIfAsked(turn, decision);
     if (job !== null) {
       responder.deferred(job, decision);
       return this.record(turn, decision, progress, 202);
@@ -103,11 +104,11 @@ export class RequestPipeline {
   }
 
   /** A privacy decision (local, no fallback) is never deferred to the cloud. */
-  private deferIfAsked(turn: ChatTurn, decision: Decision): DeferredJob | null {
+  private async deferIfAsked(turn: ChatTurn, decision: Decision): Promise<DeferredJob | null> {
     const deferred = this.deps.deferred;
     if (turn.deferrable === null || deferred === null || deferred.upstreamReachable()) return null;
     if (!decision.allowFallback && decision.target !== 'cloud') return null;
-    return deferred.queue.accept(turn.deferrable, turn.route.tags);
+    return deferred.queue.enqueue(turn.deferrable, turn.route.tags);
   }
 
   private async whole(decision: Decision, call: ChatTurn['call'], responder: Responder, progress: Progress): Promise<void> {

@@ -1,5 +1,5 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
-import type { DeferredQueue } from '../routing/deferred/deferred-queue.js';
+import type { DeferredStore } from '../routing/deferred/deferred-store.js';
 import type { RequestPipeline } from '../routing/handle-request.js';
 import type { Targets } from '../routing/targets.js';
 import type { SignalHub } from '../signals/signal-hub.js';
@@ -24,7 +24,7 @@ export interface AppOptions {
   /** GET /v1/signals, when the service reads signals. */
   signals?: Pick<SignalHub, 'snapshot' | 'sources' | 'link'> | null;
   /** GET /v1/deferred/:id, when store-and-forward is on. */
-  deferred?: DeferredQueue | null;
+  deferred?: DeferredStore | null;
   /** Routers served after the API (metrics, dashboard). */
   routers?: Router[];
 }

@@ -39,6 +39,8 @@ export async function startTestService(
     observability?: ServiceOptions['observability'];
     targetsFile?: string;
     endpointProbe?: ServiceOptions['endpointProbe'];
+    redisUrl?: string;
+    replicas?: ServiceOptions['replicas'];
   } = {},
 ): Promise<TestService> {
   const fake = options.fake ?? (await new FakeUpstream(options.upstream).start());
@@ -64,6 +66,8 @@ export async function startTestService(
     ...(options.observability === undefined ? {} : { observability: options.observability }),
     ...(options.targetsFile === undefined ? {} : { targetsFile: options.targetsFile }),
     ...(options.endpointProbe === undefined ? {} : { endpointProbe: options.endpointProbe }),
+    ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
+    ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
   });
   const listening = await service.listen(0, '127.0.0.1');
   const client = new OpenAI({ baseURL: `${listening.url}/v1`, apiKey: 'client-key', maxRetries: 0 });
@@ -99,5 +103,13 @@ export async function waitFor(check: () => boolean, timeoutMs = 3_000): Promise<
   while (!check()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { classifyError } from '../../backends/errors.js';
+import type { DeferredStore } from './deferred-store.js';
 import { Journal, type JournalEntry } from './journal.js';
 
 export type JobStatus = 'queued' | 'completed' | 'failed';
@@ -32,12 +33,14 @@ export interface DeferredQueueOptions {
  * gets its 202, survive crashes and restarts, and run in order once the upstream is reachable. A job fails
  * for good only on an error that retrying cannot fix (a 4xx other than 408/409/429).
  */
-export class DeferredQueue {
+export class DeferredQueue implements DeferredStore {
   private readonly jobs = new Map<string, DeferredJob>();
   private readonly journal: Journal;
   private timer: NodeJS.Timeout | null = null;
   private draining: Promise<void> | null = null;
   private closed = false;
+  /** The job the drain is running now (not to be handed to another replica meanwhile). */
+  private running: string | null = null;
   private readonly now: () => number;
 
   constructor(private readonly options: DeferredQueueOptions) {
@@ -66,9 +69,37 @@ export class DeferredQueue {
     return this.jobs.get(id);
   }
 
+  async enqueue(request: Record<string, unknown>, tags: string[]): Promise<DeferredJob> {
+    return this.accept(request, tags);
+  }
+
+  async lookup(id: string): Promise<DeferredJob | undefined> {
+    return this.get(id);
+  }
+
+  /**
+   * Hands every job not running right now to `push` (the replicas' shared queue, back after an outage); each one
+   * `push` took is journaled as forwarded and leaves this queue. A push that throws keeps the job here.
+   */
+  async forward(push: (job: DeferredJob) => Promise<void>): Promise<number> {
+    let moved = 0;
+    for (const job of [...this.jobs.values()]) {
+      if (job.id === this.running) continue;
+      await push(job);
+      this.record({ type: 'forwarded', id: job.id, at: this.now() });
+      moved++;
+    }
+    return moved;
+  }
+
   /** Journal lines that could not be replayed at start-up (see Journal.skipped). */
   get skippedOnLoad(): number {
     return this.journal.skipped;
+  }
+
+  /** Jobs this queue holds, finished ones included (0 once everything was forwarded). */
+  get held(): number {
+    return this.jobs.size;
   }
 
   get pending(): number {
@@ -98,7 +129,8 @@ export class DeferredQueue {
   private async drain(): Promise<void> {
     for (const job of [...this.jobs.values()]) {
       if (this.closed || !this.options.isOnline()) return;
-      if (job.status !== 'queued') continue;
+      if (job.status !== 'queued' || !this.jobs.has(job.id)) continue;
+      this.running = job.id;
       try {
         const response = await this.options.run(job.request, job.tags);
         this.record({ type: 'completed', id: job.id, at: this.now(), response });
@@ -106,6 +138,8 @@ export class DeferredQueue {
         const error = classifyError(err);
         if (error.isRetryable || error.kind === 'aborted') return; // keep it queued; try again later
         this.record({ type: 'failed', id: job.id, at: this.now(), error: { message: error.message, status: error.status } });
+      } finally {
+        this.running = null;
       }
     }
   }
@@ -120,6 +154,10 @@ export class DeferredQueue {
       const job: DeferredJob = { id: entry.id, status: 'queued', createdAt: entry.at, request: entry.request, tags: entry.tags };
       this.jobs.set(entry.id, job);
       return job;
+    }
+    if (entry.type === 'forwarded') {
+      this.jobs.delete(entry.id);
+      return undefined;
     }
     const job = this.jobs.get(entry.id);
     if (job === undefined) return undefined;

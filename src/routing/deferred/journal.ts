@@ -7,6 +7,8 @@ export const JournalEntrySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('accepted'), id: z.string(), at: z.number(), request: z.record(z.string(), z.unknown()), tags: z.array(z.string()) }),
   z.object({ type: z.literal('completed'), id: z.string(), at: z.number(), response: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('failed'), id: z.string(), at: z.number(), error: z.object({ message: z.string(), status: z.number() }) }),
+  /** Handed to the replicas' shared queue (Redis) once it was back: no longer this process's to run. */
+  z.object({ type: z.literal('forwarded'), id: z.string(), at: z.number() }),
 ]);
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 

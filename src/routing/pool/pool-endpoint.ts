@@ -6,7 +6,7 @@ import type { Target } from '../decision.js';
 import { causeOfError, renderCause } from '../fallback-cause.js';
 import type { EndpointConfig } from '../targets-file/compile.js';
 import type { CircuitBreaker } from '../upstream-health/circuit-breaker.js';
-import { endpointKey } from '../upstream-health/endpoint-breaker.js';
+import { endpointKey, type SharedBreakers } from '../upstream-health/endpoint-breaker.js';
 import { UpstreamHealth } from '../upstream-health/upstream-health.js';
 
 export interface EndpointOptions {
@@ -15,6 +15,8 @@ export interface EndpointOptions {
   streamIdleTimeoutMs: number;
   /** Consecutive outages that open the endpoint's breaker. */
   breakerThreshold?: number;
+  /** Share each endpoint's breaker verdicts with the other replicas (Redis); absent: this process alone. */
+  shared?: SharedBreakers;
   /** Probe timing (tests shorten it). */
   probe?: Pick<LinkMonitorOptions, 'idleProbeMs' | 'probeTimeoutMs' | 'initialBackoffMs' | 'maxBackoffMs'>;
 }
@@ -61,6 +63,7 @@ export class PoolEndpoint {
       // A LAN server's reachability is the probe's to judge, not the device's default route.
       interfacesOnline: () => true,
       ...(options.breakerThreshold === undefined ? {} : { failureThreshold: options.breakerThreshold }),
+      ...(options.shared === undefined ? {} : { shared: options.shared }),
     });
   }
 

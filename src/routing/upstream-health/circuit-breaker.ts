@@ -1,4 +1,5 @@
 import type { ErrorKind } from '../../backends/errors.js';
+import type { BreakerBoard, BreakerNews } from '../../state/shared-state.js';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -19,7 +20,15 @@ export interface BreakerOptions {
   onChange?: (state: BreakerState) => void;
   /** Every recorded failure, e.g. to make the link monitor probe soon. */
   onFailure?: (failure: BreakerFailure) => void;
+  /**
+   * Share this breaker's verdicts with the other replicas under `key` (`cloud`, or `target/endpointUrl`): when it
+   * opens, the others stop sending there for `openMs` (then let one trial through); when it closes, they close.
+   */
+  shared?: { key: string; board: BreakerBoard; openMs?: number };
 }
+
+/** How long a breaker another replica opened keeps this one open before a trial, in ms. */
+const SHARED_OPEN_MS = 15_000;
 
 /**
  * The circuit breaker on the upstream. Closed: requests go out. Open (after `failureThreshold` consecutive
@@ -35,10 +44,19 @@ export class CircuitBreaker {
   private last: BreakerFailure | null = null;
   private readonly threshold: number;
   private readonly now: () => number;
+  private peerTimer: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: () => void;
 
   constructor(private readonly options: BreakerOptions = {}) {
     this.threshold = options.failureThreshold ?? 3;
     this.now = options.now ?? Date.now;
+    this.unsubscribe = options.shared?.board.subscribe(options.shared.key, (news) => this.adopt(news)) ?? (() => {});
+  }
+
+  /** Stops listening to the other replicas. */
+  detach(): void {
+    this.unsubscribe();
+    if (this.peerTimer !== null) clearTimeout(this.peerTimer);
   }
 
   get state(): BreakerState {
@@ -89,9 +107,34 @@ export class CircuitBreaker {
     }
   }
 
-  private set(state: BreakerState): void {
+  /** Another replica's verdict: open (until `openUntil`, then one trial) or closed (the upstream answered it). */
+  private adopt(news: BreakerNews): void {
+    if (news.state === 'closed') {
+      if (this.current === 'closed') return;
+      this.consecutive = 0;
+      this.set('closed', false);
+      return;
+    }
+    const wait = (news.openUntil ?? 0) - this.now();
+    if (wait <= 0) return;
+    if (news.failure !== null) this.last = news.failure;
+    this.set('open', false);
+    if (this.peerTimer !== null) clearTimeout(this.peerTimer);
+    this.peerTimer = setTimeout(() => {
+      this.peerTimer = null;
+      if (this.current === 'open') this.set('half-open', false);
+    }, wait);
+    this.peerTimer.unref();
+  }
+
+  private set(state: BreakerState, tellPeers = true): void {
     if (state === this.current) return;
     this.current = state;
+    const shared = this.options.shared;
+    if (tellPeers && shared !== undefined && state !== 'half-open') {
+      const openUntil = state === 'open' ? this.now() + (shared.openMs ?? SHARED_OPEN_MS) : null;
+      shared.board.publish(shared.key, { state, openUntil, failure: state === 'open' ? this.last : null });
+    }
     this.options.onChange?.(state);
   }
 }

@@ -1,7 +1,7 @@
 import type { LinkMonitor } from '../../signals/link-monitor.js';
 import type { BreakerState, CircuitBreaker } from './circuit-breaker.js';
 import { type ConnectivityStatus, connectivityOf } from './connectivity.js';
-import { createEndpointBreaker } from './endpoint-breaker.js';
+import { createEndpointBreaker, type SharedBreakers } from './endpoint-breaker.js';
 
 export interface UpstreamHealthOptions {
   /** The endpoint's breaker key, `${target}/${url}` (see endpoint-breaker.ts). */
@@ -14,6 +14,8 @@ export interface UpstreamHealthOptions {
   interfacesOnline: () => boolean;
   /** False when no upstream is configured: connectivity then says `no-upstream`. Default true. */
   upstreamConfigured?: boolean;
+  /** The replicas' breaker board (Redis), where this endpoint's verdicts are shared under `key`; absent: this process alone. */
+  shared?: SharedBreakers;
 }
 
 /**
@@ -28,15 +30,19 @@ export class UpstreamHealth {
 
   constructor(private readonly options: UpstreamHealthOptions) {
     const link = options.link;
-    this.breaker = createEndpointBreaker(options.key, {
-      ...(options.failureThreshold === undefined ? {} : { failureThreshold: options.failureThreshold }),
-      onFailure: (failure) => {
-        if (failure.kind === 'connection' || failure.kind === 'timeout') link?.recordFailure(failure.kind);
+    this.breaker = createEndpointBreaker(
+      options.key,
+      {
+        ...(options.failureThreshold === undefined ? {} : { failureThreshold: options.failureThreshold }),
+        onFailure: (failure) => {
+          if (failure.kind === 'connection' || failure.kind === 'timeout') link?.recordFailure(failure.kind);
+        },
+        onChange: (state) => {
+          for (const listener of this.listeners) listener(state);
+        },
       },
-      onChange: (state) => {
-        for (const listener of this.listeners) listener(state);
-      },
-    });
+      options.shared,
+    );
     this.unsubscribeLink = link?.onChange(() => this.breaker.linkReachable(link.reachable)) ?? null;
   }
 
@@ -57,6 +63,7 @@ export class UpstreamHealth {
 
   close(): void {
     this.unsubscribeLink?.();
+    this.breaker.detach();
     this.listeners.clear();
   }
 }

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import type { DeferredJob, DeferredQueue } from '../../routing/deferred/deferred-queue.js';
+import type { DeferredJob } from '../../routing/deferred/deferred-queue.js';
+import type { DeferredStore } from '../../routing/deferred/deferred-store.js';
 import { errorBody } from '../openai-error.js';
 
 /** The public view of a deferred job: its status, then the completion (or the error) once it ran. */
@@ -22,9 +23,9 @@ export function wantsDefer(header: string | string[] | undefined): boolean {
 }
 
 /** GET /v1/deferred/:id */
-export function getDeferred(queue: DeferredQueue): RequestHandler {
-  return (req, res) => {
-    const job = queue.get(String(req.params['id']));
+export function getDeferred(queue: DeferredStore): RequestHandler {
+  return async (req, res) => {
+    const job = await queue.lookup(String(req.params['id']));
     if (job === undefined) {
       res.status(404).json(errorBody(404, `No deferred job with id '${String(req.params['id'])}'`, 'id', 'not_found'));
       return;

@@ -9,6 +9,7 @@ import { createErrorScrubber } from './error-scrubber.js';
 import { createJsonDepthGuard } from './json-depth-guard.js';
 import { createRateLimitMiddleware } from './rate-limit.js';
 import type { SecurityConfig } from './security-config.js';
+import type { SharedState } from '../../state/shared-state.js';
 import { applyServerTimeouts } from './timeouts.js';
 
 export interface Security {
@@ -29,6 +30,8 @@ export interface SecurityDeps {
   /** Other values that must never reach a client or a log: pass the upstream API key here. */
   secrets?: string[];
   now?: () => number;
+  /** The replicas' shared state: rate limits then hold across all of them. */
+  state?: SharedState;
 }
 
 /** The whole security layer from one config value; each piece is also exported for finer wiring. */
@@ -41,7 +44,7 @@ export function createSecurity(config: SecurityConfig, deps: SecurityDeps = {}):
       createErrorScrubber(new Redactor(secrets)),
       createCorsMiddleware(config.corsOrigins),
       createAuthMiddleware({ keys }),
-      createRateLimitMiddleware({ ratePerMinute: config.rateLimit.requestsPerMinute, burst: config.rateLimit.burst, now }),
+      createRateLimitMiddleware({ ratePerMinute: config.rateLimit.requestsPerMinute, burst: config.rateLimit.burst, now, ...(deps.state === undefined ? {} : { state: deps.state }) }),
       express.json({ limit: config.bodyLimit }),
       createJsonDepthGuard(config.maxJsonDepth),
     ],

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -75,6 +75,28 @@ describe('a site tier: named target pools', () => {
     const ids = models.data.map((m) => m.id);
     expect(ids).toEqual(expect.arrayContaining(['auto', 'cloud', 'edge', 'edge-7b']));
     expect(ids).not.toContain('local'); // no local model here: only aliases something can answer are listed
+  });
+
+  it('metrics, the decision log and the dashboard totals name the pool that served', async () => {
+    const edge = await fakes(2, 'gpu');
+    const log = join(mkdtempSync(join(tmpdir(), 'switchyard-site-log-')), 'decisions.jsonl');
+    const t = await startTestService({
+      targetsFile: file('targets.yaml', targetsYaml(edge, null)),
+      endpointProbe: fastProbe,
+      observability: { decisionLog: { file: log } },
+    });
+    open.push(t);
+    for (let i = 0; i < 3; i++) await t.client.chat.completions.create({ model: 'edge', messages, max_tokens: 8 });
+    await t.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 8 });
+
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/switchyard_requests_total\{[^}]*target="edge"[^}]*\} 3/);
+    const totals = t.service.observability.feed.state().totals;
+    expect(totals.byTarget).toEqual({ edge: 3, cloud: 1 });
+    expect(totals).toMatchObject({ requests: 4, cloud: 1, local: 0 });
+    await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').trim().split('\n').length >= 4);
+    const served = readFileSync(log, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { servedBy: string }).servedBy);
+    expect(served.filter((target) => target === 'edge')).toHaveLength(3);
   });
 
   it('an endpoint killed mid-load fails no request; the pool serves on with the others', async () => {

@@ -35,7 +35,7 @@ export class EventFeed {
     this.maxSamples = options.maxSamples ?? 600;
     const since = this.now();
     this.interval.since = since;
-    this.totals = { since, requests: 0, local: 0, cloud: 0, deferred: 0, dryRuns: 0, failed: 0, fallbacks: 0, promptTokens: 0, completionTokens: 0, localEnergyMwh: 0, cloudCostUsd: 0, savedCostUsd: 0, savedEnergyMwh: 0 };
+    this.totals = { since, requests: 0, local: 0, cloud: 0, byTarget: {}, deferred: 0, dryRuns: 0, failed: 0, fallbacks: 0, promptTokens: 0, completionTokens: 0, localEnergyMwh: 0, cloudCostUsd: 0, savedCostUsd: 0, savedEnergyMwh: 0 };
   }
 
   start(): void {
@@ -64,9 +64,11 @@ export class EventFeed {
     const t = this.totals;
     const a = decision.accounting;
     t.requests++;
-    if (decision.servedBy === 'local') (t.local++, this.interval.local++);
-    else if (decision.servedBy === 'cloud') (t.cloud++, this.interval.cloud++);
-    else if (decision.endpoint === 'route') t.dryRuns++;
+    if (decision.servedBy !== null) {
+      t.byTarget[decision.servedBy] = (t.byTarget[decision.servedBy] ?? 0) + 1;
+      if (decision.servedBy === 'local') (t.local++, this.interval.local++);
+      else if (decision.servedBy === 'cloud') (t.cloud++, this.interval.cloud++);
+    } else if (decision.endpoint === 'route') t.dryRuns++;
     else if (decision.status === 202) t.deferred++;
     if (decision.status >= 400) t.failed++;
     if (decision.fallback !== null) (t.fallbacks++, this.interval.fallbacks++);
@@ -77,7 +79,7 @@ export class EventFeed {
     t.cloudCostUsd += a.cloudCostUsd ?? 0;
     t.savedCostUsd += a.savedCostUsd ?? 0;
     t.savedEnergyMwh += a.savedEnergyMwh ?? 0;
-    this.emit({ type: 'decision', decision, totals: { ...t } });
+    this.emit({ type: 'decision', decision, totals: { ...t, byTarget: { ...t.byTarget } } });
   }
 
   /** Takes one signal sample now (the timer calls this; tests call it directly). */
@@ -111,7 +113,7 @@ export class EventFeed {
     return {
       decisions: [...this.decisions],
       samples: [...this.samples],
-      totals: { ...this.totals },
+      totals: { ...this.totals, byTarget: { ...this.totals.byTarget } },
       policy: this.options.sources.policyStatus(),
       connectivity: this.options.sources.connectivity(),
       device: this.options.device,

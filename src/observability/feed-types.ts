@@ -50,6 +50,8 @@ export interface FeedTotals {
   requests: number;
   local: number;
   cloud: number;
+  /** Answers by the target that served them (`local`, `cloud`, and a site's pools such as `edge`). */
+  byTarget: Record<string, number>;
   /** Accepted with 202 to run once the upstream is back (their runs are counted again when they finish). */
   deferred: number;
   /** `POST /v1/route`: decided, nothing generated. */

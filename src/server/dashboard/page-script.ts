@@ -102,12 +102,16 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
   function showTotals(t) {
     $('k-requests').textContent = String(t.requests);
     $('k-failed').textContent = t.failed + ' failed';
-    var served = t.local + t.cloud;
+    // Every target that served (local, cloud and a site's pools such as edge), local first.
+    var byTarget = t.byTarget || {};
+    var names = ['local', 'cloud'].concat(Object.keys(byTarget).filter(function (n) { return n !== 'local' && n !== 'cloud'; }).sort());
+    var served = 0;
+    names.forEach(function (n) { served += byTarget[n] || 0; });
     $('k-share').textContent = served === 0 ? '–' : Math.round((100 * t.local) / served) + '%';
     // The parts add up to Requests: who served it, or why nothing was served (yet).
-    var split = [t.local + ' local', t.cloud + ' cloud'];
+    var split = names.filter(function (n) { return n === 'local' || n === 'cloud' || byTarget[n]; }).map(function (n) { return (byTarget[n] || 0) + ' ' + n; });
     if (t.deferred) split.push(t.deferred + ' deferred');
-    var unserved = t.requests - t.local - t.cloud - t.deferred - t.dryRuns;
+    var unserved = t.requests - served - t.deferred - t.dryRuns;
     if (unserved) split.push(unserved + ' failed');
     if (t.dryRuns) split.push(t.dryRuns + ' dry runs');
     $('k-split').textContent = split.join(' · ');

@@ -29,6 +29,7 @@ import type { ReplicaTimings } from './config.js';
 import type { SignalHub } from './signals/signal-hub.js';
 import { staticSignals } from './signals/static-signals.js';
 import { openSharedState } from './state/open-state.js';
+import { shareDecisions } from './observability/share-decisions.js';
 import { RedisDeferredQueue } from './state/redis-deferred-queue.js';
 import { RedisState } from './state/redis-state.js';
 import type { DeferredStore } from './routing/deferred/deferred-store.js';
@@ -109,6 +110,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   });
   const log = observability.logger;
   const state = openSharedState(options.redisUrl ?? null, log);
+  // Each replica's dashboard shows the group's recent decisions (a no-op without Redis).
+  const unshareDecisions = shareDecisions(observability.feed, state.peers);
   const timings = options.replicas ?? {};
   // One replica's breaker verdicts reach the others (per endpoint key), when the replicas share a Redis.
   const shared = state instanceof RedisState ? { board: state.breakers, ...(timings.breakerOpenMs === undefined ? {} : { openMs: timings.breakerOpenMs }) } : undefined;
@@ -257,6 +260,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       policy.close();
       await deferred?.close();
       await observability.close();
+      unshareDecisions();
       await state.close();
       await Promise.all([targets.close(), site?.close(), options.scorer === undefined ? scorer.close() : undefined]);
       upstreamFetch?.close();

@@ -59,3 +59,28 @@ describe.skipIf(redisMissing !== null)('a site’s replicas share each edge endp
     expect(gpus[0]!.requests.length).toBe(sentToGpu0); // b never waited on the stalled server
   });
 });
+
+describe.skipIf(redisMissing !== null)('a site’s dashboards show the group', () => {
+  it('a request answered by one replica appears, marked with that replica, on the other’s dashboard feed and totals', async () => {
+    const server = await new RedisServer().start();
+    cleanup.push(() => server.kill());
+    const fake = await new FakeUpstream().start();
+    cleanup.push(() => fake.close());
+    const a = await startTestService({ fake, redisUrl: server.url });
+    const b = await startTestService({ fake, redisUrl: server.url });
+    cleanup.push(async () => {
+      await Promise.all([a.close(), b.close()]);
+    });
+    await waitFor(() => a.service.state.status().connected && b.service.state.status().connected);
+
+    await a.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 });
+    await waitFor(() => b.service.observability.feed.state().totals.requests === 1);
+    const seen = b.service.observability.feed.state().decisions[0];
+    expect(seen).toMatchObject({ servedBy: 'cloud', status: 200, replica: expect.any(String) });
+    expect(seen?.id).toBe(a.service.observability.feed.state().decisions[0]?.id);
+    expect(b.service.observability.feed.state().totals.byTarget).toEqual({ cloud: 1 });
+    // a's own row is not echoed back to it
+    expect(a.service.observability.feed.state().totals.requests).toBe(1);
+    expect(a.service.observability.feed.state().decisions[0]?.replica).toBeUndefined();
+  });
+});

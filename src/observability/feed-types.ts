@@ -23,6 +23,8 @@ export interface FeedDecision {
   promptTokens: number | null;
   completionTokens: number | null;
   accounting: RequestAccounting;
+  /** Set when another replica answered it (shared through Redis); absent for this replica's own. */
+  replica?: string;
 }
 
 /** One periodic reading for the time-series plots; null = unknown at that instant. */

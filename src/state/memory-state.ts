@@ -1,12 +1,14 @@
 import { TokenBuckets } from '../server/security/token-bucket.js';
-import type { BreakerBoard, BucketLimit, SharedState, StoreStatus } from './shared-state.js';
+import type { BreakerBoard, BucketLimit, PeerFeed, SharedState, StoreStatus } from './shared-state.js';
 
 /** Breakers of one process have no one to tell. */
 const noBoard: BreakerBoard = { publish: () => {}, subscribe: () => () => {} };
+const noPeers: PeerFeed = { publish: () => {}, subscribe: () => () => {} };
 
 /** The embedded single-process state (no `SWITCHYARD_REDIS_URL`), also each replica's fallback while Redis is away. */
 export class MemoryState implements SharedState {
   readonly breakers = noBoard;
+  readonly peers = noPeers;
   private readonly buckets = new Map<string, TokenBuckets>();
   private readonly since = new Date().toISOString();
 

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { MemoryState } from './memory-state.js';
-import type { BreakerBoard, BreakerNews, BucketLimit, SharedState, StoreStatus } from './shared-state.js';
+import type { BreakerBoard, BreakerNews, BucketLimit, PeerFeed, SharedState, StoreStatus } from './shared-state.js';
 import { TAKE_TOKEN_LUA } from './token-bucket-script.js';
 
 /** What RedisState tells the operator: one line when Redis goes away, one when it is back. */
@@ -31,6 +31,8 @@ const BreakerMessageSchema = z.object({
   }),
 });
 
+const PeerMessageSchema = z.object({ from: z.string(), item: z.unknown() });
+
 type Scripted = Redis & { switchyardTakeToken(key: string, ratePerMinute: number, burst: number): Promise<number> };
 
 /**
@@ -44,6 +46,8 @@ export class RedisState implements SharedState {
   readonly redis: Scripted;
   readonly prefix: string;
   readonly breakers: BreakerBoard;
+  readonly peers: PeerFeed;
+  private readonly peerListeners = new Set<(item: unknown, from: string) => void>();
   private readonly local = new MemoryState();
   private readonly sub: Redis;
   private connected = false;
@@ -71,11 +75,18 @@ export class RedisState implements SharedState {
     // Connection errors show as the outage (status + one log line); the client keeps reconnecting.
     this.redis.on('error', (err: Error) => this.noteError(err));
     this.sub.on('error', (err: Error) => this.noteError(err));
-    this.sub.on('message', (_channel: string, message: string) => this.onBreakerMessage(message));
-    void this.sub.subscribe(this.channel).catch((err: unknown) => this.noteError(err));
+    this.sub.on('message', (channel: string, message: string) => (channel === this.channel ? this.onBreakerMessage(message) : this.onPeerMessage(message)));
+    void this.sub.subscribe(this.channel, this.peerChannel).catch((err: unknown) => this.noteError(err));
     this.breakers = {
       publish: (key, news) => this.publishBreaker(key, news),
       subscribe: (key, listener) => this.subscribeBreaker(key, listener),
+    };
+    this.peers = {
+      publish: (item) => void this.tryRedis((redis) => redis.publish(this.peerChannel, JSON.stringify({ from: this.replicaId, item }))),
+      subscribe: (listener) => {
+        this.peerListeners.add(listener);
+        return () => this.peerListeners.delete(listener);
+      },
     };
   }
 
@@ -117,12 +128,31 @@ export class RedisState implements SharedState {
     this.closing = true;
     this.reconnectListeners.clear();
     this.breakerListeners.clear();
+    this.peerListeners.clear();
     this.redis.disconnect();
     this.sub.disconnect();
   }
 
   private get channel(): string {
     return `${this.prefix}breakers`;
+  }
+
+  private get peerChannel(): string {
+    return `${this.prefix}peers`;
+  }
+
+  /** Another replica's item (a dashboard decision); this replica's own echo is dropped. */
+  private onPeerMessage(message: string): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(message);
+    } catch (err) {
+      this.options.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'ignored a peer message that is not JSON');
+      return;
+    }
+    const parsed = PeerMessageSchema.safeParse(json);
+    if (!parsed.success || parsed.data.from === this.replicaId) return;
+    for (const listener of this.peerListeners) listener(parsed.data.item, parsed.data.from);
   }
 
   private publishBreaker(key: string, news: BreakerNews): void {

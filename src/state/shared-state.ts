@@ -30,6 +30,13 @@ export interface BreakerBoard {
   subscribe(key: string, listener: (news: BreakerNews) => void): () => void;
 }
 
+/** Where replicas tell each other what they answered, so each dashboard shows the group (one item per request). */
+export interface PeerFeed {
+  publish(item: unknown): void;
+  /** Calls `listener` with every other replica's items, and the id of the replica that sent it. */
+  subscribe(listener: (item: unknown, from: string) => void): () => void;
+}
+
 /**
  * The state several Switchyard replicas share: client rate-limit buckets and breaker verdicts (the deferred
  * queue has its own store, see DeferredStore). `MemoryState` is one process; `RedisState` is the group, falling
@@ -37,6 +44,7 @@ export interface BreakerBoard {
  */
 export interface SharedState {
   readonly breakers: BreakerBoard;
+  readonly peers: PeerFeed;
   status(): StoreStatus;
   /** Takes one token from `bucket`; resolves 0 when allowed, else the ms until a token will be available. */
   takeToken(bucket: string, limit: BucketLimit): Promise<number>;

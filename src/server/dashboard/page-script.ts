@@ -129,7 +129,8 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     if (empty) body.removeChild(empty);
     var tr = document.createElement('tr');
     if (animate) tr.className = 'new';
-    tr.title = d.reasons.join(' · ');
+    // Rows another replica answered (replicas sharing Redis) say which one.
+    tr.title = (d.replica ? 'answered by replica ' + d.replica + ' · ' : '') + d.reasons.join(' · ');
     cell(tr, new Date(d.at).toLocaleTimeString());
     var served = cell(tr, '');
     var badge = document.createElement('span');

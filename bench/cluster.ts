@@ -61,14 +61,21 @@ async function throughput(bases: string[]): Promise<number> {
 }
 
 const redis = await new RedisServer().start();
-const upstream = await startProcess('bench/support/fake-upstream-server.ts');
-const alone = await startProcess('bench/support/replica-server.ts', [upstream.url, 'none']);
-const replicas = await Promise.all([0, 1, 2].map(() => startProcess('bench/support/replica-server.ts', [upstream.url, redis.url])));
+const started: Array<Awaited<ReturnType<typeof startProcess>>> = [];
+/** Started processes are stopped (and Redis killed) even when one of them fails to start. */
+const start = async (script: string, args: string[] = []): Promise<Awaited<ReturnType<typeof startProcess>>> => {
+  const child = await startProcess(script, args);
+  started.push(child);
+  return child;
+};
 const ALONE = 'one router, memory state';
 const SHARED = 'one replica, Redis state';
 const latency: Record<string, number[]> = { [ALONE]: [], [SHARED]: [] };
 const rps: Record<string, number[]> = { [ALONE]: [], '1 replica + Redis': [], '3 replicas + Redis': [] };
 try {
+  const upstream = await start('bench/support/fake-upstream-server.ts');
+  const alone = await start('bench/support/replica-server.ts', [upstream.url, 'none']);
+  const replicas = await Promise.all([0, 1, 2].map(() => start('bench/support/replica-server.ts', [upstream.url, redis.url])));
   const all = [alone.url, ...replicas.map((r) => r.url)];
   for (const base of all) for (let i = 0; i < 200; i++) await call(base); // warm-up (JIT, sockets, Redis connection)
   for (let round = 0; round < ROUNDS; round++) {
@@ -81,7 +88,7 @@ try {
     rps['3 replicas + Redis']!.push(await throughput(replicas.map((r) => r.url)));
   }
 } finally {
-  stopAll([upstream.child, alone.child, ...replicas.map((r) => r.child)]);
+  stopAll(started.map((p) => p.child));
   agent.destroy();
   await redis.kill();
 }

@@ -26,8 +26,8 @@ async function replicas(n: number, options: Parameters<typeof startTestService>[
   return started;
 }
 
-async function healthState(t: TestService): Promise<{ store: string; connected: boolean; since: string }> {
-  const body = (await (await fetch(`${t.url}/healthz`)).json()) as { state: { store: string; connected: boolean; since: string } };
+async function healthState(t: TestService): Promise<{ store: string; mode: string; connected: boolean; since: string }> {
+  const body = (await (await fetch(`${t.url}/healthz`)).json()) as { state: { store: string; mode: string; connected: boolean; since: string } };
   return body.state;
 }
 
@@ -97,7 +97,7 @@ describe.skipIf(redisMissing !== null)('replicas sharing state in Redis', () => 
     await waitFor(() => statuses.length > 20, 5_000);
     await server.kill();
     await waitFor(() => group.every((t) => !t.service.state.status().connected));
-    expect(await healthState(group[0]!)).toMatchObject({ store: 'redis', connected: false });
+    expect(await healthState(group[0]!)).toMatchObject({ store: 'redis', mode: 'degraded', connected: false });
     const duringOutage = statuses.length;
     await waitFor(() => statuses.length > duringOutage + 20, 5_000);
     await server.start();
@@ -107,7 +107,7 @@ describe.skipIf(redisMissing !== null)('replicas sharing state in Redis', () => 
     stop = true;
     await load;
     expect(statuses.every((s) => s === 200)).toBe(true);
-    expect(await healthState(group[1]!)).toMatchObject({ store: 'redis', connected: true });
+    expect(await healthState(group[1]!)).toMatchObject({ store: 'redis', mode: 'shared', connected: true });
   });
 });
 

@@ -15,7 +15,7 @@ export class MemoryState implements SharedState {
   constructor(private readonly now: () => number = Date.now) {}
 
   status(): StoreStatus {
-    return { store: 'memory', connected: true, since: this.since };
+    return { store: 'memory', mode: 'alone', connected: true, since: this.since };
   }
 
   async takeToken(bucket: string, limit: BucketLimit): Promise<number> {

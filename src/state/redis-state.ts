@@ -95,7 +95,7 @@ export class RedisState implements SharedState {
   }
 
   status(): StoreStatus {
-    return { store: 'redis', connected: this.connected, since: this.since };
+    return { store: 'redis', mode: this.connected ? 'shared' : 'degraded', connected: this.connected, since: this.since };
   }
 
   async takeToken(bucket: string, limit: BucketLimit): Promise<number> {

@@ -3,6 +3,8 @@ import type { BreakerFailure } from '../routing/upstream-health/circuit-breaker.
 /** Where replica-shared state lives now, for /healthz: `memory` is this process alone. */
 export interface StoreStatus {
   store: 'memory' | 'redis';
+  /** `alone` (memory), `shared` (Redis reached) or `degraded` (Redis away: this replica answers on its local state). */
+  mode: 'alone' | 'shared' | 'degraded';
   /** Always true for `memory`; for `redis`, false while this replica runs on its local state. */
   connected: boolean;
   /** When `connected` last changed (ISO 8601). */

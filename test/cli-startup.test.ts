@@ -96,6 +96,11 @@ describe('switchyard serve: start-up failures a user caused', { timeout: 60_000 
     );
   });
 
+  it('a Redis address that is not redis:// names the variable or the flag', async () => {
+    expectCleanFailure(await serveWith({ SWITCHYARD_REDIS_URL: 'http://127.0.0.1:6379' }), 'SWITCHYARD_REDIS_URL must be a redis:// or rediss:// URL, got "http://127.0.0.1:6379"');
+    expectCleanFailure(await serve('--redis', '127.0.0.1:6379'), 'must be a redis:// or rediss:// URL');
+  });
+
   it('a port in use', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -162,7 +162,11 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
   );
   // The log redacts addresses; a person starting the server needs to see where it listens.
   process.stderr.write(`switchyard listening on ${listening.url} (OpenAI base URL: ${listening.url}/v1)\n`);
-  if (upstream === null) logger.warn('no upstream configured (SWITCHYARD_UPSTREAM_URL / OPENAI_BASE_URL): answering locally only');
+  if (upstream === null && service.site?.ownsCloud !== true) {
+    // Name what does answer: the device, and a targets file's pools.
+    const answering = Object.entries(service.targets.existing().configured).flatMap(([name, configured]) => (configured ? [name] : []));
+    logger.warn(`no upstream configured (SWITCHYARD_UPSTREAM_URL / OPENAI_BASE_URL): answering from ${answering.join(', ')} only`);
+  }
   const stop = async (): Promise<void> => {
     for (const close of cleanup.reverse()) await close();
     process.exit(0);

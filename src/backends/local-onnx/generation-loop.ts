@@ -1,74 +1,46 @@
 import ort from 'onnxruntime-node';
 import type { Tokenizer } from '@huggingface/tokenizers';
-import { StreamDecoder } from '../../models/stream-decoder.js';
-import type { GrammarEngine, TokenConstraint } from './grammar/grammar-engine.js';
-import type { GrammarSpec } from './grammar/grammar-spec.js';
-import { sampleToken, seededRandom, type SamplingParams } from './sampler.js';
-import { StopMatcher } from './stop-matcher.js';
-import type { Past, PrefixCache, PrefixCacheStats } from './prefix-cache.js';
-
-/** What the generation loop needs to know about the loaded graph. */
-export interface DecoderShape {
-  layers: number;
-  kvHeads: number;
-  headDim: number;
-  vocabSize: number;
-}
+import { DecodeBatch } from './decode-batch.js';
+import type { GrammarEngine } from './grammar/grammar-engine.js';
+import type { DecoderShape, GenerationOutcome, GenerationRequest } from './generation-request.js';
+import type { Past } from './kv-rows.js';
+import type { PrefixCache } from './prefix-cache.js';
+import { Sequence } from './sequence.js';
 
 /**
  * Prompt tokens per prefill run: as many as keep one run's [chunk, vocab] float32 logits near 16 MB, within
  * 32..2048. A 49k-vocab model then prefills in ~85-token chunks (a 277-token prompt peaked ~80 MB lower than
  * in one run, at the same speed); a 512-token vocabulary takes the whole prompt in one run (no extra runs on
- * tiny models). Chunks also let an abort land inside a long prefill.
+ * tiny models). Chunks also let an abort land inside a long prefill, and let other sequences decode between.
  */
 export function prefillChunkTokens(vocabSize: number): number {
   const logitsBudgetFloats = 4 * 1024 * 1024;
   return Math.min(2048, Math.max(32, Math.floor(logitsBudgetFloats / vocabSize)));
 }
 
-export interface GenerationRequest {
-  promptIds: number[];
-  maxTokens: number;
-  sampling: SamplingParams;
-  stop: string[];
-  eosTokenIds: number[];
-  /** Report `confidence`: costs one pass over the vocabulary per token. */
-  measureConfidence?: boolean;
-  /** The prompt ends inside an answer being continued: decode new text as following it. */
-  continuation?: boolean;
-  /** Constrained decoding: only tokens that keep the output valid under this grammar are sampled. */
-  grammar?: GrammarSpec;
-  /** Output already written under the grammar (a continued answer): the grammar starts after it. */
-  grammarPrefix?: string;
-}
-
-export interface GenerationOutcome {
-  finishReason: 'stop' | 'length' | 'aborted';
-  promptTokens: number;
-  completionTokens: number;
-  /** Wall time inside session.run, in ms. */
-  computeMs: number;
-  /** Time from start to the first generated token (prefill + first sample), in ms. */
-  firstTokenMs: number;
-  /** Geometric mean of the chosen tokens' probabilities (at temperature 1), when asked for. */
-  confidence?: number;
-  /** With a grammar: whether the output is complete under it (false when max_tokens cut it short). */
-  grammarComplete?: boolean;
-  /** Prompt tokens whose KV came from the prefix cache (not prefilled again). */
-  cachedTokens: number;
-  /** The prefix cache after this request, when there is one. */
-  prefixCache?: PrefixCacheStats;
+interface Settler {
+  resolve: () => void;
+  reject: (err: unknown) => void;
 }
 
 /**
- * Greedy/sampled decoding with the KV cache: one prefill run over the prompt, then one run per token that
- * feeds `present.*` back as `past_key_values.*`. `position_ids` count from 0 over prompt + generated tokens;
- * `attention_mask` is all ones over that same length (batch of one, no padding). With a grammar, each step's
- * logits are masked to the tokens it allows before sampling (the matcher is per sequence, like the KV cache).
+ * Greedy/sampled decoding with the KV cache for every request the worker holds at once. A new request is
+ * prefilled on its own (chunk by chunk, alternating with decode steps of the others), then joins the decode
+ * batch: each step runs all decoding sequences in one `session.run` (see decode-batch.ts), which reads the
+ * weights once for all of them. Sequences leave as they finish; streams, stops, grammar, aborts and usage stay
+ * per sequence (sequence.ts). `run` may be called concurrently; one driver loop serves all calls.
  */
 export class GenerationLoop {
-  private readonly inputNames: Set<string>;
   private readonly kvType: 'float32' | 'float16';
+  private readonly names: { past: string[]; present: string[] };
+  private readonly hasPositionIds: boolean;
+  /** Waiting for (the rest of) their prompt to be run, first come first served. */
+  private readonly prefilling: Sequence[] = [];
+  /** Prefilled, waiting to join the batch (joins are bucketed while others still prefill). */
+  private readonly ready: Sequence[] = [];
+  private batch: DecodeBatch;
+  private readonly settlers = new Map<Sequence, Settler>();
+  private driving = false;
 
   constructor(
     private readonly session: ort.InferenceSession,
@@ -80,112 +52,126 @@ export class GenerationLoop {
     /** KV caches of recent sequences; absent, every prompt is prefilled whole. */
     private readonly prefixes?: PrefixCache,
   ) {
-    this.inputNames = new Set(session.inputNames);
     const kvMeta = session.inputMetadata.find((m) => m.name === 'past_key_values.0.key');
-    this.kvType = kvMeta !== undefined && kvMeta.isTensor && kvMeta.type === 'float16' ? 'float16' : 'float32';
+    this.kvType = kvMeta?.isTensor && kvMeta.type === 'float16' ? 'float16' : 'float32';
+    const layers = Array.from({ length: shape.layers }, (_, i) => i).flatMap((i) => [`${i}.key`, `${i}.value`]);
+    this.names = { past: layers.map((l) => `past_key_values.${l}`), present: layers.map((l) => `present.${l}`) };
+    this.hasPositionIds = session.inputNames.includes('position_ids');
+    this.batch = new DecodeBatch(this.names, this.hasPositionIds);
   }
 
-  async run(
-    request: GenerationRequest,
-    onText: (text: string) => void,
-    shouldAbort: () => boolean,
-  ): Promise<GenerationOutcome> {
-    if (request.grammar === undefined) return this.decode(request, undefined, onText, shouldAbort);
-    if (this.grammars === undefined) throw new Error('constrained decoding needs a grammar engine');
-    const constraint = await this.grammars.constraint(request.grammar, request.grammarPrefix ?? '');
+  async run(request: GenerationRequest, onText: (text: string) => void, shouldAbort: () => boolean): Promise<GenerationOutcome> {
+    if (request.grammar !== undefined && this.grammars === undefined) throw new Error('constrained decoding needs a grammar engine');
+    const constraint = request.grammar === undefined ? undefined : await this.grammars?.constraint(request.grammar, request.grammarPrefix ?? '');
     try {
-      const outcome = await this.decode(request, constraint, onText, shouldAbort);
-      outcome.grammarComplete = constraint.terminated || (outcome.finishReason !== 'aborted' && (await constraint.canEnd()));
+      // At least one prompt token is always run: its logits choose the first answer token.
+      const reused = this.prefixes?.take(request.promptIds, request.promptIds.length - 1);
+      const sequence = new Sequence(request, this.tokenizer, reused, this.emptyPast(), constraint, onText, shouldAbort);
+      if (request.maxTokens > 0) {
+        await new Promise<void>((resolve, reject) => {
+          this.settlers.set(sequence, { resolve, reject });
+          this.prefilling.push(sequence);
+          void this.drive();
+        });
+      } else sequence.end('length');
+      const outcome = await sequence.outcome();
+      if (this.prefixes !== undefined) outcome.prefixCache = this.prefixes.stats;
       return outcome;
     } finally {
-      constraint.dispose();
+      constraint?.dispose();
     }
   }
 
-  /** One sequence from prompt to finish; `constraint` (per sequence) masks each step's logits. */
-  private async decode(
-    request: GenerationRequest,
-    constraint: TokenConstraint | undefined,
-    onText: (text: string) => void,
-    shouldAbort: () => boolean,
-  ): Promise<GenerationOutcome> {
-    const started = performance.now();
-    const random = seededRandom(request.sampling.seed ?? Math.floor(Math.random() * 2 ** 32));
-    // A few context tokens are enough for merges and leading-space rules (as text-generation-inference does).
-    const decoder = new StreamDecoder(this.tokenizer, request.continuation ? request.promptIds.slice(-5) : []);
-    const stops = new StopMatcher(request.stop);
-    const eos = new Set(request.eosTokenIds);
-    // At least one prompt token is always run: its logits choose the first answer token.
-    const reused = this.prefixes?.take(request.promptIds, request.promptIds.length - 1);
-    let past = reused?.past ?? this.emptyPast();
-    const cachedTokens = reused?.length ?? 0;
-    /** Every token whose KV is in `past`, in order: what the prefix cache keys on. */
-    const fed = request.promptIds.slice(0, cachedTokens);
-    let ids = request.promptIds.slice(cachedTokens);
-    let position = cachedTokens;
-    let computeMs = 0;
-    let firstTokenMs = 0;
-    let generated = 0;
-    let finishReason: GenerationOutcome['finishReason'] = 'length';
-    let logProbSum = 0;
-    let hitStopSequence = false;
-    while (generated < request.maxTokens) {
-      if (shouldAbort()) {
-        finishReason = 'aborted';
-        break;
+  private async drive(): Promise<void> {
+    if (this.driving) return;
+    this.driving = true;
+    try {
+      while (this.prefilling.length + this.ready.length + this.batch.size > 0) {
+        for (const s of [...this.prefilling, ...this.ready, ...this.batch.members]) if (s.finishReason === undefined && s.shouldAbort()) s.end('aborted');
+        const first = this.prefilling[0];
+        if (first !== undefined) await this.prefillStep(first);
+        // Sequences done prefilling join together once nobody is prefilling (or at once if nothing decodes):
+        // every join re-packs the batch's KV.
+        this.retire([...this.ready, ...this.batch.members]);
+        this.batch.regroup(this.prefilling.length === 0 || this.batch.size === 0 ? this.ready.splice(0) : []);
+        if (this.batch.size > 0) await this.decodeStep();
+        this.retire(this.batch.members);
       }
-      let outputs: ort.InferenceSession.ReturnType | undefined;
-      for (let from = 0; from < ids.length; from += this.prefillChunk) {
-        if (from > 0 && shouldAbort()) break;
-        const chunk = ids.slice(from, from + this.prefillChunk);
+    } finally {
+      this.driving = false;
+    }
+  }
+
+  /** One prefill chunk of `sequence`; after its last one, its first token is sampled. */
+  private async prefillStep(sequence: Sequence): Promise<void> {
+    try {
+      if (sequence.finishReason === undefined) {
+        const chunk = sequence.pending.slice(0, this.prefillChunk);
         const t0 = performance.now();
-        outputs = await this.session.run(this.feeds(chunk, position, past));
-        computeMs += performance.now() - t0;
-        position += chunk.length;
-        past = this.presentAsPast(outputs);
-        for (const id of chunk) fed.push(id);
+        const outputs = await this.session.run(this.soloFeeds(chunk, sequence.fed.length, sequence.past));
+        sequence.computeMs += performance.now() - t0;
+        sequence.past = this.presentAsPast(outputs);
+        sequence.fed.push(...chunk);
+        sequence.pending = sequence.pending.slice(chunk.length);
+        if (sequence.pending.length > 0) return;
+        if (sequence.shouldAbort()) sequence.end('aborted');
+        else await sequence.accept(lastLogitsRow(outputs['logits'] as ort.Tensor, 0, 1));
       }
-      if (outputs === undefined || shouldAbort()) {
-        finishReason = 'aborted';
-        break;
-      }
-      const row = lastLogitsRow(outputs['logits'] as ort.Tensor);
-      if (constraint !== undefined) await constraint.mask(row);
-      const token = sampleToken(row, 0, row.length, request.sampling, random);
-      // A stop token is only unmasked once the output is complete: accepting it terminates the grammar.
-      constraint?.accept(token);
-      if (request.measureConfidence) logProbSum += logProbability(row, token);
-      if (generated === 0) firstTokenMs = performance.now() - started;
-      generated++;
-      if (eos.has(token)) {
-        finishReason = 'stop';
-        generated--; // EOS is not part of the answer's text; OpenAI does not count it either.
-        break;
-      }
-      const step = stops.push(decoder.push(token));
-      if (step.text.length > 0) onText(step.text);
-      if (step.stopped) {
-        finishReason = 'stop';
-        hitStopSequence = true;
-        break;
-      }
-      ids = [token];
+      this.prefilling.shift();
+      if (sequence.finishReason === undefined) this.ready.push(sequence);
+      else this.finish(sequence, sequence.past);
+    } catch (err) {
+      this.prefilling.shift();
+      this.fail([sequence], err);
     }
-    if (!hitStopSequence && finishReason !== 'aborted') {
-      // Held-back text: an incomplete character (emitted as U+FFFD) or a partial stop sequence.
-      const tail = stops.push(decoder.flush());
-      const rest = tail.stopped ? tail.text : tail.text + stops.flush();
-      if (rest.length > 0) onText(rest);
-      if (tail.stopped) finishReason = 'stop';
-    }
-    this.prefixes?.put(fed, past);
-    const outcome: GenerationOutcome = { finishReason, promptTokens: request.promptIds.length, completionTokens: generated, computeMs, firstTokenMs, cachedTokens };
-    if (this.prefixes !== undefined) outcome.prefixCache = this.prefixes.stats;
-    if (request.measureConfidence && generated > 0) outcome.confidence = Math.exp(logProbSum / generated);
-    return outcome;
   }
 
-  private feeds(ids: number[], position: number, past: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
+  /** One decode step for every member of the batch; the step's time is shared among them. */
+  private async decodeStep(): Promise<void> {
+    const members = this.batch.members;
+    let outputs: ort.InferenceSession.ReturnType;
+    try {
+      const t0 = performance.now();
+      outputs = await this.session.run(this.batch.feeds());
+      const share = (performance.now() - t0) / members.length;
+      for (const s of members) s.computeMs += share;
+    } catch (err) {
+      this.batch = new DecodeBatch(this.names, this.hasPositionIds);
+      return this.fail(members, err);
+    }
+    this.batch.advance(outputs);
+    const logits = outputs['logits'] as ort.Tensor;
+    for (const [i, s] of members.entries()) {
+      // A sequence whose grammar fails fails alone; the others go on.
+      await s.accept(lastLogitsRow(logits, i, members.length)).catch((err: unknown) => this.fail([s], err));
+    }
+  }
+
+  /** Settles finished sequences among `candidates` (their KV goes to the prefix cache first). */
+  private retire(candidates: Sequence[]): void {
+    for (const s of candidates) {
+      if (s.finishReason === undefined || !this.settlers.has(s)) continue;
+      const inBatch = this.batch.members.includes(s);
+      if (!inBatch) this.ready.splice(this.ready.indexOf(s), 1);
+      this.finish(s, inBatch && this.prefixes !== undefined ? this.batch.kvOf(s) : s.past);
+    }
+  }
+
+  private finish(sequence: Sequence, kv: Past): void {
+    this.prefixes?.put(sequence.fed, kv);
+    this.settlers.get(sequence)?.resolve();
+    this.settlers.delete(sequence);
+  }
+
+  private fail(sequences: Sequence[], err: unknown): void {
+    for (const s of sequences) {
+      s.finishReason ??= 'aborted';
+      this.settlers.get(s)?.reject(err);
+      this.settlers.delete(s);
+    }
+  }
+
+  private soloFeeds(ids: number[], position: number, past: Past): Record<string, ort.Tensor> {
     const n = ids.length;
     const total = position + n;
     const feeds: Record<string, ort.Tensor> = {
@@ -193,7 +179,7 @@ export class GenerationLoop {
       attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
       ...past,
     };
-    if (this.inputNames.has('position_ids')) {
+    if (this.hasPositionIds) {
       const positions = new BigInt64Array(n);
       for (let i = 0; i < n; i++) positions[i] = BigInt(position + i);
       feeds['position_ids'] = new ort.Tensor('int64', positions, [1, n]);
@@ -201,45 +187,34 @@ export class GenerationLoop {
     return feeds;
   }
 
-  /** Empty past: [batch, kv_heads, 0, head_dim] per layer. */
+  /** Empty past: [1, kv_heads, 0, head_dim] per layer. */
   private emptyPast(): Past {
-    const past: Record<string, ort.Tensor> = {};
+    const past: Past = {};
     const dims = [1, this.shape.kvHeads, 0, this.shape.headDim];
-    for (let layer = 0; layer < this.shape.layers; layer++) {
-      for (const kind of ['key', 'value']) {
-        const data = this.kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0);
-        past[`past_key_values.${layer}.${kind}`] = new ort.Tensor(this.kvType, data, dims);
-      }
+    for (const name of this.names.past) {
+      const data = this.kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0);
+      past[name] = new ort.Tensor(this.kvType, data, dims);
     }
     return past;
   }
 
-  private presentAsPast(outputs: ort.InferenceSession.ReturnType): Record<string, ort.Tensor> {
-    const past: Record<string, ort.Tensor> = {};
-    for (let layer = 0; layer < this.shape.layers; layer++) {
-      for (const kind of ['key', 'value']) {
-        past[`past_key_values.${layer}.${kind}`] = outputs[`present.${layer}.${kind}`] as ort.Tensor;
-      }
-    }
+  private presentAsPast(outputs: ort.InferenceSession.ReturnType): Past {
+    const past: Past = {};
+    this.names.past.forEach((name, i) => (past[name] = outputs[this.names.present[i] as string] as ort.Tensor));
     return past;
   }
 }
 
-/** log softmax(logits)[token], computed stably (max-shifted log-sum-exp). */
-function logProbability(logits: Float32Array, token: number): number {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i]! - max);
-  return logits[token]! - max - Math.log(sum);
-}
-
-/** The last position's logits [vocab], without a copy for float32; float16 graphs hand back raw half bits. */
-function lastLogitsRow(tensor: ort.Tensor): Float32Array {
+/**
+ * Row `row` of `rows` of the last position's logits [vocab], without a copy for float32; float16 graphs hand
+ * back raw half bits.
+ */
+function lastLogitsRow(tensor: ort.Tensor, row: number, rows: number): Float32Array {
   const vocab = tensor.dims.at(-1) as number;
-  const start = tensor.data.length - vocab;
-  if (tensor.type === 'float32') return (tensor.data as Float32Array).subarray(start);
-  if (tensor.type === 'float16') return Float32Array.from((tensor.data as Uint16Array).subarray(start), halfToFloat);
+  const perRow = tensor.data.length / rows;
+  const start = row * perRow + perRow - vocab;
+  if (tensor.type === 'float32') return (tensor.data as Float32Array).subarray(start, start + vocab);
+  if (tensor.type === 'float16') return Float32Array.from((tensor.data as Uint16Array).subarray(start, start + vocab), halfToFloat);
   throw new Error(`unsupported logits type ${tensor.type}`);
 }
 

@@ -5,18 +5,18 @@ import { GenerationLoop } from './generation-loop.js';
 import { UnenforceableFormatError, GrammarEngine } from './grammar/grammar-engine.js';
 import { PrefixCache } from './prefix-cache.js';
 import { TextCoalescer } from './text-coalescer.js';
-import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+import { ABORT_SLOTS, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
 
 /**
  * Worker thread entry: owns the onnxruntime session so that prefill/decode (which block the thread for
- * up to a second per run on a 135M model) never stall the HTTP server. One request at a time; the main
- * thread queues the rest.
+ * up to a second per run on a 135M model) never stall the HTTP server. Requests that arrive while others
+ * generate join them (the loop decodes them in one batch); the main thread queues past the batch size.
  */
 const init = workerData as WorkerInit;
 const port = parentPort;
 if (port === null) throw new Error('generation-worker must run in a worker thread');
 const send = (message: FromWorker): void => port.postMessage(message);
-const abortFlag = new Int32Array(init.abortFlag);
+const abortFlags = new Int32Array(init.abortFlags);
 const prefixes = new PrefixCache(init.prefixCacheBytes);
 
 async function load(): Promise<GenerationLoop> {
@@ -50,7 +50,7 @@ port.on('message', (message: ToWorker) => {
       loop.run(
         request,
         (piece) => text.push(piece),
-        () => Atomics.load(abortFlag, 0) === id,
+        () => Atomics.load(abortFlags, id % ABORT_SLOTS) === id,
       ),
     )
     .then((outcome) => (text.flush(), send({ type: 'done', id, outcome })))

@@ -1,7 +1,6 @@
-import ort from 'onnxruntime-node';
+import { packRegions, pastBytes, type Past } from './kv-rows.js';
 
-/** The KV cache of one sequence: `past_key_values.*` tensors [1, kv_heads, length, head_dim] for `ids`. */
-export type Past = Record<string, ort.Tensor>;
+export type { Past } from './kv-rows.js';
 
 export interface PrefixCacheStats {
   entries: number;
@@ -41,12 +40,13 @@ export class PrefixCache {
     }
     if (best === undefined) return undefined;
     best.lastUsed = ++this.clock;
-    return { length: bestLength, past: bestLength === best.ids.length ? best.past : cutPast(best.past, best.ids.length, bestLength) };
+    const past = bestLength === best.ids.length ? best.past : packRegions([{ past: best.past, row: 0, start: 0, length: bestLength }], bestLength);
+    return { length: bestLength, past };
   }
 
   /** Keeps `past` (the KV of exactly `ids`); entries that are a prefix of it add nothing and go. */
   put(ids: number[], past: Past): void {
-    const bytes = Object.values(past).reduce((sum, t) => sum + (t.data as ArrayBufferView).byteLength, 0);
+    const bytes = pastBytes(past);
     if (bytes > this.budgetBytes || ids.length === 0) return;
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const old = this.entries[i]!;
@@ -82,17 +82,4 @@ function commonPrefix(a: number[], b: number[]): number {
   let i = 0;
   while (i < n && a[i] === b[i]) i++;
   return i;
-}
-
-/** [1, heads, from, dim] → [1, heads, to, dim] (to < from), per head a contiguous copy. */
-function cutPast(past: Past, from: number, to: number): Past {
-  const cut: Past = {};
-  for (const [name, tensor] of Object.entries(past)) {
-    const [batch = 1, heads = 1, , dim = 1] = tensor.dims;
-    const data = tensor.data as Float32Array | Uint16Array;
-    const out = new (data.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(batch * heads * to * dim);
-    for (let h = 0; h < batch * heads; h++) out.set(data.subarray(h * from * dim, h * from * dim + to * dim), h * to * dim);
-    cut[name] = new ort.Tensor(tensor.type as 'float32', out as Float32Array, [batch, heads, to, dim]);
-  }
-  return cut;
 }

@@ -1,5 +1,5 @@
 import { SwitchyardError } from '../errors.js';
-import type { GenerationOutcome } from './generation-loop.js';
+import type { GenerationOutcome } from './generation-request.js';
 import type { Throughput } from '../backend.js';
 import type { ThroughputEstimate, WorkCost } from './throughput-estimate.js';
 
@@ -8,29 +8,40 @@ export interface RequestQueueOptions {
   waitBudgetMs: number;
   /** Hard ceiling on waiting requests whatever the estimate says (bounds memory). */
   capacity: number;
+  /** Requests the model serves at once (its decode batch); default 1. */
+  slots?: number;
   estimate: ThroughputEstimate;
   now?: () => number;
 }
 
+interface Slot {
+  expectedMs: number;
+  startedAt: number;
+}
+
 interface Waiting {
   expectedMs: number;
-  start: () => void;
+  /** Called with the slot held for it (already counted as running). */
+  start: (slot: Slot) => void;
   cancel: () => void;
 }
 
 /**
- * A FIFO in front of the model, admitting by expected wait rather than by count: a request gets in while the
- * work ahead of it (the running request's remaining time plus every queued request's expected time, from the
- * measured throughput) fits the wait budget. A fast model absorbs a burst; a slow one sheds early with
+ * A FIFO in front of the model, admitting by expected wait rather than by count. Up to `slots` requests run at
+ * once (they decode in one batch); past that, a request gets in while the work ahead of it (the running
+ * requests' remaining time plus every queued request's expected time, from the measured throughput, shared
+ * among the slots) fits the wait budget. A fast model absorbs a burst; a slow one sheds early with
  * `queue-full` (→ 429) and a Retry-After of when the work ahead will have drained to the budget.
  */
 export class RequestQueue {
   private readonly waiting: Waiting[] = [];
-  private running: { expectedMs: number; startedAt: number } | undefined;
+  private readonly running: Slot[] = [];
+  private readonly slots: number;
   private readonly now: () => number;
 
   constructor(private readonly options: RequestQueueOptions) {
     this.now = options.now ?? (() => performance.now());
+    this.slots = Math.max(1, options.slots ?? 1);
   }
 
   get capacity(): number {
@@ -45,27 +56,35 @@ export class RequestQueue {
     return this.options.waitBudgetMs;
   }
 
-  /** Requests waiting plus the one running. */
+  /** Requests waiting plus those running. */
   get depth(): number {
-    return this.waiting.length + (this.running === undefined ? 0 : 1);
+    return this.waiting.length + this.running.length;
   }
 
   /** How long a request arriving now would wait before the model starts on it, in ms. */
   expectedWaitMs(): number {
-    let ms = this.running === undefined ? 0 : Math.max(0, this.running.expectedMs - (this.now() - this.running.startedAt));
+    if (this.running.length < this.slots && this.waiting.length === 0) return 0;
+    const now = this.now();
+    let ms = 0;
+    for (const entry of this.running) ms += Math.max(0, entry.expectedMs - (now - entry.startedAt));
     for (const entry of this.waiting) ms += entry.expectedMs;
-    return Math.round(ms);
+    return Math.round(ms / this.slots);
   }
 
   async run(task: () => Promise<GenerationOutcome>, cost: WorkCost, signal: AbortSignal): Promise<GenerationOutcome> {
     if (signal.aborted) throw abortedError();
     const expectedMs = this.options.estimate.expectedMs(cost);
-    if (this.running !== undefined) {
+    let slot: Slot | undefined;
+    if (this.running.length >= this.slots || this.waiting.length > 0) {
       this.admit();
       await new Promise<void>((resolve, reject) => {
         const entry: Waiting = {
           expectedMs,
-          start: () => (signal.removeEventListener('abort', entry.cancel), resolve()),
+          start: (held) => {
+            slot = held;
+            signal.removeEventListener('abort', entry.cancel);
+            resolve();
+          },
           cancel: () => {
             this.waiting.splice(this.waiting.indexOf(entry), 1);
             reject(abortedError());
@@ -75,8 +94,11 @@ export class RequestQueue {
         this.waiting.push(entry);
       });
     }
-    const startedAt = this.now();
-    this.running = { expectedMs, startedAt };
+    if (slot === undefined) {
+      slot = { expectedMs, startedAt: this.now() };
+      this.running.push(slot);
+    }
+    const { startedAt } = slot;
     try {
       const outcome = await task();
       if (outcome.finishReason !== 'aborted') {
@@ -84,11 +106,12 @@ export class RequestQueue {
       }
       return outcome;
     } finally {
-      this.running = undefined;
+      this.running.splice(this.running.indexOf(slot), 1);
       const next = this.waiting.shift();
       if (next !== undefined) {
-        this.running = { expectedMs: next.expectedMs, startedAt: this.now() }; // held until next.start runs
-        next.start();
+        const held = { expectedMs: next.expectedMs, startedAt: this.now() }; // counted until next.start runs
+        this.running.push(held);
+        next.start(held);
       }
     }
   }

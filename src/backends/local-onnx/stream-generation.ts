@@ -3,7 +3,7 @@ import { requestCapabilities, type CapabilityFacts } from '../../capabilities.js
 import { SwitchyardError, classifyError } from '../errors.js';
 import type { PromptFormatter } from '../../models/chat-format.js';
 import type { ModelFolder } from '../../models/model-folder.js';
-import type { GenerationOutcome, GenerationRequest } from './generation-loop.js';
+import type { GenerationOutcome, GenerationRequest } from './generation-request.js';
 import type { RequestQueue } from './request-queue.js';
 import type { WorkerClient } from './worker-client.js';
 import { activeTools, grammarFor } from './grammar/grammar-spec.js';

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { SwitchyardError } from '../errors.js';
-import type { GenerationOutcome, GenerationRequest } from './generation-loop.js';
+import type { GenerationOutcome, GenerationRequest } from './generation-request.js';
 import type { PrefixCacheStats } from './prefix-cache.js';
-import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+import { ABORT_SLOTS, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
 
 interface Pending {
   onText: (text: string) => void;
@@ -10,11 +10,11 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-/** Main-thread handle on the generation worker: start it, run one request at a time, abort, stop. */
+/** Main-thread handle on the generation worker: start it, run requests (several at once decode in one batch), abort, stop. */
 export class WorkerClient {
   readonly ready: Promise<number>;
   private readonly worker: Worker;
-  private readonly abortFlag: Int32Array;
+  private readonly abortFlags: Int32Array;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private failure: Error | undefined;
@@ -22,10 +22,10 @@ export class WorkerClient {
   prefixCache: PrefixCacheStats | undefined;
 
   /** `onCrash` fires once if the worker dies after it was ready (native crash, out of memory). */
-  constructor(init: Omit<WorkerInit, 'abortFlag'>, private readonly onCrash: (err: Error) => void = () => undefined) {
-    const shared = new SharedArrayBuffer(4);
-    this.abortFlag = new Int32Array(shared);
-    const workerData: WorkerInit = { ...init, abortFlag: shared };
+  constructor(init: Omit<WorkerInit, 'abortFlags'>, private readonly onCrash: (err: Error) => void = () => undefined) {
+    const shared = new SharedArrayBuffer(4 * ABORT_SLOTS);
+    this.abortFlags = new Int32Array(shared);
+    const workerData: WorkerInit = { ...init, abortFlags: shared };
     this.worker = import.meta.url.endsWith('.ts')
       ? // Under tsx/vitest this module is TypeScript; a worker does not inherit tsx's loader (`execArgv:
         // ['--import', 'tsx']` is not enough on Node 20), so a small bootstrap registers it, then imports the entry.
@@ -52,7 +52,7 @@ export class WorkerClient {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<GenerationOutcome>((resolve, reject) => {
-      const onAbort = (): void => void Atomics.store(this.abortFlag, 0, id);
+      const onAbort = (): void => void Atomics.store(this.abortFlags, id % ABORT_SLOTS, id);
       signal.addEventListener('abort', onAbort, { once: true });
       if (signal.aborted) onAbort();
       const done = (): void => signal.removeEventListener('abort', onAbort);

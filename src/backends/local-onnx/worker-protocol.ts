@@ -1,4 +1,4 @@
-import type { DecoderShape, GenerationOutcome, GenerationRequest } from './generation-loop.js';
+import type { DecoderShape, GenerationOutcome, GenerationRequest } from './generation-request.js';
 
 /** Session settings; both knobs measurably change speed on small CPUs (see bench/local.ts). */
 export interface SessionSettings {
@@ -15,13 +15,16 @@ export interface WorkerInit {
   shape: DecoderShape;
   session: SessionSettings;
   /**
-   * Int32[0] = id of the request to abort. Shared memory, because session.run keeps the worker's event loop
-   * busy: a posted 'abort' message would only be read after the generation ended.
+   * Int32[id % ABORT_SLOTS] = id of a request to abort. Shared memory, because session.run blocks the worker
+   * thread for a whole step: a flag is seen at the next step boundary, whatever the event loop has queued.
    */
-  abortFlag: SharedArrayBuffer;
+  abortFlags: SharedArrayBuffer;
   /** Bytes of KV cache kept for prefix reuse across requests (0 = none). */
   prefixCacheBytes: number;
 }
+
+/** Abort flag slots: far more than the requests the worker holds at once (a batch), so ids never collide. */
+export const ABORT_SLOTS = 1024;
 
 export type ToWorker =
   | { type: 'generate'; id: number; request: GenerationRequest }

@@ -12,6 +12,8 @@
  * Then structured output (support/structured.ts): decode tok/s with vs without a JSON-schema constraint, and
  * grammar build times on Qwen3's vocabulary. `npm run bench:local -- --structured` runs only that part.
  *
+ * Then batched decoding (support/batched-decode.ts): aggregate decode tok/s of 8 concurrent requests vs 1, and
+ * vs the same 8 decoded one at a time; `npm run bench:local -- --batched` runs only that part.
  * Then prefix reuse (support/prefix-reuse.ts): turn-2 TTFT after a 1,000-token history, cached vs cold.
  * Then the flapping-upstream scenario (support/flapping-upstream.ts) with stories260K as the local model;
  * `npm run bench:local -- --flapping` runs only that part.
@@ -25,6 +27,7 @@ import type { ChatMessage } from '../src/backends/backend.js';
 import { fromPackageRoot } from '../src/paths.js';
 import { SMOLLM2_135M_SHAPE, writeSyntheticModel } from '../src/models/synthetic/write-model-folder.js';
 import { flappingTable, runFlappingScenario } from './support/flapping-upstream.js';
+import { batchedDecodeRow } from './support/batched-decode.js';
 import { prefixReuseRows } from './support/prefix-reuse.js';
 import { constrainedDecodeRows, grammarCostRows } from './support/structured.js';
 
@@ -189,8 +192,39 @@ async function flapping(): Promise<void> {
   );
 }
 
+/** The batched-decoding table: 135M-shape at 1 and 2 threads, a mixed-length burst, stories260K when present. */
+async function batched(): Promise<void> {
+  const smol = smolShapedModel();
+  const list = [
+    { name: 'SmolLM2-135M-shape q4', modelDir: smol, dtype: 'q4', threads: 1 },
+    { name: 'SmolLM2-135M-shape q4', modelDir: smol, dtype: 'q4', threads: 2 },
+    { name: 'SmolLM2-135M-shape q4', modelDir: smol, dtype: 'q4', threads: 1, mixed: true },
+    ...(existsSync(join(STORIES, 'config.json')) ? [{ name: 'stories260K q4', modelDir: STORIES, dtype: 'q4', threads: 1 }] : []),
+  ];
+  const rows: string[] = [];
+  for (const c of list) {
+    rows.push(await batchedDecodeRow(COMPILED, c, ROUNDS));
+    process.stderr.write(`${rows.at(-1)}\n`);
+  }
+  process.stdout.write(
+    [
+      '',
+      `batched decoding — aggregate decode tok/s (Σ tokens after the first ÷ first first-token to last finish), 64 tokens per request, greedy, medians of ${ROUNDS} interleaved rounds; shared 2-core machine`,
+      '',
+      '| model | threads | prompts | 1 request | 8 concurrent, one at a time (before) | 8 concurrent, batched (vs 1) |',
+      '|---|---|---|---|---|---|',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
+}
+
 const rows: string[] = [];
 compileOurs();
+if (process.argv.includes('--batched')) {
+  await batched();
+  process.exit(0);
+}
 const structuredOnly = process.argv.includes('--structured');
 /** `BENCH_ONLY=stories` runs only the decode cases whose name contains it (no structured, no flapping). */
 const only = process.env['BENCH_ONLY'];
@@ -233,6 +267,7 @@ if (!structuredOnly) {
   );
 }
 if (only !== undefined) process.exit(0);
+if (!structuredOnly) await batched();
 if (!structuredOnly) {
   process.stdout.write(
     [

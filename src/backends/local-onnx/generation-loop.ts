@@ -38,7 +38,8 @@ export class GenerationLoop {
   private readonly prefilling: Sequence[] = [];
   /** Prefilled, waiting to join the batch (joins are bucketed while others still prefill). */
   private readonly ready: Sequence[] = [];
-  private batch: DecodeBatch;
+  /** Decode batches: one unless lengths differ too much to share one without wasting work on padding. */
+  private batches: DecodeBatch[] = [];
   private readonly settlers = new Map<Sequence, Settler>();
   private driving = false;
 
@@ -57,7 +58,6 @@ export class GenerationLoop {
     const layers = Array.from({ length: shape.layers }, (_, i) => i).flatMap((i) => [`${i}.key`, `${i}.value`]);
     this.names = { past: layers.map((l) => `past_key_values.${l}`), present: layers.map((l) => `present.${l}`) };
     this.hasPositionIds = session.inputNames.includes('position_ids');
-    this.batch = new DecodeBatch(this.names, this.hasPositionIds);
   }
 
   async run(request: GenerationRequest, onText: (text: string) => void, shouldAbort: () => boolean): Promise<GenerationOutcome> {
@@ -86,16 +86,16 @@ export class GenerationLoop {
     if (this.driving) return;
     this.driving = true;
     try {
-      while (this.prefilling.length + this.ready.length + this.batch.size > 0) {
-        for (const s of [...this.prefilling, ...this.ready, ...this.batch.members]) if (s.finishReason === undefined && s.shouldAbort()) s.end('aborted');
+      while (this.prefilling.length + this.ready.length + this.batches.length > 0) {
+        for (const s of [...this.prefilling, ...this.ready, ...this.decoding()]) if (s.finishReason === undefined && s.shouldAbort()) s.end('aborted');
         const first = this.prefilling[0];
         if (first !== undefined) await this.prefillStep(first);
+        this.retire([...this.ready, ...this.decoding()]);
         // Sequences done prefilling join together once nobody is prefilling (or at once if nothing decodes):
-        // every join re-packs the batch's KV.
-        this.retire([...this.ready, ...this.batch.members]);
-        this.batch.regroup(this.prefilling.length === 0 || this.batch.size === 0 ? this.ready.splice(0) : []);
-        if (this.batch.size > 0) await this.decodeStep();
-        this.retire(this.batch.members);
+        // every join re-packs a batch's KV.
+        this.regroup(this.prefilling.length === 0 || this.batches.length === 0 ? this.ready.splice(0) : []);
+        for (const batch of [...this.batches]) await this.decodeStep(batch);
+        this.retire(this.decoding());
       }
     } finally {
       this.driving = false;
@@ -126,20 +126,36 @@ export class GenerationLoop {
     }
   }
 
-  /** One decode step for every member of the batch; the step's time is shared among them. */
-  private async decodeStep(): Promise<void> {
-    const members = this.batch.members;
+  private decoding(): Sequence[] {
+    return this.batches.flatMap((b) => b.members);
+  }
+
+  /** Places each joining sequence in a batch whose lengths are close to its own (a new one if none is). */
+  private regroup(joining: Sequence[]): void {
+    const joins = new Map<DecodeBatch, Sequence[]>(this.batches.map((b) => [b, []]));
+    for (const s of joining) {
+      let batch = [...joins.keys()].find((b) => fitsTogether([...b.members, ...(joins.get(b) ?? [])], s));
+      if (batch === undefined) joins.set((batch = new DecodeBatch(this.names, this.hasPositionIds)), []);
+      joins.get(batch)?.push(s);
+    }
+    for (const [batch, join] of joins) batch.regroup(join);
+    this.batches = [...joins.keys()].filter((b) => b.size > 0);
+  }
+
+  /** One decode step for every member of `batch`; the step's time is shared among them. */
+  private async decodeStep(batch: DecodeBatch): Promise<void> {
+    const members = batch.members;
     let outputs: ort.InferenceSession.ReturnType;
     try {
       const t0 = performance.now();
-      outputs = await this.session.run(this.batch.feeds());
+      outputs = await this.session.run(batch.feeds());
       const share = (performance.now() - t0) / members.length;
       for (const s of members) s.computeMs += share;
     } catch (err) {
-      this.batch = new DecodeBatch(this.names, this.hasPositionIds);
+      this.batches.splice(this.batches.indexOf(batch), 1);
       return this.fail(members, err);
     }
-    this.batch.advance(outputs);
+    batch.advance(outputs);
     const logits = outputs['logits'] as ort.Tensor;
     for (const [i, s] of members.entries()) {
       // A sequence whose grammar fails fails alone; the others go on.
@@ -151,9 +167,9 @@ export class GenerationLoop {
   private retire(candidates: Sequence[]): void {
     for (const s of candidates) {
       if (s.finishReason === undefined || !this.settlers.has(s)) continue;
-      const inBatch = this.batch.members.includes(s);
-      if (!inBatch) this.ready.splice(this.ready.indexOf(s), 1);
-      this.finish(s, inBatch && this.prefixes !== undefined ? this.batch.kvOf(s) : s.past);
+      const batch = this.batches.find((b) => b.members.includes(s));
+      if (batch === undefined) this.ready.splice(this.ready.indexOf(s), 1);
+      this.finish(s, batch !== undefined && this.prefixes !== undefined ? batch.kvOf(s) : s.past);
     }
   }
 
@@ -204,6 +220,21 @@ export class GenerationLoop {
     return past;
   }
 }
+
+/**
+ * Whether `joining` may decode in one batch with `members`: rows are padded to the longest, and attention and
+ * the KV copies inside the graph cost per padded column, so lengths must stay within 2× (+64 tokens, below which
+ * padding costs little next to the weights). A 1,000-token chat and seven short questions thus decode as two
+ * batches, not as eight rows of 1,000.
+ */
+function fitsTogether(members: Sequence[], joining: Sequence): boolean {
+  if (members.length >= MAX_BATCH_ROWS) return false;
+  const lengths = [...members, joining].map((s) => s.fed.length);
+  return Math.max(...lengths) <= 2 * Math.min(...lengths) + 64;
+}
+
+/** Rows in one batch at most (the main thread's queue admits no more than this at once by default). */
+const MAX_BATCH_ROWS = 8;
 
 /**
  * Row `row` of `rows` of the last position's logits [vocab], without a copy for float32; float16 graphs hand

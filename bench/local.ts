@@ -209,7 +209,7 @@ async function batched(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `batched decoding — aggregate decode tok/s (Σ tokens after the first ÷ first first-token to last finish), 64 tokens per request, greedy, medians of ${ROUNDS} interleaved rounds; shared 2-core machine`,
+      `batched decoding — aggregate decode tok/s (Σ tokens after each first ÷ wall time while any request decodes), 64 tokens per request, greedy, medians of ${ROUNDS} interleaved rounds; shared 2-core machine`,
       '',
       '| model | threads | prompts | 1 request | 8 concurrent, one at a time (before) | 8 concurrent, batched (vs 1) |',
       '|---|---|---|---|---|---|',

@@ -74,6 +74,19 @@ for (const model of models) {
       expect(plain.usage).toEqual(alone.get(PROMPTS[5]!)!.usage);
     });
 
+    it('a JSON-schema request in the batch gets valid JSON while the free ones keep their answers', async () => {
+      const schema = { type: 'object', properties: { color: { enum: ['red', 'green', 'blue'] }, happy: { type: 'boolean' } }, required: ['color', 'happy'], additionalProperties: false };
+      const [json, ...free] = await Promise.all([
+        backend.generate(call(PROMPTS[7]!, { maxTokens: 60, responseFormat: { type: 'json_schema', name: 'person', schema, strict: true } })),
+        ...PROMPTS.slice(0, 3).map((p) => backend.generate(call(p))),
+      ]);
+      const parsed = JSON.parse(json!.content) as Record<string, unknown>;
+      expect(json!.finishReason).toBe('stop');
+      expect(['red', 'green', 'blue']).toContain(parsed['color']);
+      expect(typeof parsed['happy']).toBe('boolean');
+      free.forEach((result, i) => expect(result.content).toBe(alone.get(PROMPTS[i]!)!.content));
+    });
+
     it('a request aborted mid-batch ends alone; the others finish as if it had never been there', async () => {
       const controller = new AbortController();
       const victim = collect(backend.stream(call(PROMPTS[0]!, { maxTokens: 200, signal: controller.signal })), () => controller.abort());

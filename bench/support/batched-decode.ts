@@ -5,8 +5,10 @@
  * shared machine hits them alike. `mixed`: the first request carries a ~700-token history (the 1-request
  * figure is then that long request alone), the other seven are short questions.
  *
- * Aggregate decode tok/s = Σ (completion tokens − 1) over the requests ÷ (last finish − first first-token): the
- * first token of each request belongs to its prefill.
+ * Aggregate decode tok/s = Σ (completion tokens − 1) over the requests ÷ the wall time during which at least one
+ * of them was decoding (the union of their first-token → finish intervals): the first token belongs to the
+ * prefill. One at a time, that is the sum of each request's decode time; batched, it also holds the steps in
+ * which the first requests decode while the later ones prefill, so it understates a batch's steady state.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -68,8 +70,18 @@ async function burst(backend: LocalBackend, questions: string[]): Promise<number
   const started = performance.now();
   const timed = await Promise.all(questions.map((q) => timedRequest(backend, q, started)));
   const tokens = timed.reduce((sum, t) => sum + t.completionTokens - 1, 0);
-  const windowMs = Math.max(...timed.map((t) => t.doneAt)) - Math.min(...timed.map((t) => t.ttftAt));
-  return tokens / (windowMs / 1000);
+  return tokens / (unionMs(timed.map((t) => [t.ttftAt, t.doneAt] as const)) / 1000);
+}
+
+/** Total length of the union of [start, end] intervals, in ms. */
+function unionMs(intervals: ReadonlyArray<readonly [number, number]>): number {
+  let total = 0;
+  let reached = -Infinity;
+  for (const [start, end] of [...intervals].sort((a, b) => a[0] - b[0])) {
+    if (end > reached) total += end - Math.max(start, reached);
+    reached = Math.max(reached, end);
+  }
+  return total;
 }
 
 async function timedRequest(backend: LocalBackend, question: string, started: number): Promise<Timed> {

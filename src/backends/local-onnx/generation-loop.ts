@@ -5,6 +5,7 @@ import type { GrammarEngine } from './grammar/grammar-engine.js';
 import type { DecoderShape, GenerationOutcome, GenerationRequest } from './generation-request.js';
 import type { Past } from './kv-rows.js';
 import type { PrefixCache } from './prefix-cache.js';
+import { lastLogitsRow } from './logits-row.js';
 import { Sequence } from './sequence.js';
 
 /**
@@ -42,6 +43,8 @@ export class GenerationLoop {
   private batches: DecodeBatch[] = [];
   private readonly settlers = new Map<Sequence, Settler>();
   private driving = false;
+  /** Loop turns the ready sequences have waited to join. */
+  private readyWaited = 0;
 
   constructor(
     private readonly session: ort.InferenceSession,
@@ -91,9 +94,11 @@ export class GenerationLoop {
         const first = this.prefilling[0];
         if (first !== undefined) await this.prefillStep(first);
         this.retire([...this.ready, ...this.decoding()]);
-        // Sequences done prefilling join together once nobody is prefilling (or at once if nothing decodes):
-        // every join re-packs a batch's KV.
-        this.regroup(this.prefilling.length === 0 || this.batches.length === 0 ? this.ready.splice(0) : []);
+        // Sequences done prefilling join together once nobody is prefilling, at once if nothing decodes, and
+        // after a few steps at most (every join re-packs a batch's KV, so joins are bucketed).
+        const join = this.prefilling.length === 0 || this.batches.length === 0 || ++this.readyWaited >= MAX_JOIN_WAIT_STEPS;
+        if (join) this.readyWaited = 0;
+        this.regroup(join ? this.ready.splice(0) : []);
         for (const batch of [...this.batches]) await this.decodeStep(batch);
         this.retire(this.decoding());
       }
@@ -233,27 +238,8 @@ function fitsTogether(members: Sequence[], joining: Sequence): boolean {
   return Math.max(...lengths) <= 2 * Math.min(...lengths) + 64;
 }
 
+/** Loop turns a prefilled sequence waits for others to finish prefilling before it joins anyway. */
+const MAX_JOIN_WAIT_STEPS = 4;
+
 /** Rows in one batch at most (the main thread's queue admits no more than this at once by default). */
 const MAX_BATCH_ROWS = 8;
-
-/**
- * Row `row` of `rows` of the last position's logits [vocab], without a copy for float32; float16 graphs hand
- * back raw half bits.
- */
-function lastLogitsRow(tensor: ort.Tensor, row: number, rows: number): Float32Array {
-  const vocab = tensor.dims.at(-1) as number;
-  const perRow = tensor.data.length / rows;
-  const start = row * perRow + perRow - vocab;
-  if (tensor.type === 'float32') return (tensor.data as Float32Array).subarray(start, start + vocab);
-  if (tensor.type === 'float16') return Float32Array.from((tensor.data as Uint16Array).subarray(start, start + vocab), halfToFloat);
-  throw new Error(`unsupported logits type ${tensor.type}`);
-}
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const fraction = h & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}

@@ -61,8 +61,9 @@ describe.skipIf(!hasModel)('1,000 concurrent requests against one local model', 
     for (const r of results) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
 
     expect([...statuses.keys()].sort()).toEqual([200, 429]);
-    expect(statuses.get(200)).toBeGreaterThanOrEqual(4);
-    expect(statuses.get(429)).toBeGreaterThan(500);
+    // Eight decode together and four wait; the model drains them while the burst is still arriving, so far more
+    // than a dozen are served (650–790 of 1,000 on a 2-core machine) and the rest are refused (the keys above).
+    expect(statuses.get(200)).toBeGreaterThanOrEqual(12);
     for (const r of results.filter((x) => x.status === 429)) {
       expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
       expect(typeof r.body.error?.type).toBe('string');

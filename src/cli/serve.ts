@@ -70,7 +70,7 @@ export function registerServe(program: Command): void {
     .option('--threads <n>', 'onnxruntime intra-op threads for the local model (default: by model size)', positiveInt)
     .option('--queue <n>', 'hard ceiling on local requests waiting, whatever the expected wait (default 64)', positiveInt)
     .option('--wait-budget <ms>', 'admit a local request while its expected wait is within this many ms, else 429 + Retry-After (default 3000)', nonNegativeInt)
-    .option('--batch <n>', 'local requests decoded together in one batch; 1 = one at a time (default 8)', positiveInt)
+    .option('--batch <n>', 'how many local requests decode together in one batch (default 8; 1 turns batching off)', positiveInt)
     .option('--prefix-cache <mb>', 'KV cache kept to reuse repeated prompt prefixes (chat history), in MB; 0 = off (default 128)', nonNegativeInt)
     .option('--signals <file>', 'JSON/YAML file overriding live device/link readings; re-read on change')
     .option('--signals-trace <file>', 'JSONL device trace to replay ({ "t": seconds, ...fields } per line)')

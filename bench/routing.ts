@@ -14,14 +14,15 @@ import type { ChatMessage } from '../src/backends/backend.js';
 import { fromPackageRoot } from '../src/paths.js';
 import { DEFAULT_SCORER_PATH, readModelCard } from '../src/scoring/index.js';
 import { readTaskClassifier, type TaskClassifier } from '../src/scoring/task-classifier.js';
-import { scoreVector } from '../src/scoring/task-features.js';
+import { mathDemand } from '../src/scoring/math-demand.js';
+import { scoreVector, withMathDemand } from '../src/scoring/task-features.js';
 import { TASKS } from '../src/scoring/tasks.js';
 import { CHAT_SETS, checkChatOrder, loadChatSet } from '../scripts/scorer/chat-categories.js';
 import { auc, groupFolds, seededRandom } from '../scripts/scorer/cross-validate.js';
 import { logit, type LogisticModel } from '../scripts/scorer/logistic.js';
-import { trainClassifier, trainScoreModel } from '../scripts/scorer/recipe.js';
+import { trainClassifier, trainMathDemand, trainScoreModel } from '../scripts/scorer/recipe.js';
 import { routingQuality } from '../scripts/scorer/routing-metrics.js';
-import { loadScoreRows, type ScoreRow, type ScoreSource } from '../scripts/scorer/score-data.js';
+import { loadMathLevels, loadScoreRows, type ScoreRow, type ScoreSource } from '../scripts/scorer/score-data.js';
 import { jsonl, loadTaskCorpus, ROUTING_DEV, type TaskExample } from '../scripts/scorer/task-corpus.js';
 import { loadWordProblems, spearman } from '../scripts/scorer/word-problems.js';
 import { table } from './support/stats.js';
@@ -51,8 +52,12 @@ function compare(set: string, metric: string, xs: Float32Array[], fn: (scores: n
 
 // ---- labelled pool: grouped cross-validation of the score model (the classifier is the shipped one) ----
 const rows = loadScoreRows(classifier);
-/** Out-of-fold scores for one source's rows: each fold's groups are held out of that source for training. */
-function outOfFold(source: ScoreSource, folds: number, repeats: number): { test: ScoreRow[]; scores: number[][] } {
+/**
+ * Out-of-fold scores for one source's rows: each fold's groups are held out of that source for training.
+ * `refit` rewrites every row's vector for a fold (MATH: the within-math demand model refitted without the
+ * held-out subjects, so their levels never reach the score).
+ */
+function outOfFold(source: ScoreSource, folds: number, repeats: number, refit?: (held: Set<string>) => (x: Float32Array) => Float32Array): { test: ScoreRow[]; scores: number[][] } {
   const test = rows.filter((r) => r.source === source);
   const others = rows.filter((r) => r.source !== source);
   const scores: number[][] = [];
@@ -60,8 +65,10 @@ function outOfFold(source: ScoreSource, folds: number, repeats: number): { test:
     const foldOf = groupFolds(test.map((r) => r.group), folds, 7 + rep);
     const out = new Array<number>(test.length).fill(0);
     for (let f = 0; f < folds; f += 1) {
-      const model = trainScoreModel([...others, ...test.filter((_, i) => foldOf[i] !== f)]);
-      test.forEach((r, i) => { if (foldOf[i] === f) out[i] = logit(model, r.x); });
+      const rewrite = refit?.(new Set(test.filter((_, i) => foldOf[i] === f).map((r) => r.group))) ?? ((x: Float32Array) => x);
+      const train = [...others, ...test.filter((_, i) => foldOf[i] !== f)].map((r) => ({ ...r, x: rewrite(r.x) }));
+      const model = trainScoreModel(train);
+      test.forEach((r, i) => { if (foldOf[i] === f) out[i] = logit(model, rewrite(r.x)); });
     }
     scores.push(out);
   }
@@ -99,9 +106,14 @@ for (const dataset of ['arc-challenge', 'winogrande', 'mbpp']) {
   compare('FLASK instructions, unseen source tasks', 'AUC level 4–5 vs 1–2', test.map((r) => r.x), hard, 'GPT-4-annotated difficulty', scores[0]);
 }
 {
-  const { test, scores } = outOfFold('math', 7, 1);
+  const levels = loadMathLevels();
+  const withoutSubjects = (held: Set<string>) => {
+    const demand = mathDemand(trainMathDemand(levels.filter((p) => !held.has(p.subject))));
+    return (x: Float32Array) => withMathDemand(x, demand);
+  };
+  const { test, scores } = outOfFold('math', 7, 1, withoutSubjects);
   const hard = (s: number[]) => auc(s.filter((_, i) => (test[i]?.level ?? 0) === 5), s.filter((_, i) => (test[i]?.level ?? 0) <= 2));
-  compare('MATH problems, unseen subjects', 'AUC level 5 vs 1–2', test.map((r) => r.x), hard, 'competition math by level', scores[0]);
+  compare('MATH problems, unseen subjects', 'AUC level 5 vs 1–2', test.map((r) => r.x), hard, 'competition math by level; math model refitted per fold', scores[0]);
 }
 
 // ---- sets no model trained on: scored by the shipped model ----
@@ -164,7 +176,7 @@ const foldOf = groupFolds(autoj.map((e) => e.source), 5, 3);
 let unseenHits = 0;
 for (let f = 0; f < 5; f += 1) {
   const heldOut = new Set(autoj.filter((_, i) => foldOf[i] === f));
-  const retrained = trainClassifier(corpus.filter((e) => !heldOut.has(e))).classifier;
+  const retrained = trainClassifier(corpus.filter((e) => !heldOut.has(e)), classifier.card.mathDemand).classifier;
   for (const e of heldOut) unseenHits += guessOf(retrained, e) === e.task ? 1 : 0;
 }
 // GSM8K word problems the classifier never saw (it trains on the first 200): how many does it call math?

@@ -12,20 +12,21 @@ import { fromPackageRoot } from '../src/paths.js';
 import { CHAT_SETS, checkChatOrder, loadChatSet } from './scorer/chat-categories.js';
 import { logit, sigmoid } from './scorer/logistic.js';
 import { exportLogisticOnnx } from './scorer/onnx-export.js';
-import { RECIPE, trainClassifier, trainScoreModel } from './scorer/recipe.js';
+import { RECIPE, trainClassifier, trainMathDemand, trainScoreModel } from './scorer/recipe.js';
 import { loadSanityPrompts, pairwiseOrder } from './scorer/sanity.js';
-import { loadScoreRows } from './scorer/score-data.js';
+import { loadMathLevels, loadScoreRows } from './scorer/score-data.js';
 import { loadTaskCorpus } from './scorer/task-corpus.js';
 
 const started = Date.now();
 const corpus = loadTaskCorpus();
-const { card: taskCard, table, classifier } = trainClassifier(corpus);
+const mathDemand = trainMathDemand(loadMathLevels());
+const { card: taskCard, table, classifier } = trainClassifier(corpus, mathDemand);
 const rows = loadScoreRows(classifier);
 const fitted = trainScoreModel(rows);
 // Fixed-weight features are fitted around 0; the demand features are re-centred on a typical labelled prompt
 // (the bias absorbs the shift), so `reasons` says "long for its task" only when it is. Task weights stay
 // relative to 0: "task math +1.5" reads better than a push against an average mix of tasks.
-const RECENTRED = new Set(['stepwise_length', 'math_numbers']);
+const RECENTRED = new Set(['stepwise_length', 'math_numbers', 'math_demand', 'coding_length']);
 const model = { ...fitted, mean: [...fitted.mean], bias: fitted.bias };
 SCORE_FEATURES.forEach((f, j) => {
   if (!RECENTRED.has(f.name)) return;
@@ -83,6 +84,7 @@ writeFileSync(`${outDir}/scorer.json`, JSON.stringify(card, null, 2) + '\n');
 
 console.log(`trained in ${Date.now() - started} ms → ${outDir}/{task-classifier.json,task-classifier.bin,scorer.onnx,scorer.json}`);
 console.log(`task classifier: ${taskCard.training.rows} prompts; accuracy on held-out prompts (Auto-J test split + hand-written holdout) ${accuracy.toFixed(3)}`);
+console.log(`math demand (MATH levels): ${mathDemand.inputs.map((n, k) => `${n} ${mathDemand.weights[k]}`).join(', ')}; bias ${mathDemand.bias}`);
 console.log(`score model: ${rows.length} labelled prompts; chat categories hard-above-easy ${JSON.stringify(chat)}`);
 console.log('weights (per standard deviation of the feature; priors are fixed):');
 SCORE_FEATURES.forEach((f, j) => console.log(`  ${f.name.padEnd(20)} ${(model.weights[j] ?? 0).toFixed(3)}`));

@@ -33,6 +33,20 @@ const Bench = z.object({ dataset: z.string(), prompt: z.string(), weak_correct: 
 const Flask = z.object({ task: z.string(), prompt: z.string(), difficulty: z.number().int().min(1).max(5) });
 const MathRow = z.object({ source: z.string(), subject: z.string(), prompt: z.string(), level: z.number().int().nullable() });
 
+export interface MathLevelRow {
+  prompt: string;
+  subject: string;
+  level: number;
+}
+
+/** Every MATH train problem with a level: what the within-math demand model is fitted on. */
+export function loadMathLevels(dir: string = ROUTING_DEV): MathLevelRow[] {
+  return jsonl(`${dir}math-train.jsonl`).flatMap((raw) => {
+    const r = MathRow.parse(raw);
+    return r.source === 'math' && r.level !== null ? [{ prompt: r.prompt, subject: r.subject, level: r.level }] : [];
+  });
+}
+
 /** MATH rows kept: every this-many-th (MATH's 7,500 would outweigh everything else and repeat one style). */
 const MATH_STRIDE = 5;
 

@@ -28,6 +28,8 @@ export const FEATURES: readonly FeatureSpec[] = [
   { name: 'numbers', more: 'many numbers', less: 'few numbers' },
   { name: 'digit_share', more: 'number-heavy text', less: 'little numeric content' },
   { name: 'math_symbols', more: 'formulas or math notation', less: 'no math notation' },
+  { name: 'formulas', more: 'typeset formulas ($…$, \\frac, \\sqrt)', less: 'no typeset formulas' },
+  { name: 'powers', more: 'powers and exponents (^)', less: 'no powers' },
   { name: 'logic_symbols', more: 'formal logic notation', less: 'no logic notation' },
   { name: 'code_syntax', more: 'contains code', less: 'no code' },
   { name: 'list_items', more: 'multi-part question', less: 'single-part question' },
@@ -68,6 +70,7 @@ const F = {
   length: featureIndex('length'), avgWord: featureIndex('avg_word_length'), longWords: featureIndex('long_words'),
   sentences: featureIndex('sentences'), questions: featureIndex('questions'), numbers: featureIndex('numbers'),
   digitShare: featureIndex('digit_share'), mathSymbols: featureIndex('math_symbols'),
+  formulas: featureIndex('formulas'), powers: featureIndex('powers'),
   logicSymbols: featureIndex('logic_symbols'), codeSyntax: featureIndex('code_syntax'),
   listItems: featureIndex('list_items'), properNouns: featureIndex('proper_nouns'), years: featureIndex('years'),
   depth: featureIndex('conversation_depth'),
@@ -100,7 +103,7 @@ export function analysePrompt(messages: readonly ChatMessage[], out?: Float32Arr
 }
 
 /** Character classes: a flat table for ASCII, a map for the few non-ASCII symbols that are counted. */
-const LETTER = 1, DIGIT = 2, MATH = 3, LOGIC = 4, CODE = 5, SENTENCE_END = 6, NEWLINE = 7, WORD_JOINER = 8;
+const LETTER = 1, DIGIT = 2, MATH = 3, LOGIC = 4, CODE = 5, SENTENCE_END = 6, NEWLINE = 7, WORD_JOINER = 8, DOLLAR = 9;
 const ASCII_CLASS = new Uint8Array(128);
 const OTHER_CLASS = new Map<number, number>();
 function classify(chars: string, kind: number): void {
@@ -118,6 +121,7 @@ classify('{};[]`', CODE);
 classify('.?!', SENTENCE_END);
 classify('\n', NEWLINE);
 classify("'-", WORD_JOINER);
+classify('$', DOLLAR);
 const classOf = (c: number): number => (c < 128 ? (ASCII_CLASS[c] ?? 0) : (OTHER_CLASS.get(c) ?? 0));
 
 /** One pass over the characters, then one over the words; no regexes, so cost is linear in length. */
@@ -126,7 +130,7 @@ function textFeatures(text: string, x: Float32Array): string[] {
   const words: string[] = [];
   const n = text.length;
   let letters = 0, longWords = 0, digits = 0, numbers = 0, sentences = 0, questions = 0;
-  let mathSymbols = 0, logicSymbols = 0, codeSyntax = 0, listItems = 0, properNouns = 0;
+  let mathSymbols = 0, formulas = 0, powers = 0, logicSymbols = 0, codeSyntax = 0, listItems = 0, properNouns = 0;
   let wordStart = -1, atSentenceStart = true, atLineStart = true, previous = 0;
   /** Value and digit count of the digit run in progress, to count years (1000–2099) without a regex. */
   let run = 0, runDigits = 0, years = 0;
@@ -168,7 +172,16 @@ function textFeatures(text: string, x: Float32Array): string[] {
         // 3.14 and 1,000 are one number: a digit after '.'/',' that followed a digit continues it.
         if (!(previous === DIGIT || ((text.charCodeAt(i - 1) === 46 || text.charCodeAt(i - 1) === 44) && classOf(text.charCodeAt(i - 2)) === DIGIT))) numbers += 1;
         break;
-      case MATH: mathSymbols += 1; break;
+      case MATH:
+        mathSymbols += 1;
+        if (c === 94) powers += 1;
+        // A LaTeX command (\frac, \sqrt): a backslash before a letter.
+        else if (c === 92 && classOf(text.charCodeAt(i + 1)) === LETTER) formulas += 1;
+        break;
+      case DOLLAR:
+        // "$x^2$" opens a formula, "$20" is money: only a '$' before a letter or backslash counts.
+        if (classOf(text.charCodeAt(i + 1)) === LETTER || text.charCodeAt(i + 1) === 92) formulas += 1;
+        break;
       case LOGIC: logicSymbols += 1; break;
       case CODE: codeSyntax += 1; break;
       case SENTENCE_END:
@@ -195,6 +208,8 @@ function textFeatures(text: string, x: Float32Array): string[] {
   x[F.numbers] = Math.log1p(numbers);
   x[F.digitShare] = n === 0 ? 0 : digits / n;
   x[F.mathSymbols] = Math.log1p(mathSymbols);
+  x[F.formulas] = Math.log1p(formulas);
+  x[F.powers] = Math.log1p(powers);
   x[F.logicSymbols] = Math.log1p(logicSymbols);
   x[F.codeSyntax] = Math.log1p(codeSyntax);
   x[F.listItems] = Math.log1p(listItems);

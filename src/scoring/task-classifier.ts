@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { mathDemand, MathDemandSchema } from './math-demand.js';
 import { hashFeatures, HASH_BITS, type TextFlags } from './text-hash.js';
 import { TASKS, type Task } from './tasks.js';
 
@@ -16,6 +17,8 @@ export const TaskCardSchema = z.object({
   /** Logit units per int8 step of the bucket table. */
   scale: z.number().positive(),
   bias: z.array(z.number()),
+  /** Demand within math (MATH-level model over surface features); see math-demand.ts. */
+  mathDemand: MathDemandSchema,
   training: z.record(z.string(), z.unknown()),
 });
 export type TaskCard = z.infer<typeof TaskCardSchema>;
@@ -28,9 +31,11 @@ export interface TaskGuess {
 
 export class TaskClassifier {
   private readonly ids: number[] = [];
+  /** How demanding a prompt would be as a math problem, from its surface features (logit units). */
+  readonly mathDemand: (features: ArrayLike<number>) => number;
 
   constructor(
-    private readonly card: TaskCard,
+    readonly card: TaskCard,
     private readonly table: Int8Array,
   ) {
     if (card.tasks.join() !== TASKS.join()) {
@@ -39,6 +44,7 @@ export class TaskClassifier {
     if (card.hashBits !== HASH_BITS || table.length !== (1 << HASH_BITS) * TASKS.length) {
       throw new Error(`task classifier table has ${table.length} weights, expected 2^${HASH_BITS} × ${TASKS.length}; retrain with npm run train:scorer`);
     }
+    this.mathDemand = mathDemand(card.mathDemand);
   }
 
   /** Per-task logits (before softmax) of a prompt's words; pure apart from a reused id buffer. */

@@ -18,17 +18,23 @@ export const TASK_FEATURES: readonly FeatureSpec[] = TASKS.map((task) => ({
  * Demand within a task: length and numbers say how many steps a math problem or a program takes, and how many
  * specifics a factual question asks for, but nothing about a note to summarize. So they also enter multiplied
  * by the probability that the request is a task where steps or specifics cost a small model (the plain
- * `length` stays, with its own small weight).
+ * `length` stays, with its own small weight). `math_demand` is fitted on MATH's difficulty levels
+ * (math-demand.ts); `coding_length` gives a longer programming task a push of its own.
  */
 const STEPWISE: readonly Task[] = ['math', 'coding', 'reasoning', 'analysis', 'lookup'];
 const NUMERIC: readonly Task[] = ['math', 'reasoning'];
 export const DEMAND_FEATURES: readonly FeatureSpec[] = [
   { name: 'stepwise_length', more: 'a long problem in a step-by-step task', less: 'a short or not step-by-step problem' },
   { name: 'math_numbers', more: 'many quantities in a math or logic problem', less: 'few quantities to track' },
+  { name: 'math_demand', more: 'a demanding math problem (long, formula-heavy)', less: 'a simple math problem' },
+  { name: 'coding_length', more: 'a long programming task', less: 'a short programming task' },
 ];
 
 export const SCORE_FEATURES: readonly FeatureSpec[] = [...FEATURES, ...TASK_FEATURES, ...DEMAND_FEATURES];
 const LENGTH = featureIndex('length');
+const DEMAND = FEATURE_COUNT + TASKS.length;
+const MATH = TASKS.indexOf('math');
+const CODING = TASKS.indexOf('coding');
 const NUMBERS = featureIndex('numbers');
 const share = (p: Float32Array, tasks: readonly Task[]) => tasks.reduce((s, t) => s + (p[TASKS.indexOf(t)] ?? 0), 0);
 
@@ -45,7 +51,18 @@ export function scoreVector(messages: readonly ChatMessage[], classifier: TaskCl
   x.set(features);
   x.set(guess.probabilities, FEATURE_COUNT);
   const p = guess.probabilities;
-  x[FEATURE_COUNT + TASKS.length] = (features[LENGTH] ?? 0) * share(p, STEPWISE);
-  x[FEATURE_COUNT + TASKS.length + 1] = (features[NUMBERS] ?? 0) * share(p, NUMERIC);
+  x[DEMAND] = (features[LENGTH] ?? 0) * share(p, STEPWISE);
+  x[DEMAND + 1] = (features[NUMBERS] ?? 0) * share(p, NUMERIC);
+  x[DEMAND + 2] = (p[MATH] ?? 0) * classifier.mathDemand(features);
+  x[DEMAND + 3] = (features[LENGTH] ?? 0) * (p[CODING] ?? 0);
   return { x, guess };
+}
+
+/** Index of `math_demand` in the score vector (the benchmark refits the math model per held-out subject). */
+export const MATH_DEMAND_INDEX = DEMAND + 2;
+/** `math_demand` recomputed with another math model: P(math) × demand, the rest of `x` unchanged. */
+export function withMathDemand(x: Float32Array, demand: (features: ArrayLike<number>) => number): Float32Array {
+  const out = Float32Array.from(x);
+  out[MATH_DEMAND_INDEX] = (x[FEATURE_COUNT + MATH] ?? 0) * demand(x);
+  return out;
 }

@@ -30,6 +30,12 @@ describe('scorer features', () => {
     expect(feature('hi', 'proof_cues')).toBe(0);
   });
 
+  it('counts typeset formulas and powers, but not money', () => {
+    expect(feature('Let $x^2 + y^2 = 1$ and $\\frac{x}{y} = 2$.', 'formulas')).toBeCloseTo(Math.log1p(3), 5);
+    expect(feature('Let $x^2 + y^2 = 1$ and $\\frac{x}{y} = 2$.', 'powers')).toBeCloseTo(Math.log1p(2), 5);
+    expect(feature('The ticket costs $20 and the bag $5.', 'formulas')).toBe(0);
+  });
+
   it('reads "write a function" as programming, not creative writing, and everyday words as nothing', () => {
     expect(feature('Write a function that reverses a linked list.', 'code_terms')).toBeGreaterThan(0);
     expect(feature('Write a function that reverses a linked list.', 'creative_cues')).toBe(0);

@@ -50,6 +50,17 @@ describe('the scorer knows a hard request from an easy one', () => {
     expect(proof!.prompt.length).toBeLessThan(note!.prompt.length / 5);
   });
 
+  it('ranks a demanding math problem above a one-step one, both named math', async () => {
+    // Written for this test (not from MATH): more steps, formulas and powers make a harder problem.
+    const easy = 'Tom has 3 apples and buys 2 more. How many apples does he have?';
+    const hard = 'Let $f(x) = x^3 - 6x^2 + 11x - 6$. Find all real $x$ with $f(f(x)) = 0$, and show that the sum of '
+      + 'the squares of these solutions equals $\\frac{p}{q}$ for coprime integers $p$ and $q$; compute $p + q$.';
+    const [a, b] = await Promise.all([scorer.score(user(easy)), scorer.score(user(hard))]);
+    expect([a.task, b.task]).toEqual(['math', 'math']);
+    expect(b.score).toBeGreaterThan(a.score + 0.2);
+    expect(b.tier).toBe('high');
+  });
+
   it('lets the default policy send hard requests to the cloud by its "complex" rule and keep easy ones local', async () => {
     const routed = await Promise.all(pairs.map(async (p) => ({ ...p, decision: decide(input({ prompt: p.prompt, score: await scorer.score(user(p.prompt)) }), defaultPolicy) })));
     const easy = routed.filter((r) => r.level === 'easy');

@@ -80,7 +80,7 @@ describe('one tier definition', () => {
       expect(result?.passed, result?.mismatches.join('; ')).toBe(true);
       // The server's tier for 0.5 comes from the scorer card the running service uses.
       expect(bundledTierOf(0.5)).toBe('high');
-      expect(bundledTierOf(0.3)).toBe('medium');
+      expect(bundledTierOf(0.2)).toBe('medium');
     } finally {
       await scorer.close();
     }

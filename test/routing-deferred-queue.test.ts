@@ -88,4 +88,20 @@ describe('DeferredQueue', () => {
     expect(second.queue.get(job.id)?.status).toBe('queued');
     await second.queue.close();
   });
+
+  it('two hand-overs at once (Redis back while a drain also forwards) push each job once', async () => {
+    const { queue: q } = queue({ isOnline: () => false, run: async () => ({ ok: true }) });
+    q.start();
+    const jobs = [q.accept(body, []), q.accept(body, [])];
+    const pushed: string[] = [];
+    const push = async (job: { id: string }): Promise<void> => {
+      await tick(); // a Redis round trip
+      pushed.push(job.id);
+    };
+    const moved = await Promise.all([q.forward(push), q.forward(push)]);
+    expect(pushed.sort()).toEqual(jobs.map((j) => j.id).sort());
+    expect(moved.sort()).toEqual([0, 2]);
+    expect(q.held).toBe(0);
+    await q.close();
+  });
 });

@@ -41,6 +41,9 @@ export class DeferredQueue implements DeferredStore {
   private closed = false;
   /** The job the drain is running now (not to be handed to another replica meanwhile). */
   private running: string | null = null;
+  /** Jobs being handed to the replicas' shared queue right now (not to be run here meanwhile). */
+  private readonly leaving = new Set<string>();
+  private forwarding: Promise<number> | null = null;
   private readonly now: () => number;
 
   constructor(private readonly options: DeferredQueueOptions) {
@@ -82,10 +85,25 @@ export class DeferredQueue implements DeferredStore {
    * `push` took is journaled as forwarded and leaves this queue. A push that throws keeps the job here.
    */
   async forward(push: (job: DeferredJob) => Promise<void>): Promise<number> {
+    // One hand-over at a time: two at once (Redis back while a drain also forwards) would push a job twice.
+    // A failure of the other hand-over is its own caller's to report; this one then tries again.
+    while (this.forwarding !== null) await this.forwarding.then(noop, noop);
+    this.forwarding = this.forwardEach(push).finally(() => {
+      this.forwarding = null;
+    });
+    return this.forwarding;
+  }
+
+  private async forwardEach(push: (job: DeferredJob) => Promise<void>): Promise<number> {
     let moved = 0;
     for (const job of [...this.jobs.values()]) {
-      if (job.id === this.running) continue;
-      await push(job);
+      if (job.id === this.running || !this.jobs.has(job.id)) continue;
+      this.leaving.add(job.id); // the drain must not start it while it is being handed over
+      try {
+        await push(job);
+      } finally {
+        this.leaving.delete(job.id);
+      }
       this.record({ type: 'forwarded', id: job.id, at: this.now() });
       moved++;
     }
@@ -129,7 +147,7 @@ export class DeferredQueue implements DeferredStore {
   private async drain(): Promise<void> {
     for (const job of [...this.jobs.values()]) {
       if (this.closed || !this.options.isOnline()) return;
-      if (job.status !== 'queued' || !this.jobs.has(job.id)) continue;
+      if (job.status !== 'queued' || !this.jobs.has(job.id) || this.leaving.has(job.id)) continue;
       this.running = job.id;
       try {
         const response = await this.options.run(job.request, job.tags);
@@ -173,3 +191,5 @@ function entriesOf(job: DeferredJob): JournalEntry[] {
   if (job.status === 'failed' && job.error) return [accepted, { type: 'failed', id: job.id, at: job.createdAt, error: job.error }];
   return [accepted];
 }
+
+function noop(): void {}

@@ -1,9 +1,9 @@
+import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SecurityConfigSchema } from '../src/server/security/security-config.js';
-import { RedisServer, redisMissing } from './helpers/redis-server.js';
-import { ScriptedBackend } from './helpers/scripted-backend.js';
-import { startTestService, type TestService, waitFor, waitUntil } from './helpers/service.js';
 import { FakeUpstream } from './helpers/fake-upstream.js';
+import { RedisServer, redisMissing } from './helpers/redis-server.js';
+import { type ReplicaHealth, type ReplicaProcess, startReplicas } from './helpers/replica-process.js';
+import { startTestService, waitUntil } from './helpers/service.js';
 
 const messages = [{ role: 'user' as const, content: 'hello there' }];
 const cleanup: Array<() => Promise<void>> = [];
@@ -17,129 +17,166 @@ async function redis(): Promise<RedisServer> {
   return server;
 }
 
-async function replicas(n: number, options: Parameters<typeof startTestService>[0]): Promise<TestService[]> {
-  const started: TestService[] = [];
-  for (let i = 0; i < n; i++) started.push(await startTestService(options));
-  cleanup.push(async () => {
-    await Promise.all(started.map((t) => t.close()));
-  });
-  return started;
+async function upstream(): Promise<FakeUpstream> {
+  const fake = await new FakeUpstream().start();
+  cleanup.push(() => fake.close());
+  return fake;
 }
 
-async function healthState(t: TestService): Promise<{ store: string; mode: string; connected: boolean; since: string }> {
-  const body = (await (await fetch(`${t.url}/healthz`)).json()) as { state: { store: string; mode: string; connected: boolean; since: string } };
-  return body.state;
+async function replicas(n: number, options: Parameters<typeof startReplicas>[1]): Promise<ReplicaProcess[]> {
+  const { group, stop } = await startReplicas(n, options);
+  cleanup.push(stop);
+  // Sharing, and the device's model (when there is one) loaded: what a load balancer's health check would wait for.
+  const ready = (h: ReplicaHealth): boolean => h.state.mode === 'shared' && h.backends.local.state !== 'loading';
+  await waitUntil(async () => (await Promise.all(group.map((r) => r.health()))).every(ready), 10_000);
+  return group;
 }
 
-describe.skipIf(redisMissing !== null)('replicas sharing state in Redis', () => {
-  it('a rate limit of N per minute holds across 3 replicas, not N × 3', async () => {
+/** The HTTP status the SDK saw (200 when it answered). */
+function statusOf(request: Promise<unknown>): Promise<number> {
+  return request.then(
+    () => 200,
+    (err: { status?: number }) => err.status ?? 0,
+  );
+}
+
+describe.skipIf(redisMissing !== null)('replica processes sharing state in Redis', () => {
+  it('a rate limit of 6 per minute holds across 3 replica processes, not 6 × 3: 6 answered, 9 × 429 with Retry-After', async () => {
     const server = await redis();
-    const fake = await new FakeUpstream().start();
-    cleanup.push(() => fake.close());
-    const security = SecurityConfigSchema.parse({ apiKeys: ['client-key'], rateLimit: { requestsPerMinute: 6, burst: 6 } });
-    const group = await replicas(3, { fake, security, redisUrl: server.url });
-    await waitFor(() => group.every((t) => t.service.state.status().connected));
-    const outcomes: number[] = [];
+    const fake = await upstream();
+    const extra = { SWITCHYARD_API_KEYS: 'client-key-1', SWITCHYARD_RATE_LIMIT_RPM: '6', SWITCHYARD_RATE_LIMIT_BURST: '6' };
+    const group = await replicas(3, { upstreamUrl: fake.url, redisUrl: server.url, apiKey: 'client-key-1', extra });
+
+    const outcomes: Array<{ status: number; retryAfter: string | null; error: unknown }> = [];
     for (let i = 0; i < 15; i++) {
-      const t = group[i % 3]!;
-      const status = await t.client.chat.completions
-        .create({ model: 'cloud', messages, max_tokens: 4 })
-        .then(() => 200)
-        .catch((err: { status?: number }) => err.status ?? 0);
-      outcomes.push(status);
+      const replica = group[i % 3]!; // round-robin, as a load balancer spreads one client's requests
+      outcomes.push(
+        await replica.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 }).then(
+          () => ({ status: 200, retryAfter: null, error: null }),
+          (err: unknown) => {
+            if (!(err instanceof OpenAI.APIError)) throw err;
+            return { status: err.status ?? 0, retryAfter: err.headers?.get('retry-after') ?? null, error: err.error };
+          },
+        ),
+      );
     }
-    expect(outcomes.filter((s) => s === 200)).toHaveLength(6);
-    expect(outcomes.filter((s) => s === 429)).toHaveLength(9);
+    expect(outcomes.filter((o) => o.status === 200)).toHaveLength(6);
+    const limited = outcomes.filter((o) => o.status === 429);
+    expect(limited).toHaveLength(9);
+    for (const o of limited) {
+      expect(Number(o.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(o.error).toMatchObject({ type: 'requests', code: 'rate_limit_exceeded', message: expect.stringContaining('limit 6 per minute') });
+    }
+    expect(fake.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(6);
   });
 
-  it('one replica trips the breaker on a stalled cloud; another answers without waiting on it', async () => {
+  it('one replica process finds the cloud stalled; another answers from the device without ever trying it', async () => {
     const server = await redis();
-    const fake = await new FakeUpstream().start();
-    cleanup.push(() => fake.close());
-    fake.fallback = { kind: 'stall' };
-    const local = new ScriptedBackend('local', 'tiny', [{ answer: 'from the device' }]);
-    const [a, b] = await replicas(2, { fake, local, redisUrl: server.url, timeoutMs: 300, breakerThreshold: 1 });
-    await waitFor(() => a!.service.state.status().connected && b!.service.state.status().connected);
+    const fake = await upstream();
+    fake.fallback = { kind: 'stall' }; // chat requests hang; the reachability probe (HEAD) still answers
+    const extra = { SWITCHYARD_UPSTREAM_TIMEOUT_MS: '400', SWITCHYARD_SHARED_BREAKER_OPEN_MS: '60000' };
+    const [a, b] = (await replicas(2, { upstreamUrl: fake.url, redisUrl: server.url, local: true, extra })) as [ReplicaProcess, ReplicaProcess];
+    expect((await b.health()).connectivity.breaker).toBe('closed');
 
-    const first = await a!.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 }).withResponse();
-    expect(first.response.headers.get('x-switchyard-target')).toBe('local');
-    expect(a!.service.breaker.state).toBe('open');
-    await waitFor(() => b!.service.breaker.state === 'open');
+    // Three timeouts on a open its breaker (each of them still answered, by the device).
+    for (let i = 0; i < 3; i++) {
+      const { response } = await a.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 }).withResponse();
+      expect(response.headers.get('x-switchyard-target')).toBe('local');
+    }
+    expect((await a.health()).connectivity.breaker).toBe('open');
+    await waitUntil(async () => (await b.health()).connectivity.breaker === 'open', 5_000);
 
     const sentBefore = fake.requests.length;
-    const second = await b!.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 }).withResponse();
-    expect(second.response.headers.get('x-switchyard-target')).toBe('local');
-    expect(second.data.choices[0]?.message.content).toBe('from the device');
-    expect(fake.requests.length).toBe(sentBefore); // b never sent it to the stalled cloud
+    const answers = await Promise.all(
+      Array.from({ length: 3 }, () => b.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 }).withResponse()),
+    );
+    for (const { data, response } of answers) {
+      expect(response.headers.get('x-switchyard-target')).toBe('local');
+      expect(response.headers.get('x-switchyard-fallback')).toBe('breaker-open');
+      expect(data.choices[0]?.message.content).toEqual(expect.any(String));
+    }
+    expect(fake.requests.length).toBe(sentBefore); // b never sent anything to the stalled cloud
   });
 
-  it('Redis killed and restarted under load: every request is answered, /healthz says so, state resumes', async () => {
+  it('Redis SIGKILLed and restarted under load: every request answered, every deferred job completed once and fetchable everywhere', async () => {
     const server = await redis();
-    const fake = await new FakeUpstream().start();
-    cleanup.push(() => fake.close());
-    const security = SecurityConfigSchema.parse({ apiKeys: ['client-key'], rateLimit: { requestsPerMinute: 6000, burst: 1000 } });
-    const group = await replicas(2, { fake, security, redisUrl: server.url });
-    await waitFor(() => group.every((t) => t.service.state.status().connected));
+    const fake = await upstream();
+    const extra = {
+      SWITCHYARD_API_KEYS: 'client-key-1',
+      SWITCHYARD_RATE_LIMIT_RPM: '60000',
+      SWITCHYARD_RATE_LIMIT_BURST: '10000',
+      SWITCHYARD_UPSTREAM_TIMEOUT_MS: '1000',
+      SWITCHYARD_DEFERRED_POLL_MS: '200',
+    };
+    const group = await replicas(2, { upstreamUrl: fake.url, redisUrl: server.url, local: true, apiKey: 'client-key-1', extra });
+    await fake.refuse(); // the cloud is unreachable: ordinary requests are answered by the device, deferred ones wait
+    await waitUntil(async () => {
+      await statusOf(group[0]!.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 })); // until the breakers open
+      return (await Promise.all(group.map((r) => r.health()))).every((h) => h.connectivity.breaker === 'open');
+    }, 10_000);
 
     let stop = false;
     const statuses: number[] = [];
-    const load = (async () => {
+    const accepted: Array<{ id: string; prompt: string; by: ReplicaProcess }> = [];
+    const ordinary = async (client: number): Promise<void> => {
       for (let i = 0; !stop; i++) {
-        const t = group[i % 2]!;
-        statuses.push(
-          await t.client.chat.completions
-            .create({ model: 'cloud', messages, max_tokens: 4 })
-            .then(() => 200)
-            .catch((err: { status?: number }) => err.status ?? 0),
-        );
+        const replica = group[(client + i) % group.length]!;
+        statuses.push(await statusOf(replica.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 })));
       }
-    })();
-    await waitFor(() => statuses.length > 20, 5_000);
-    await server.kill();
-    await waitFor(() => group.every((t) => !t.service.state.status().connected));
-    expect(await healthState(group[0]!)).toMatchObject({ store: 'redis', mode: 'degraded', connected: false });
-    const duringOutage = statuses.length;
-    await waitFor(() => statuses.length > duringOutage + 20, 5_000);
-    await server.start();
-    await waitFor(() => group.every((t) => t.service.state.status().connected), 5_000);
-    const afterReturn = statuses.length;
-    await waitFor(() => statuses.length > afterReturn + 20, 5_000);
+    };
+    const deferring = async (client: number): Promise<void> => {
+      for (let i = 0; !stop; i++) {
+        const replica = group[(client + i) % group.length]!;
+        const prompt = `deferred job ${client}-${i}`;
+        const res = await fetch(`${replica.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer client-key-1', 'x-switchyard-defer': '1' },
+          body: JSON.stringify({ model: 'cloud', messages: [{ role: 'user', content: prompt }], max_tokens: 8 }),
+          signal: AbortSignal.timeout(15_000),
+        });
+        statuses.push(res.status);
+        if (res.status === 202) accepted.push({ id: ((await res.json()) as { id: string }).id, prompt, by: replica });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const load = Promise.all([ordinary(0), ordinary(1), deferring(0), deferring(1)]);
+    cleanup.push(async () => {
+      stop = true; // a failed assertion below still ends the clients before the replicas stop
+      await load.catch(() => undefined);
+    });
+    const grows = async (count: number): Promise<void> => {
+      const from = accepted.length;
+      await waitUntil(async () => accepted.length >= from + count, 10_000);
+    };
+
+    const modes = async (): Promise<string[]> => (await Promise.all(group.map((r) => r.health()))).map((h) => h.state.mode);
+    const jobOn = async (replica: ReplicaProcess, id: string): Promise<{ status: string; completion?: { choices: Array<{ message: { content: string } }> } }> =>
+      (await (await fetch(`${replica.url}/v1/deferred/${id}`, { headers: { authorization: 'Bearer client-key-1' } })).json()) as never;
+
+    await grows(4);
+    await server.kill(); // mid-load: requests are in flight
+    const answeredBefore = statuses.length;
+    await waitUntil(async () => (await modes()).every((mode) => mode === 'degraded'), 5_000);
+    const beforeOutage = [...accepted];
+    for (const { id, by } of beforeOutage) expect((await jobOn(by, id)).status).toBe('queued'); // the replica that said 202 still knows it
+    await grows(4);
+    expect(statuses.length).toBeGreaterThan(answeredBefore + 8);
+    await server.start(); // same port, empty: every job the stream held is gone
+    await waitUntil(async () => (await modes()).every((mode) => mode === 'shared'), 10_000);
+    await grows(4);
     stop = true;
     await load;
-    expect(statuses.every((s) => s === 200)).toBe(true);
-    expect(await healthState(group[1]!)).toMatchObject({ store: 'redis', mode: 'shared', connected: true });
-  });
-});
+    expect(statuses.filter((s) => s !== 200 && s !== 202)).toEqual([]); // no 5xx (or anything else) while Redis was away
 
-describe.skipIf(redisMissing !== null)('deferred work while Redis is away', () => {
-  it('a job accepted while Redis was down is kept locally, forwarded when it returns, and completed for every replica', async () => {
-    const server = await redis();
-    const fake = await new FakeUpstream().start();
-    cleanup.push(() => fake.close());
-    const timings = { breakerOpenMs: 300, pollMs: 100 };
-    const [a, b] = await replicas(2, { fake, redisUrl: server.url, breakerThreshold: 1, replicas: timings });
-    await waitFor(() => a!.service.state.status().connected && b!.service.state.status().connected);
-    await fake.refuse();
-    await a!.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 }).catch(() => null); // a finds the cloud down
-
-    await server.kill();
-    await waitFor(() => !a!.service.state.status().connected);
-    const res = await fetch(`${a!.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-switchyard-defer': '1' },
-      body: JSON.stringify({ model: 'cloud', messages: [{ role: 'user', content: 'kept through the outage' }] }),
-    });
-    expect(res.status).toBe(202);
-    const { id } = (await res.json()) as { id: string };
-    expect(((await (await fetch(`${a!.url}/v1/deferred/${id}`)).json()) as { status: string }).status).toBe('queued');
-
-    await server.start();
     await fake.accept();
-    const onB = async (): Promise<{ status: string; completion?: { choices: Array<{ message: { content: string } }> } }> =>
-      (await (await fetch(`${b!.url}/v1/deferred/${id}`)).json()) as never;
-    await waitUntil(async () => (await onB()).status === 'completed', 10_000);
-    expect((await onB()).completion?.choices[0]?.message.content).toBe('Echo: kept through the outage');
-    expect(fake.requests.filter((r) => JSON.stringify(r.body).includes('kept through the outage'))).toHaveLength(1);
+    await waitUntil(async () => {
+      const seen = await Promise.all(accepted.map(({ id }) => jobOn(group[0]!, id)));
+      return seen.every((job) => job.status === 'completed');
+    }, 20_000);
+    for (const { id, prompt } of accepted) {
+      for (const replica of group) expect((await jobOn(replica, id)).completion?.choices[0]?.message.content).toBe(`Echo: ${prompt}`);
+      expect(fake.requests.filter((r) => JSON.stringify(r.body).includes(`"${prompt}"`))).toHaveLength(1);
+    }
   });
 });
 
@@ -147,6 +184,7 @@ describe('without SWITCHYARD_REDIS_URL', () => {
   it('runs on its own state and says so in /healthz', async () => {
     const t = await startTestService();
     cleanup.push(() => t.close());
-    expect(await healthState(t)).toMatchObject({ store: 'memory', connected: true });
+    const body = (await (await fetch(`${t.url}/healthz`)).json()) as { state: unknown };
+    expect(body.state).toMatchObject({ store: 'memory', mode: 'alone', connected: true });
   });
 });

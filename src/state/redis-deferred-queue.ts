@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { classifyError } from '../backends/errors.js';
 import type { DeferredJob, DeferredQueue } from '../routing/deferred/deferred-queue.js';
 import type { DeferredStore } from '../routing/deferred/deferred-store.js';
+import { AcceptedCopies } from './accepted-copies.js';
 import type { RedisState } from './redis-state.js';
 
 export interface RedisDeferredQueueOptions {
@@ -37,12 +38,15 @@ export class RedisDeferredQueue implements DeferredStore {
   private closed = false;
   private shared = 0;
   private readonly unsubscribe: () => void;
+  /** Jobs this replica put into Redis, until their result is there (a Redis restarted empty lost them). */
+  private readonly copies: AcceptedCopies;
 
   constructor(private readonly options: RedisDeferredQueueOptions) {
     this.stream = `${options.state.prefix}deferred`;
     this.pollMs = options.pollMs ?? 1_000;
     this.claimIdleMs = options.claimIdleMs ?? 30_000;
     this.retentionS = Math.ceil((options.retentionMs ?? 24 * 3600_000) / 1000);
+    this.copies = new AcceptedCopies(this.retentionS * 1000);
     this.unsubscribe = options.state.onReconnect(() => void this.resync());
   }
 
@@ -63,6 +67,7 @@ export class RedisDeferredQueue implements DeferredStore {
     const job: DeferredJob = { id: `defer_${randomUUID().replaceAll('-', '')}`, status: 'queued', createdAt: Date.now(), request, tags };
     const added = await this.options.state.tryRedis(() => this.push(job));
     if (added !== null) {
+      this.copies.keep(job);
       this.kick();
       return job;
     }
@@ -78,7 +83,7 @@ export class RedisDeferredQueue implements DeferredStore {
     const raw = await this.options.state.tryRedis((redis) => redis.mget(key('result', id), key('job', id)));
     const found = raw?.find((value) => value !== null);
     if (found !== undefined && found !== null) return JSON.parse(found) as DeferredJob;
-    return this.options.local.get(id);
+    return this.options.local.get(id) ?? this.copies.get(id);
   }
 
   kick(): void {
@@ -134,11 +139,29 @@ export class RedisDeferredQueue implements DeferredStore {
   /** Jobs this replica kept (or finished) on its own while Redis was away, handed to the stream and results. */
   private async forwardLocal(): Promise<void> {
     if (this.options.local.held === 0) return;
-    await this.options.state.tryRedis(() => this.options.local.forward((job) => this.push(job)));
+    const forward = async (job: DeferredJob): Promise<void> => {
+      await this.push(job);
+      this.copies.keep(job);
+    };
+    await this.options.state.tryRedis(() => this.options.local.forward(forward));
+  }
+
+  /** Drops the copies whose result Redis holds, and puts back the jobs Redis no longer knows (it restarted empty). */
+  private async restoreLost(): Promise<void> {
+    const waiting = this.copies.waiting();
+    if (waiting.length === 0) return;
+    const keys = waiting.flatMap((job) => [this.key('job', job.id), this.key('result', job.id)]);
+    const found = await this.options.state.tryRedis((redis) => redis.mget(keys));
+    if (found === null) return;
+    for (const [i, job] of waiting.entries()) {
+      if (found[2 * i + 1] !== null) this.copies.drop(job.id);
+      else if (found[2 * i] === null) await this.options.state.tryRedis(() => this.push(job));
+    }
   }
 
   private async drain(): Promise<void> {
     await this.forwardLocal(); // also one the local drain was running during the last forward
+    await this.restoreLost();
     while (!this.closed && this.options.isOnline()) {
       const next = await this.options.state.tryRedis((redis) => this.claimNext(redis));
       if (next === null || next === undefined) return;

@@ -21,6 +21,8 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 10);
 const PER_ROUND = 200;
 const THROUGHPUT_MS = 2_000;
 const CLIENTS = 12;
+/** A request without an answer this long fails the run, naming the replica, instead of hanging it, in ms. */
+const REQUEST_TIMEOUT_MS = 10_000;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const body = JSON.stringify({ model: 'cloud', messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 32 });
 
@@ -39,6 +41,7 @@ function call(base: string): Promise<number> {
         res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`status ${res.statusCode}`))));
       },
     );
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`no answer from ${base} within ${REQUEST_TIMEOUT_MS / 1000} s`)));
     req.on('error', reject);
     req.end(body);
   });
@@ -88,8 +91,8 @@ try {
     rps['3 replicas + Redis']!.push(await throughput(replicas.map((r) => r.url)));
   }
 } finally {
-  stopAll(started.map((p) => p.child));
-  agent.destroy();
+  agent.destroy(); // first: a replica's close then waits on no client socket
+  await stopAll(started.map((p) => p.child));
   await redis.kill();
 }
 

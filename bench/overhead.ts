@@ -149,7 +149,7 @@ try {
   }
 } finally {
   const routerExited = new Promise((resolve) => keepAlive.child.once('exit', resolve));
-  stopAll([upstream.child, raw.child, parts.child, keepAlive.child, global.child, ...(compare === null ? [] : [compare.child])]);
+  void stopAll([upstream.child, raw.child, parts.child, keepAlive.child, global.child, ...(compare === null ? [] : [compare.child])]);
   agent.destroy();
   await routerExited; // its CPU profile is written on exit
 }

@@ -17,6 +17,9 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** How long redis-server may take to say it is ready (a loaded 2-core machine), in ms. */
+const START_TIMEOUT_MS = 15_000;
+
 /** A real redis-server on a loopback port, in memory only; can be killed and started again on the same port. */
 export class RedisServer {
   private child: ChildProcess | null = null;
@@ -32,6 +35,7 @@ export class RedisServer {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     this.child = child;
+    let timer: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve, reject) => {
       let out = '';
       child.stdout?.on('data', (chunk: Buffer) => {
@@ -39,7 +43,11 @@ export class RedisServer {
         if (out.includes('Ready to accept connections')) resolve();
       });
       child.once('exit', (code) => reject(new Error(`redis-server exited (${String(code)}): ${out}`)));
-    });
+      timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`redis-server on port ${this.port} was not ready within ${START_TIMEOUT_MS / 1000} s: ${out}`));
+      }, START_TIMEOUT_MS);
+    }).finally(() => clearTimeout(timer));
     return this;
   }
 

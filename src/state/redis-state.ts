@@ -143,16 +143,22 @@ export class RedisState implements SharedState {
 
   /** Another replica's item (a dashboard decision); this replica's own echo is dropped. */
   private onPeerMessage(message: string): void {
+    const parsed = this.readMessage(message, PeerMessageSchema, 'peer');
+    if (parsed === null) return;
+    for (const listener of this.peerListeners) listener(parsed.item, parsed.from);
+  }
+
+  /** A pub/sub message from another replica, or null: not JSON (logged), not this shape, or this replica's own echo. */
+  private readMessage<T extends { from: string }>(message: string, schema: z.ZodType<T>, what: string): T | null {
     let json: unknown;
     try {
       json = JSON.parse(message);
     } catch (err) {
-      this.options.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'ignored a peer message that is not JSON');
-      return;
+      this.options.log.warn({ err: err instanceof Error ? err.message : String(err) }, `ignored a ${what} message that is not JSON`);
+      return null;
     }
-    const parsed = PeerMessageSchema.safeParse(json);
-    if (!parsed.success || parsed.data.from === this.replicaId) return;
-    for (const listener of this.peerListeners) listener(parsed.data.item, parsed.data.from);
+    const parsed = schema.safeParse(json);
+    return !parsed.success || parsed.data.from === this.replicaId ? null : parsed.data;
   }
 
   private publishBreaker(key: string, news: BreakerNews): void {
@@ -190,17 +196,10 @@ export class RedisState implements SharedState {
   }
 
   private deliver(message: string): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(message);
-    } catch (err) {
-      this.options.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'ignored a breaker message that is not JSON');
-      return;
-    }
-    const parsed = BreakerMessageSchema.safeParse(json);
-    if (!parsed.success || parsed.data.from === this.replicaId) return;
-    const news = parsed.data.news as BreakerNews;
-    for (const listener of this.breakerListeners.get(parsed.data.key) ?? []) listener(news);
+    const parsed = this.readMessage(message, BreakerMessageSchema, 'breaker');
+    if (parsed === null) return;
+    const news = parsed.news as BreakerNews;
+    for (const listener of this.breakerListeners.get(parsed.key) ?? []) listener(news);
   }
 
   private setConnected(connected: boolean): void {

@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FakeUpstream } from './helpers/fake-upstream.js';
 
 // An upstream is configured (the --signals file says the link is up), so decisions may name the cloud.
 const withUpstream = { SWITCHYARD_UPSTREAM_URL: 'http://127.0.0.1:1/v1', OPENAI_BASE_URL: '' };
@@ -41,5 +42,45 @@ describe('switchyard route', () => {
     const typo = route('hi', '--uses', 'tool');
     expect(typo.status).not.toBe(0);
     expect(typo.stderr).toContain('unknown tool; expected tools, images, audio, json');
+  });
+});
+
+describe('switchyard route --targets', () => {
+  const routeAsync = (...args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      // Async: the edge server below answers from this process while the CLI runs.
+      execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'route', ...args], { env: { ...process.env, ...withUpstream } }, (err, stdout, stderr) =>
+        done({ status: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr }),
+      );
+    });
+  const dir = mkdtempSync(join(tmpdir(), 'sy-route-targets-'));
+  const targetsFile = (edgeUrl: string): string => {
+    const file = join(dir, `targets-${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(file, `targets:\n  edge:\n    endpoints: [ { url: ${edgeUrl} } ]\n    model: qwen2.5-7b-instruct\nfallback: [local, edge, cloud]\n`);
+    return file;
+  };
+  const sitePolicy = 'examples/site/edge-when-lan-fine.yaml';
+
+  it('routes to a pool of the targets file, by its live link: edge while its server answers, the next rule once it is gone', { timeout: 90_000 }, async () => {
+    const edge = await new FakeUpstream({ reply: () => 'from the edge' }).start();
+    const up = targetsFile(edge.url);
+    try {
+      const fine = await routeAsync('hello there', '--policy', sitePolicy, '--targets', up, '--json');
+      expect(fine.status).toBe(0);
+      expect(JSON.parse(fine.stdout)).toMatchObject({ target: 'edge', model: 'qwen2.5-7b-instruct', rule: 'lan-fine' });
+      const pinned = await routeAsync('hello there', '--targets', up, '--model', 'edge', '--json');
+      expect(JSON.parse(pinned.stdout)).toMatchObject({ target: 'edge', rule: 'pinned:edge' });
+    } finally {
+      await edge.close();
+    }
+    const gone = await routeAsync('hello there', '--policy', sitePolicy, '--targets', up, '--json');
+    expect(JSON.parse(gone.stdout).rule).not.toBe('lan-fine');
+  });
+
+  it('names the lines of a policy that routes to a target the run does not have, without a stack trace', { timeout: 60_000 }, async () => {
+    const result = await routeAsync('hello', '--policy', sitePolicy);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${sitePolicy}:6:12 rules[0].route: expected one of "local", "cloud", "cascade", got "edge"`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -32,12 +32,15 @@ export function registerPolicy(program: Command): void {
     .description('Run a cases file (messages + signals → expected target/rule) against a policy; exits 1 on any failure')
     .argument('<file>', 'policy file')
     .requiredOption('--cases <file>', 'cases file (YAML or JSON)')
-    .action(async (file: string, opts: { cases: string }) => {
+    .option('--targets <file>', 'the targets file the policy routes to (as given to serve --targets)')
+    .action(async (file: string, opts: { cases: string; targets?: string }) => {
+      const targets = targetNamesOf(opts.targets);
+      if (targets === null) return;
       const hooks = await loadScoringHooks();
       const score = hooks.available
         ? hooks.score
         : () => Promise.reject(new Error(`no complexity scorer (${hooks.reason}); pin "score:" in the case`));
-      process.exitCode = await testPolicy(file, opts.cases, { ...compileOptions(hooks), score }, io);
+      process.exitCode = await testPolicy(file, opts.cases, { ...compileOptions(hooks), ...targets, score }, io);
       if (hooks.available) await hooks.close();
     });
 }

@@ -4,10 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallOptions, GenerateResult, StreamPart } from '../src/backends/backend.js';
 import { createLocalBackend, type LocalBackend } from '../src/backends/local-onnx/index.js';
 import { fromPackageRoot } from '../src/paths.js';
+import { writeGqaTinyModel } from './helpers/gqa-tiny-model.js';
 
 const stories = resolve(fromPackageRoot(), '..', 'shared', 'models', 'stories260K-onnx');
 const models = [
   { name: 'tiny-llama (project model)', dir: fromPackageRoot('models', 'tiny-llama'), present: true },
+  // Past and present in one fixed buffer per batch, written in place by GroupQueryAttention.
+  { name: 'tiny-llama as a GroupQueryAttention export', dir: writeGqaTinyModel(), present: true },
   // Real pretrained weights, not part of the repo: skipped cleanly on a fresh clone.
   { name: 'stories260K (real weights)', dir: stories, present: existsSync(resolve(stories, 'config.json')) },
 ];

@@ -1,8 +1,10 @@
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { GenerationLoop } from '../src/backends/local-onnx/generation-loop.js';
+import { PrefixCache } from '../src/backends/local-onnx/prefix-cache.js';
 import { loadModelFolder } from '../src/models/model-folder.js';
 import { fromPackageRoot } from '../src/paths.js';
+import { writeGqaTinyModel } from './helpers/gqa-tiny-model.js';
 
 const model = loadModelFolder(fromPackageRoot('models', 'tiny-llama'));
 const shape = { layers: model.config.num_hidden_layers, kvHeads: model.kvHeads, headDim: model.headDim, vocabSize: model.config.vocab_size };
@@ -36,5 +38,31 @@ describe('generation loop', () => {
     expect(outcome.finishReason).toBe('aborted');
     expect(outcome.completionTokens).toBeLessThanOrEqual(4);
     await session.release();
+  });
+
+  it('a GroupQueryAttention export of the same weights answers the same, in one prefill, in chunks and from a cached prefix', async () => {
+    const concat = await ort.InferenceSession.create(fromPackageRoot('models', 'tiny-llama', 'onnx', 'model.onnx'));
+    const gqa = await ort.InferenceSession.create(`${writeGqaTinyModel()}/onnx/model.onnx`);
+    expect(gqa.inputNames).toEqual(expect.arrayContaining(['seqlens_k', 'total_sequence_length']));
+    const turn1 = model.tokenizer.encode('The quick brown fox jumps over the lazy dog. '.repeat(6)).ids;
+    const turn2 = [...turn1, ...model.tokenizer.encode(' And then the fox ran home.').ids];
+    const request = (promptIds: number[]) => ({ promptIds, maxTokens: 16, sampling: { temperature: 0, topP: 1, topK: 0, seed: 1 }, stop: [], eosTokenIds: model.eosTokenIds });
+    const answer = async (loop: GenerationLoop, promptIds: number[]) => {
+      let text = '';
+      const outcome = await loop.run(request(promptIds), (t) => (text += t), () => false);
+      return { text, cachedTokens: outcome.cachedTokens };
+    };
+    const expected = await answer(new GenerationLoop(concat, shape, model.tokenizer), turn2);
+    for (const chunk of [1000, 64, 7]) {
+      expect(await answer(new GenerationLoop(gqa, shape, model.tokenizer, undefined, chunk), turn2)).toEqual(expected);
+    }
+    const cached = new GenerationLoop(gqa, shape, model.tokenizer, undefined, undefined, new PrefixCache(16 * 1024 * 1024));
+    await answer(cached, turn1);
+    const second = await answer(cached, turn2);
+    expect(second.text).toBe(expected.text);
+    expect(second.cachedTokens).toBeGreaterThan(turn1.length - 2);
+    // Asked again, the same prompt comes from the cache whole (but one token), and the answer is unchanged.
+    expect(await answer(cached, turn2)).toEqual({ text: expected.text, cachedTokens: turn2.length - 1 });
+    await Promise.all([concat.release(), gqa.release()]);
   });
 });

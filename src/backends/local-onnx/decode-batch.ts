@@ -67,6 +67,11 @@ export class DecodeBatch {
     return feeds;
   }
 
+  /** Outputs to fetch: all, allocated by onnxruntime. */
+  fetches(): undefined {
+    return undefined;
+  }
+
   /** After a step: the outputs become the batch's KV, and each member's pending token is fed. */
   advance(outputs: ort.InferenceSession.ReturnType): void {
     const past: Past = {};

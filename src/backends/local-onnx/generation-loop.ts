@@ -3,10 +3,11 @@ import type { Tokenizer } from '@huggingface/tokenizers';
 import { DecodeBatch } from './decode-batch.js';
 import type { GrammarEngine } from './grammar/grammar-engine.js';
 import type { DecoderShape, GenerationOutcome, GenerationRequest } from './generation-request.js';
-import type { Past } from './kv-rows.js';
+import { packRegions, type Past } from './kv-rows.js';
 import type { PrefixCache } from './prefix-cache.js';
 import { lastLogitsRow } from './logits-row.js';
 import { Sequence } from './sequence.js';
+import { KV_HEADROOM, SharedKvBatch, sharedFetches } from './shared-kv-batch.js';
 
 /**
  * Prompt tokens per prefill run: as many as keep one run's [chunk, vocab] float32 logits near 16 MB, within
@@ -35,12 +36,14 @@ export class GenerationLoop {
   private readonly kvType: 'float32' | 'float16';
   private readonly names: { past: string[]; present: string[] };
   private readonly hasPositionIds: boolean;
+  /** GroupQueryAttention with past and present in one buffer (see shared-kv-batch.ts). */
+  private readonly sharedKv: boolean;
   /** Waiting for (the rest of) their prompt to be run, first come first served. */
   private readonly prefilling: Sequence[] = [];
   /** Prefilled, waiting to join the batch (joins are bucketed while others still prefill). */
   private readonly ready: Sequence[] = [];
   /** Decode batches: one unless lengths differ too much to share one without wasting work on padding. */
-  private batches: DecodeBatch[] = [];
+  private batches: Array<DecodeBatch | SharedKvBatch> = [];
   private readonly settlers = new Map<Sequence, Settler>();
   private driving = false;
   /** Loop turns the ready sequences have waited to join. */
@@ -61,6 +64,7 @@ export class GenerationLoop {
     const layers = Array.from({ length: shape.layers }, (_, i) => i).flatMap((i) => [`${i}.key`, `${i}.value`]);
     this.names = { past: layers.map((l) => `past_key_values.${l}`), present: layers.map((l) => `present.${l}`) };
     this.hasPositionIds = session.inputNames.includes('position_ids');
+    this.sharedKv = session.inputNames.includes('seqlens_k') && session.inputNames.includes('total_sequence_length');
   }
 
   async run(request: GenerationRequest, onText: (text: string) => void, shouldAbort: () => boolean): Promise<GenerationOutcome> {
@@ -113,9 +117,17 @@ export class GenerationLoop {
       if (sequence.finishReason === undefined) {
         const chunk = sequence.pending.slice(0, this.prefillChunk);
         const t0 = performance.now();
-        const outputs = await this.session.run(this.soloFeeds(chunk, sequence.fed.length, sequence.past));
+        let outputs: ort.InferenceSession.ReturnType;
+        if (this.sharedKv) {
+          // The sequence's KV goes into a fresh buffer the model appends to (cached prefixes are never written).
+          const buffers = packRegions([{ past: sequence.past, row: 0, start: 0, length: sequence.fed.length }], sequence.fed.length + chunk.length + KV_HEADROOM, 'left');
+          outputs = await this.session.run(this.sharedSoloFeeds(chunk, sequence.fed.length, buffers), sharedFetches(this.names, buffers));
+          sequence.past = buffers;
+        } else {
+          outputs = await this.session.run(this.soloFeeds(chunk, sequence.fed.length, sequence.past));
+          sequence.past = this.presentAsPast(outputs);
+        }
         sequence.computeMs += performance.now() - t0;
-        sequence.past = this.presentAsPast(outputs);
         sequence.fed.push(...chunk);
         sequence.pending = sequence.pending.slice(chunk.length);
         if (sequence.pending.length > 0) return;
@@ -137,10 +149,13 @@ export class GenerationLoop {
 
   /** Places each joining sequence in a batch whose lengths are close to its own (a new one if none is). */
   private regroup(joining: Sequence[]): void {
-    const joins = new Map<DecodeBatch, Sequence[]>(this.batches.map((b) => [b, []]));
+    const joins = new Map<DecodeBatch | SharedKvBatch, Sequence[]>(this.batches.map((b) => [b, []]));
     for (const s of joining) {
       let batch = [...joins.keys()].find((b) => fitsTogether([...b.members, ...(joins.get(b) ?? [])], s));
-      if (batch === undefined) joins.set((batch = new DecodeBatch(this.names, this.hasPositionIds)), []);
+      if (batch === undefined) {
+        batch = this.sharedKv ? new SharedKvBatch(this.names) : new DecodeBatch(this.names, this.hasPositionIds);
+        joins.set(batch, []);
+      }
       joins.get(batch)?.push(s);
     }
     for (const [batch, join] of joins) batch.regroup(join);
@@ -148,12 +163,14 @@ export class GenerationLoop {
   }
 
   /** One decode step for every member of `batch`; the step's time is shared among them. */
-  private async decodeStep(batch: DecodeBatch): Promise<void> {
+  private async decodeStep(batch: DecodeBatch | SharedKvBatch): Promise<void> {
     const members = batch.members;
     let outputs: ort.InferenceSession.ReturnType;
     try {
       const t0 = performance.now();
-      outputs = await this.session.run(batch.feeds());
+      const feeds = batch.feeds();
+      const fetches = batch.fetches();
+      outputs = await (fetches === undefined ? this.session.run(feeds) : this.session.run(feeds, fetches));
       const share = (performance.now() - t0) / members.length;
       for (const s of members) s.computeMs += share;
     } catch (err) {
@@ -206,6 +223,17 @@ export class GenerationLoop {
       feeds['position_ids'] = new ort.Tensor('int64', positions, [1, n]);
     }
     return feeds;
+  }
+
+  /** A prefill chunk for a GroupQueryAttention model: positions come from `seqlens_k` (total length − 1). */
+  private sharedSoloFeeds(ids: number[], position: number, buffers: Past): Record<string, ort.Tensor> {
+    const total = position + ids.length;
+    return {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
+      seqlens_k: new ort.Tensor('int32', Int32Array.of(total - 1), [1]),
+      total_sequence_length: new ort.Tensor('int32', Int32Array.of(total), []),
+      ...buffers,
+    };
   }
 
   /** Empty past: [1, kv_heads, 0, head_dim] per layer. */

@@ -13,11 +13,13 @@ export interface KvRegion {
 
 /**
  * Copies each region into row i of a new past `width` columns wide, right-aligned (left padding: the first
- * width - length columns of a row are zeros that the attention mask hides). One contiguous copy per row and
- * head. Used when a batch's membership changes, to cut a sequence's own KV out of a batch, and to cut a cached
- * prefix short; between those, a batch feeds onnxruntime's `present.*` back as they are.
+ * width - length columns of a row are zeros that the attention mask hides), or left-aligned (`align: 'left'`,
+ * the layout of GroupQueryAttention's fixed buffers, where each row's length says how much of it counts).
+ * One contiguous copy per row and head. Used when a batch's membership changes, to cut a sequence's own KV out
+ * of a batch, and to cut a cached prefix short; between those, a batch feeds onnxruntime's `present.*` back as
+ * they are (or lets the model write into its buffers in place).
  */
-export function packRegions(regions: readonly KvRegion[], width: number): Past {
+export function packRegions(regions: readonly KvRegion[], width: number, align: 'right' | 'left' = 'right'): Past {
   const first = regions[0];
   if (first === undefined) throw new Error('packRegions needs at least one region');
   const packed: Past = {};
@@ -29,7 +31,7 @@ export function packRegions(regions: readonly KvRegion[], width: number): Past {
       const source = region.past[name] as ort.Tensor;
       const data = source.data as Float32Array | Uint16Array;
       const sourceWidth = source.dims[2] as number;
-      const pad = width - region.length;
+      const pad = align === 'right' ? width - region.length : 0;
       for (let h = 0; h < heads; h++) {
         const from = ((region.row * heads + h) * sourceWidth + region.start) * dim;
         out.set(data.subarray(from, from + region.length * dim), ((i * heads + h) * width + pad) * dim);

@@ -1,6 +1,14 @@
+import { buildGqaLlamaGraph } from './llama-gqa-graph.js';
+import { layerOps } from './llama-layer-ops.js';
 import { GraphBuilder } from './onnx-graph-builder.js';
 import { headDim, type LlamaSpec, type LlamaWeights } from './llama-spec.js';
-import { quantizeQ4 } from './quantize-q4.js';
+
+/**
+ * How attention keeps its KV cache. `concat`: past + new → a fresh `present` every step, KV heads repeated
+ * (Optimum-style). `gqa`: com.microsoft GroupQueryAttention over one fixed-size buffer that is past and present
+ * at once (onnxruntime-genai-style), see llama-gqa-graph.ts.
+ */
+export type LlamaAttention = 'concat' | 'gqa';
 
 /**
  * A Llama decoder with KV cache from standard ONNX ops (opset 17), with the inputs and outputs of
@@ -8,7 +16,8 @@ import { quantizeQ4 } from './quantize-q4.js';
  * logits, present.N.key|value. RMSNorm, rotary embeddings (rotate-half), grouped-query attention, SwiGLU.
  * `q4` replaces every linear layer with com.microsoft MatMulNBits (4-bit, block 32); embeddings stay fp32.
  */
-export function buildLlamaGraph(spec: LlamaSpec, w: LlamaWeights, variant: 'fp32' | 'q4'): Uint8Array {
+export function buildLlamaGraph(spec: LlamaSpec, w: LlamaWeights, variant: 'fp32' | 'q4', attention: LlamaAttention = 'concat'): Uint8Array {
+  if (attention === 'gqa') return buildGqaLlamaGraph(spec, w, variant);
   const g = new GraphBuilder();
   const hd = headDim(spec);
   const kvDims = ['batch_size', spec.kvHeads, 'past_sequence_length', hd];
@@ -27,25 +36,8 @@ export function buildLlamaGraph(spec: LlamaSpec, w: LlamaWeights, variant: 'fp32
 
   const axes = (name: string, values: number[]): string => g.ints(name, values);
   const axLast = axes('ax_last', [-1]);
-  const eps = g.scalarFloat('rms_eps', spec.rmsNormEps);
 
-  const linear = (x: string, weights: Float32Array, k: number, n: number, name: string, output?: string): string => {
-    const out = output === undefined ? {} : { output };
-    if (variant === 'fp32') return g.op('MatMul', [x, g.tensor(name, 'float', [k, n], weights)], {}, out);
-    const q = quantizeQ4(weights, k, n);
-    const inputs = [
-      x,
-      g.tensor(`${name}_q4`, 'uint8', [n, q.blocks, 16], q.packed),
-      g.tensor(`${name}_scales`, 'float', [n * q.blocks], q.scales),
-      g.tensor(`${name}_zp`, 'uint8', [q.zeroPoints.length], q.zeroPoints),
-    ];
-    return g.op('MatMulNBits', inputs, { K: k, N: n, bits: 4, block_size: 32, accuracy_level: 4 }, { ...out, domain: 'com.microsoft' });
-  };
-  const rmsNorm = (x: string, weight: Float32Array, name: string): string => {
-    const meanSquare = g.op('ReduceMean', [g.op('Mul', [x, x])], { axes: [-1], keepdims: 1 });
-    const normed = g.op('Div', [x, g.op('Sqrt', [g.op('Add', [meanSquare, eps])])]);
-    return g.op('Mul', [normed, g.tensor(name, 'float', [spec.hiddenSize], weight)]);
-  };
+  const { linear, rmsNorm } = layerOps(g, spec, variant);
 
   // Rotary tables from position_ids: angle = position × theta^(-2i/d), duplicated for the two halves.
   const invFreq = Float32Array.from({ length: hd / 2 }, (_, i) => spec.ropeTheta ** ((-2 * i) / hd));

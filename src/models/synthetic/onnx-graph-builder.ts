@@ -4,7 +4,7 @@ const { onnx } = onnxProto;
 export { onnx };
 
 type AttributeValue = number | number[] | string;
-const ELEM = { float: 1, uint8: 2, int64: 7, bool: 9 } as const;
+const ELEM = { float: 1, uint8: 2, int32: 6, int64: 7, bool: 9 } as const;
 export type ElemType = keyof typeof ELEM;
 
 /** Minimal ONNX graph writer: named nodes, raw-data initializers, typed inputs/outputs with symbolic dims. */
@@ -15,10 +15,13 @@ export class GraphBuilder {
   private readonly outputs: onnxProto.onnx.IValueInfoProto[] = [];
   private counter = 0;
 
-  /** Adds a node; returns its (first) output name. `output` names it explicitly (graph outputs). */
-  op(opType: string, inputs: string[], attrs: Record<string, AttributeValue> = {}, options: { output?: string; domain?: string; outputs?: number } = {}): string {
-    const base = options.output ?? `${opType}_${this.counter++}`;
-    const outputs = Array.from({ length: options.outputs ?? 1 }, (_, i) => (i === 0 ? base : `${base}_${i}`));
+  /**
+   * Adds a node; returns its (first) output name. `output` names it explicitly (graph outputs); `names` names
+   * every output of a node with several.
+   */
+  op(opType: string, inputs: string[], attrs: Record<string, AttributeValue> = {}, options: { output?: string; domain?: string; outputs?: number; names?: string[] } = {}): string {
+    const base = options.names?.[0] ?? options.output ?? `${opType}_${this.counter++}`;
+    const outputs = options.names ?? Array.from({ length: options.outputs ?? 1 }, (_, i) => (i === 0 ? base : `${base}_${i}`));
     this.nodes.push({
       opType,
       domain: options.domain ?? '',

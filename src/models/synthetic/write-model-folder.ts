@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildLlamaGraph } from './llama-graph.js';
+import { buildLlamaGraph, type LlamaAttention } from './llama-graph.js';
 import { headDim, makeWeights, type LlamaSpec } from './llama-spec.js';
 import { buildTinyTokenizer } from './tiny-tokenizer.js';
 
@@ -16,8 +16,11 @@ export const SMOLLM2_135M_SHAPE: SyntheticShape = {
   hiddenSize: 576, intermediateSize: 1536, layers: 30, heads: 9, kvHeads: 3, maxPositions: 8192, ropeTheta: 100000, rmsNormEps: 1e-5, seed: 135, vocabSize: 49152,
 };
 
-/** Writes a complete Optimum-layout model folder (config, generation config, tokenizer, onnx/ fp32 + q4). */
-export function writeSyntheticModel(dir: string, shape: SyntheticShape, variants: Array<'fp32' | 'q4'> = ['fp32', 'q4']): void {
+/**
+ * Writes a complete Optimum-layout model folder (config, generation config, tokenizer, onnx/ fp32 + q4).
+ * `attention: 'gqa'` writes the onnxruntime-genai-style graph (GroupQueryAttention, shared KV buffer) instead.
+ */
+export function writeSyntheticModel(dir: string, shape: SyntheticShape, variants: Array<'fp32' | 'q4'> = ['fp32', 'q4'], attention: LlamaAttention = 'concat'): void {
   const tokenizer = buildTinyTokenizer(shape.vocabSize ?? 0);
   const spec: LlamaSpec = { ...shape, vocabSize: tokenizer.vocabSize };
   // Specials and the 256 byte-fallback tokens get zero logits, so answers from random weights are visible
@@ -50,6 +53,6 @@ export function writeSyntheticModel(dir: string, shape: SyntheticShape, variants
   json('tokenizer_config.json', tokenizer.tokenizerConfig);
   json('special_tokens_map.json', { bos_token: '<s>', eos_token: '<|im_end|>', unk_token: '<unk>' });
   for (const variant of variants) {
-    writeFileSync(join(dir, 'onnx', variant === 'fp32' ? 'model.onnx' : 'model_q4.onnx'), buildLlamaGraph(spec, weights, variant));
+    writeFileSync(join(dir, 'onnx', variant === 'fp32' ? 'model.onnx' : 'model_q4.onnx'), buildLlamaGraph(spec, weights, variant, attention));
   }
 }

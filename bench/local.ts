@@ -132,11 +132,12 @@ function child(engine: string, c: Case): ChildReport {
   return JSON.parse(out.trim().split('\n').at(-1) as string) as ChildReport;
 }
 
-function smolShapedModel(): string {
-  const smol = join(tmpdir(), 'switchyard-bench', 'smollm2-135m-shape');
+/** The SmolLM2-135M-shaped q4 model; `gqa`: the same weights as a GroupQueryAttention graph (shared KV buffer). */
+function smolShapedModel(attention: 'concat' | 'gqa' = 'concat'): string {
+  const smol = join(tmpdir(), 'switchyard-bench', attention === 'gqa' ? 'smollm2-135m-shape-gqa' : 'smollm2-135m-shape');
   if (!existsSync(join(smol, 'onnx', 'model_q4.onnx'))) {
-    process.stderr.write(`generating a SmolLM2-135M-shaped q4 model in ${smol} ...\n`);
-    writeSyntheticModel(smol, SMOLLM2_135M_SHAPE, ['q4']);
+    process.stderr.write(`generating a SmolLM2-135M-shaped q4 model (${attention}) in ${smol} ...\n`);
+    writeSyntheticModel(smol, SMOLLM2_135M_SHAPE, ['q4'], attention);
   }
   return smol;
 }
@@ -193,17 +194,25 @@ async function flapping(): Promise<void> {
   );
 }
 
-/** The batched-decoding table: 135M-shape at 1 and 2 threads, a mixed-length burst, stories260K when present. */
+/**
+ * The batched-decoding table: 135M-shape (Concat graph, and GroupQueryAttention with a shared KV buffer) at 1 and
+ * 2 threads, a mixed-length burst, stories260K when present. `BENCH_ONLY=GQA` runs only the rows naming it.
+ */
 async function batched(): Promise<void> {
   const smol = smolShapedModel();
+  const gqa = smolShapedModel('gqa');
   const list = [
     { name: 'SmolLM2-135M-shape q4', modelDir: smol, dtype: 'q4', threads: 1 },
+    { name: 'SmolLM2-135M-shape q4, GQA', modelDir: gqa, dtype: 'q4', threads: 1 },
     { name: 'SmolLM2-135M-shape q4', modelDir: smol, dtype: 'q4', threads: 2 },
+    { name: 'SmolLM2-135M-shape q4, GQA', modelDir: gqa, dtype: 'q4', threads: 2 },
     { name: 'SmolLM2-135M-shape q4', modelDir: smol, dtype: 'q4', threads: 1, mixed: true },
+    { name: 'SmolLM2-135M-shape q4, GQA', modelDir: gqa, dtype: 'q4', threads: 1, mixed: true },
     ...(existsSync(join(STORIES, 'config.json')) ? [{ name: 'stories260K q4', modelDir: STORIES, dtype: 'q4', threads: 1 }] : []),
   ];
+  const only = process.env['BENCH_ONLY'];
   const rows: string[] = [];
-  for (const c of list) {
+  for (const c of list.filter((k) => only === undefined || k.name.includes(only))) {
     rows.push(await batchedDecodeRow(COMPILED, c, ROUNDS));
     process.stderr.write(`${rows.at(-1)}\n`);
   }

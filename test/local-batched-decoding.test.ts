@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallOptions, GenerateResult, StreamPart } from '../src/backends/backend.js';
@@ -7,10 +7,12 @@ import { fromPackageRoot } from '../src/paths.js';
 import { writeGqaTinyModel } from './helpers/gqa-tiny-model.js';
 
 const stories = resolve(fromPackageRoot(), '..', 'shared', 'models', 'stories260K-onnx');
+const gqaModel = writeGqaTinyModel();
+afterAll(() => rmSync(gqaModel, { recursive: true, force: true }));
 const models = [
   { name: 'tiny-llama (project model)', dir: fromPackageRoot('models', 'tiny-llama'), present: true },
   // Past and present in one fixed buffer per batch, written in place by GroupQueryAttention.
-  { name: 'tiny-llama as a GroupQueryAttention export', dir: writeGqaTinyModel(), present: true },
+  { name: 'tiny-llama as a GroupQueryAttention export', dir: gqaModel, present: true },
   // Real pretrained weights, not part of the repo: skipped cleanly on a fresh clone.
   { name: 'stories260K (real weights)', dir: stories, present: existsSync(resolve(stories, 'config.json')) },
 ];

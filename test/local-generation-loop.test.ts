@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { GenerationLoop } from '../src/backends/local-onnx/generation-loop.js';
@@ -42,7 +43,8 @@ describe('generation loop', () => {
 
   it('a GroupQueryAttention export of the same weights answers the same, in one prefill, in chunks and from a cached prefix', async () => {
     const concat = await ort.InferenceSession.create(fromPackageRoot('models', 'tiny-llama', 'onnx', 'model.onnx'));
-    const gqa = await ort.InferenceSession.create(`${writeGqaTinyModel()}/onnx/model.onnx`);
+    const gqaDir = writeGqaTinyModel();
+    const gqa = await ort.InferenceSession.create(`${gqaDir}/onnx/model.onnx`);
     expect(gqa.inputNames).toEqual(expect.arrayContaining(['seqlens_k', 'total_sequence_length']));
     const turn1 = model.tokenizer.encode('The quick brown fox jumps over the lazy dog. '.repeat(6)).ids;
     const turn2 = [...turn1, ...model.tokenizer.encode(' And then the fox ran home.').ids];
@@ -64,5 +66,6 @@ describe('generation loop', () => {
     // Asked again, the same prompt comes from the cache whole (but one token), and the answer is unchanged.
     expect(await answer(cached, turn2)).toEqual({ text: expected.text, cachedTokens: turn2.length - 1 });
     await Promise.all([concat.release(), gqa.release()]);
+    rmSync(gqaDir, { recursive: true, force: true });
   });
 });

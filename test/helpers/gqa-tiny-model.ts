@@ -5,7 +5,8 @@ import { TINY_LLAMA, writeSyntheticModel } from '../../src/models/synthetic/writ
 
 /**
  * The bundled tiny-llama's weights exported the onnxruntime-genai way (GroupQueryAttention, past and present in
- * one buffer), in a fresh temporary folder. Same weights and tokenizer as models/tiny-llama, so the same answers.
+ * one buffer), in a fresh temporary folder (the caller removes it). Same weights and tokenizer as
+ * models/tiny-llama, so the same answers.
  */
 export function writeGqaTinyModel(): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-gqa-tiny-'));

@@ -77,6 +77,22 @@ export interface CallOptions {
   assistantPrefix?: string;
   /** Ask local backends to report `confidence` (one extra pass over the vocabulary per token). */
   wantConfidence?: boolean;
+  /**
+   * The client's `logprobs: true`: report each answer token's log probability and the `top` most likely
+   * alternatives at its position (`top_logprobs`, 0-20). Pass-through backends get it through `extra`.
+   */
+  logprobs?: { top: number };
+}
+
+/** One answer token's log probability, in OpenAI's shape (`choices[].logprobs.content[]`). */
+export interface TokenLogprob {
+  token: string;
+  /** Natural log of the token's probability under the model, at temperature 1. */
+  logprob: number;
+  /** The token's UTF-8 bytes: a token may hold only part of a character. */
+  bytes: number[] | null;
+  /** The most likely tokens at this position, most likely first (as many as `top_logprobs` asked). */
+  top_logprobs: Array<{ token: string; logprob: number; bytes: number[] | null }>;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
@@ -97,6 +113,8 @@ export interface GenerateResult {
   /** The model that actually answered, as the backend reports it. */
   model: string;
   warnings: string[];
+  /** Per-token log probabilities of `content`, when the request asked for them and the backend gave them. */
+  logprobs?: TokenLogprob[];
   /** Local backends: wall time spent in the model, in ms (feeds energy accounting). */
   computeMs?: number;
   /**
@@ -115,7 +133,8 @@ export interface ToolCallDelta {
 }
 
 export type StreamPart =
-  | { type: 'text-delta'; text: string }
+  /** `logprobs`: the tokens this text came from, when asked for (may arrive with empty text, e.g. part of a character). */
+  | { type: 'text-delta'; text: string; logprobs?: TokenLogprob[] }
   | { type: 'tool-call-delta'; delta: ToolCallDelta }
   | { type: 'finish'; finishReason: FinishReason; usage: Usage; model: string; warnings: string[]; computeMs?: number; confidence?: number }
   | { type: 'error'; error: SwitchyardError };

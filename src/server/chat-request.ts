@@ -72,6 +72,8 @@ export const ChatRequestSchema = z.looseObject({
     .optional(),
   seed: z.number().int().nullable().optional(),
   n: z.literal(1, { message: 'only n = 1 is supported' }).nullable().optional(),
+  logprobs: z.boolean().nullable().optional(),
+  top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
   tools: z.array(ToolSchema).optional(),
   tool_choice: z
     .union([z.enum(['none', 'auto', 'required']), z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) })])
@@ -85,6 +87,9 @@ export const ChatRequestSchema = z.looseObject({
   }
   if (choice === 'required' && (request.tools ?? []).length === 0) {
     ctx.addIssue({ code: 'custom', message: "'required' needs at least one tool in tools", path: ['tool_choice'] });
+  }
+  if (request.top_logprobs != null && request.logprobs !== true) {
+    ctx.addIssue({ code: 'custom', message: "'top_logprobs' needs 'logprobs' set to true", path: ['top_logprobs'] });
   }
 });
 
@@ -122,6 +127,7 @@ export function toCall(request: ChatRequest, messages: ChatMessage[], signal: Ab
   if (request.response_format !== undefined) options.responseFormat = responseFormat(request.response_format);
   if (request.tools !== undefined && request.tools.length > 0) options.tools = request.tools.map(toolDefinition);
   if (request.tool_choice !== undefined) options.toolChoice = toolChoice(request.tool_choice);
+  if (request.logprobs === true) options.logprobs = { top: request.top_logprobs ?? 0 };
   return options;
 }
 

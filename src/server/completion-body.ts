@@ -1,4 +1,4 @@
-import type { FinishReason, GenerateResult, Usage } from '../backends/backend.js';
+import type { FinishReason, GenerateResult, TokenLogprob, Usage } from '../backends/backend.js';
 import type { SwitchyardInfo } from './switchyard-info.js';
 
 export interface OpenAIUsage {
@@ -28,9 +28,14 @@ export function completionBody(id: string, created: number, result: GenerateResu
     object: 'chat.completion',
     created,
     model: switchyard.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: result.finishReason satisfies FinishReason }],
+    choices: [{ index: 0, message, logprobs: openAILogprobs(result.logprobs), finish_reason: result.finishReason satisfies FinishReason }],
     ...(usage === undefined ? {} : { usage }),
     ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
     switchyard,
   };
+}
+
+/** A choice's `logprobs`: null unless the backend reported per-token log probabilities (asked for with `logprobs: true`). */
+export function openAILogprobs(logprobs: TokenLogprob[] | undefined): { content: TokenLogprob[]; refusal: null } | null {
+  return logprobs === undefined ? null : { content: logprobs, refusal: null };
 }

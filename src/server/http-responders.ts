@@ -49,7 +49,7 @@ export function sseResponder(res: Response, id: string, includeUsage: boolean, s
         writer.start(switchyardHeaders(decision, served));
         res.socket?.setNoDelay(true);
       }
-      if (part.type === 'text-delta') writer.text(part.text);
+      if (part.type === 'text-delta') writer.text(part.text, part.logprobs);
       else if (part.type === 'tool-call-delta') writer.toolCall(part.delta);
       else writer.finish(part.finishReason, part.usage, switchyardInfo(decision, served));
     },

@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FinishReason, ToolCallDelta, Usage } from '../backends/backend.js';
+import type { FinishReason, TokenLogprob, ToolCallDelta, Usage } from '../backends/backend.js';
 import type { SwitchyardError } from '../backends/errors.js';
 import { errorBody } from './openai-error.js';
-import { openAIUsage } from './completion-body.js';
+import { openAILogprobs, openAIUsage } from './completion-body.js';
 import type { SwitchyardInfo } from './switchyard-info.js';
 
 /**
@@ -40,8 +40,9 @@ export class SseWriter {
     });
   }
 
-  text(text: string): void {
-    this.delta({ content: text });
+  /** `logprobs`: the tokens of this text, when the client asked for them. */
+  text(text: string, logprobs?: TokenLogprob[]): void {
+    this.delta({ content: text }, openAILogprobs(logprobs));
   }
 
   toolCall(delta: ToolCallDelta): void {
@@ -74,8 +75,8 @@ export class SseWriter {
     this.res.end();
   }
 
-  private delta(delta: Record<string, unknown>): void {
-    this.send(this.chunk([{ index: 0, delta: this.sentRole ? delta : this.withRole(delta), logprobs: null, finish_reason: null }]));
+  private delta(delta: Record<string, unknown>, logprobs: ReturnType<typeof openAILogprobs> = null): void {
+    this.send(this.chunk([{ index: 0, delta: this.sentRole ? delta : this.withRole(delta), logprobs, finish_reason: null }]));
   }
 
   private withRole(delta: Record<string, unknown>): Record<string, unknown> {

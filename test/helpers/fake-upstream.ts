@@ -141,7 +141,7 @@ export class FakeUpstream {
       json(res, 200, {
         ...base,
         object: 'chat.completion',
-        choices: [{ index: 0, message: { role: 'assistant', content: kept.join(''), refusal: null }, finish_reason: finish, logprobs: null }],
+        choices: [{ index: 0, message: { role: 'assistant', content: kept.join(''), refusal: null }, finish_reason: finish, logprobs: logprobsOf(body, kept) }],
         usage,
       });
       return;
@@ -150,10 +150,10 @@ export class FakeUpstream {
     const send = (payload: unknown): void => {
       res.write(`data: ${JSON.stringify(payload)}\n\n`);
     };
-    const chunk = (delta: Record<string, unknown>, finishReason: string | null): Record<string, unknown> => ({
+    const chunk = (delta: Record<string, unknown>, finishReason: string | null, logprobs: unknown = null): Record<string, unknown> => ({
       ...base,
       object: 'chat.completion.chunk',
-      choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
+      choices: [{ index: 0, delta, finish_reason: finishReason, logprobs }],
     });
     send(chunk({ role: 'assistant', content: '' }, null));
     for (let i = 0; i < kept.length; i++) {
@@ -166,7 +166,7 @@ export class FakeUpstream {
       }
       if (this.options.chunkDelayMs) await sleep(this.options.chunkDelayMs);
       if (res.destroyed) return;
-      send(chunk({ content: kept[i] }, null));
+      send(chunk({ content: kept[i] }, null, logprobsOf(body, [kept[i] as string])));
     }
     send(chunk({}, finish));
     const streamOptions = body['stream_options'] as { include_usage?: boolean } | undefined;
@@ -225,4 +225,15 @@ function promptTokens(body: Record<string, unknown>): number {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** With `logprobs: true`, OpenAI's per-token entries for these pieces (one token each, made-up but well-formed). */
+function logprobsOf(body: Record<string, unknown>, pieces: string[]): unknown {
+  if (body['logprobs'] !== true) return null;
+  const top = typeof body['top_logprobs'] === 'number' ? body['top_logprobs'] : 0;
+  const entry = (token: string, logprob: number) => ({ token, logprob, bytes: [...Buffer.from(token, 'utf8')] });
+  return {
+    content: pieces.map((p) => ({ ...entry(p, -p.length / 10), top_logprobs: Array.from({ length: top }, (_, k) => entry(k === 0 ? p : `alt${k}`, -p.length / 10 - k)) })),
+    refusal: null,
+  };
 }

@@ -1,11 +1,15 @@
-import type { GenerateResult, StreamPart, ToolCall } from '../backend.js';
+import type { GenerateResult, StreamPart, TokenLogprob, ToolCall } from '../backend.js';
 
 /** generate() is stream() collected: one code path, so both answer the same text and calls for the same request. */
 export async function collectStream(parts: AsyncIterable<StreamPart>): Promise<GenerateResult> {
   let content = '';
+  let logprobs: TokenLogprob[] | undefined;
   const toolCalls: ToolCall[] = [];
   for await (const part of parts) {
-    if (part.type === 'text-delta') content += part.text;
+    if (part.type === 'text-delta') {
+      content += part.text;
+      if (part.logprobs !== undefined) (logprobs ??= []).push(...part.logprobs);
+    }
     else if (part.type === 'tool-call-delta') {
       const { index, id, name, argumentsDelta } = part.delta;
       const call = (toolCalls[index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
@@ -23,6 +27,7 @@ export async function collectStream(parts: AsyncIterable<StreamPart>): Promise<G
         warnings: part.warnings,
         ...(part.computeMs === undefined ? {} : { computeMs: part.computeMs }),
         ...(part.confidence === undefined ? {} : { confidence: part.confidence }),
+        ...(logprobs === undefined ? {} : { logprobs }),
       };
     }
   }

@@ -6,7 +6,7 @@ import type { DecoderShape, GenerationOutcome, GenerationRequest } from './gener
 import { packRegions, type Past } from './kv-rows.js';
 import type { PrefixCache } from './prefix-cache.js';
 import { lastLogitsRow } from './logits-row.js';
-import { Sequence } from './sequence.js';
+import { Sequence, type OnText } from './sequence.js';
 import { KV_HEADROOM, SharedKvBatch, sharedFetches } from './shared-kv-batch.js';
 
 /**
@@ -67,7 +67,7 @@ export class GenerationLoop {
     this.sharedKv = session.inputNames.includes('seqlens_k') && session.inputNames.includes('total_sequence_length');
   }
 
-  async run(request: GenerationRequest, onText: (text: string) => void, shouldAbort: () => boolean): Promise<GenerationOutcome> {
+  async run(request: GenerationRequest, onText: OnText, shouldAbort: () => boolean): Promise<GenerationOutcome> {
     if (request.grammar !== undefined && this.grammars === undefined) throw new Error('constrained decoding needs a grammar engine');
     const constraint = request.grammar === undefined ? undefined : await this.grammars?.constraint(request.grammar, request.grammarPrefix ?? '');
     try {

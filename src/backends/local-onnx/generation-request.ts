@@ -16,6 +16,8 @@ export interface GenerationRequest {
   sampling: SamplingParams;
   stop: string[];
   eosTokenIds: number[];
+  /** Report each answer token's log probability and this many likeliest alternatives (0-20): OpenAI's `logprobs`. */
+  logprobs?: number;
   /** Report `confidence`: costs one pass over the vocabulary per token. */
   measureConfidence?: boolean;
   /** The prompt ends inside an answer being continued: decode new text as following it. */

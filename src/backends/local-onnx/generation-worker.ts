@@ -44,12 +44,12 @@ port.on('message', (message: ToWorker) => {
   }
   if (message.type === 'cache-budget') return prefixes.resize(message.bytes);
   const { id, request } = message;
-  const text = new TextCoalescer((piece) => send({ type: 'text', id, text: piece }));
+  const text = new TextCoalescer((piece, logprobs) => send(logprobs === undefined ? { type: 'text', id, text: piece } : { type: 'text', id, text: piece, logprobs }));
   loading
     .then((loop) =>
       loop.run(
         request,
-        (piece) => text.push(piece),
+        (piece, logprobs) => text.push(piece, logprobs),
         () => Atomics.load(abortFlags, id % ABORT_SLOTS) === id,
       ),
     )

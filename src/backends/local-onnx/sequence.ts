@@ -1,10 +1,15 @@
 import type { Tokenizer } from '@huggingface/tokenizers';
 import { StreamDecoder } from '../../models/stream-decoder.js';
+import type { TokenLogprob } from '../backend.js';
 import type { TokenConstraint } from './grammar/grammar-engine.js';
 import type { GenerationOutcome, GenerationRequest } from './generation-request.js';
 import type { Past } from './kv-rows.js';
 import { sampleToken, seededRandom, type Random } from './sampler.js';
 import { StopMatcher } from './stop-matcher.js';
+import { logSumExp, tokenLogprob, TokenPieces } from './token-logprobs.js';
+
+/** Receives a sequence's answer as it becomes final: text, with the log probabilities of its tokens when asked. */
+export type OnText = (text: string, logprobs?: TokenLogprob[]) => void;
 
 /**
  * One request inside the generation loop: what it still has to prefill, its own KV (until it joins a batch),
@@ -31,6 +36,9 @@ export class Sequence {
   private readonly decoder: StreamDecoder;
   private readonly stops: StopMatcher;
   private readonly eos: Set<number>;
+  /** With `request.logprobs`: token texts for the entries, and entries whose text is not out yet (held back). */
+  private readonly pieces: TokenPieces | undefined;
+  private heldLogprobs: TokenLogprob[] = [];
 
   constructor(
     readonly request: GenerationRequest,
@@ -38,7 +46,7 @@ export class Sequence {
     reused: { length: number; past: Past } | undefined,
     emptyPast: Past,
     private readonly constraint: TokenConstraint | undefined,
-    private readonly onText: (text: string) => void,
+    private readonly onText: OnText,
     readonly shouldAbort: () => boolean,
   ) {
     this.random = seededRandom(request.sampling.seed ?? Math.floor(Math.random() * 2 ** 32));
@@ -46,6 +54,7 @@ export class Sequence {
     this.decoder = new StreamDecoder(tokenizer, request.continuation ? request.promptIds.slice(-5) : []);
     this.stops = new StopMatcher(request.stop);
     this.eos = new Set(request.eosTokenIds);
+    this.pieces = request.logprobs === undefined ? undefined : new TokenPieces(tokenizer);
     this.cachedTokens = reused?.length ?? 0;
     this.past = reused?.past ?? emptyPast;
     this.fed = request.promptIds.slice(0, this.cachedTokens);
@@ -62,15 +71,17 @@ export class Sequence {
     const token = sampleToken(row, 0, row.length, request.sampling, this.random);
     // A stop token is only unmasked once the output is complete: accepting it terminates the grammar.
     constraint?.accept(token);
-    if (request.measureConfidence) this.logProbSum += logProbability(row, token);
+    const lse = request.measureConfidence || this.pieces !== undefined ? logSumExp(row) : 0;
+    if (request.measureConfidence) this.logProbSum += row[token]! - lse;
     if (this.generated === 0) this.firstTokenMs = performance.now() - this.startedAt;
     this.generated++;
     if (this.eos.has(token)) {
       this.generated--; // EOS is not part of the answer's text; OpenAI does not count it either.
       return this.end('stop');
     }
+    if (this.pieces !== undefined) this.heldLogprobs.push(tokenLogprob(row, token, request.logprobs ?? 0, this.pieces, lse));
     const step = this.stops.push(this.decoder.push(token));
-    if (step.text.length > 0) this.onText(step.text);
+    if (step.text.length > 0) this.emit(step.text);
     if (step.stopped) {
       this.hitStopSequence = true;
       return this.end('stop');
@@ -87,8 +98,16 @@ export class Sequence {
     // Held-back text: an incomplete character (emitted as U+FFFD) or a partial stop sequence.
     const tail = this.stops.push(this.decoder.flush());
     const rest = tail.stopped ? tail.text : tail.text + this.stops.flush();
-    if (rest.length > 0) this.onText(rest);
+    if (rest.length > 0 || this.heldLogprobs.length > 0) this.emit(rest);
     if (tail.stopped) this.finishReason = 'stop';
+  }
+
+  /** Text that became final, with the entries of the tokens held back until it did (a stop sequence's are never sent). */
+  private emit(text: string): void {
+    if (this.heldLogprobs.length === 0) return this.onText(text);
+    const logprobs = this.heldLogprobs;
+    this.heldLogprobs = [];
+    this.onText(text, logprobs);
   }
 
   async outcome(): Promise<GenerationOutcome> {
@@ -108,13 +127,4 @@ export class Sequence {
     return outcome;
   }
 
-}
-
-/** log softmax(logits)[token], computed stably (max-shifted log-sum-exp). */
-function logProbability(logits: Float32Array, token: number): number {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i]! - max);
-  return logits[token]! - max - Math.log(sum);
 }

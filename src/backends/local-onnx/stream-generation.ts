@@ -1,4 +1,4 @@
-import type { CallOptions, StreamPart } from '../backend.js';
+import type { CallOptions, StreamPart, TokenLogprob } from '../backend.js';
 import { requestCapabilities, type CapabilityFacts } from '../../capabilities.js';
 import { SwitchyardError, classifyError } from '../errors.js';
 import type { PromptFormatter } from '../../models/chat-format.js';
@@ -39,6 +39,9 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
   }
   const warnings: string[] = unsupported(options).map((capability) => UNSUPPORTED[capability]);
   const grammar = grammarFor(options);
+  // Tool calls are parsed out of the text, and entries could no longer be matched to content: none are sent.
+  const logprobs = tools.length === 0 ? options.logprobs : undefined;
+  if (options.logprobs !== undefined && logprobs === undefined) warnings.push('logprobs are not reported for answers with tools on the local model');
   const request: GenerationRequest = {
     promptIds,
     maxTokens: options.maxTokens ?? Math.min(room, defaultMaxNewTokens(model.generation, promptIds.length)),
@@ -51,6 +54,7 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
     stop: options.stop ?? [],
     eosTokenIds: model.eosTokenIds,
     measureConfidence: options.wantConfidence === true,
+    ...(logprobs === undefined ? {} : { logprobs: logprobs.top }),
     continuation: (options.assistantPrefix ?? '') !== '',
     ...(grammar === undefined ? {} : { grammar, grammarPrefix: options.assistantPrefix ?? '' }),
   };
@@ -70,8 +74,8 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
   if (options.signal.aborted) local.abort();
 
   let finished = false;
-  const onText = (text: string): void => {
-    if (parser === undefined) push({ type: 'text-delta', text });
+  const onText = (text: string, logprobs?: TokenLogprob[]): void => {
+    if (parser === undefined) push(logprobs === undefined ? { type: 'text-delta', text } : { type: 'text-delta', text, logprobs });
     else for (const part of parser.push(text)) push(part);
   };
   queue

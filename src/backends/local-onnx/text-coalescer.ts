@@ -1,3 +1,5 @@
+import type { TokenLogprob } from '../backend.js';
+
 /**
  * Merges the worker's per-token text into fewer messages: the first piece goes out at once (time to first
  * token is untouched), later pieces at most every `intervalMs`. On a tiny model a token takes well under a
@@ -6,24 +8,29 @@
  */
 export class TextCoalescer {
   private pending = '';
+  /** Log probabilities of the pending text's tokens, when the request asked for them. */
+  private pendingLogprobs: TokenLogprob[] = [];
   private lastSentAt = -Infinity;
 
   constructor(
-    private readonly send: (text: string) => void,
+    private readonly send: (text: string, logprobs?: TokenLogprob[]) => void,
     private readonly intervalMs = 8,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  push(text: string): void {
+  push(text: string, logprobs?: TokenLogprob[]): void {
     this.pending += text;
+    if (logprobs !== undefined) this.pendingLogprobs.push(...logprobs);
     if (this.now() - this.lastSentAt >= this.intervalMs) this.flush();
   }
 
   /** Sends what is held (before the generation's outcome, so text always precedes `done`). */
   flush(): void {
-    if (this.pending.length === 0) return;
-    this.send(this.pending);
+    if (this.pending.length === 0 && this.pendingLogprobs.length === 0) return;
+    if (this.pendingLogprobs.length === 0) this.send(this.pending);
+    else this.send(this.pending, this.pendingLogprobs);
     this.pending = '';
+    this.pendingLogprobs = [];
     this.lastSentAt = this.now();
   }
 }

@@ -2,10 +2,11 @@ import { Worker } from 'node:worker_threads';
 import { SwitchyardError } from '../errors.js';
 import type { GenerationOutcome, GenerationRequest } from './generation-request.js';
 import type { PrefixCacheStats } from './prefix-cache.js';
+import type { OnText } from './sequence.js';
 import { ABORT_SLOTS, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
 
 interface Pending {
-  onText: (text: string) => void;
+  onText: OnText;
   resolve: (outcome: GenerationOutcome) => void;
   reject: (err: Error) => void;
 }
@@ -48,7 +49,7 @@ export class WorkerClient {
     this.ready.catch(() => undefined);
   }
 
-  generate(request: GenerationRequest, onText: (text: string) => void, signal: AbortSignal): Promise<GenerationOutcome> {
+  generate(request: GenerationRequest, onText: OnText, signal: AbortSignal): Promise<GenerationOutcome> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<GenerationOutcome>((resolve, reject) => {
@@ -78,7 +79,7 @@ export class WorkerClient {
   private route(message: Exclude<FromWorker, { type: 'ready' | 'load-failed' }>): void {
     const pending = this.pending.get(message.id);
     if (pending === undefined) return;
-    if (message.type === 'text') return pending.onText(message.text);
+    if (message.type === 'text') return pending.onText(message.text, message.logprobs);
     this.pending.delete(message.id);
     if (message.type === 'done') {
       this.prefixCache = message.outcome.prefixCache ?? this.prefixCache;

@@ -1,3 +1,4 @@
+import type { TokenLogprob } from '../backend.js';
 import type { DecoderShape, GenerationOutcome, GenerationRequest } from './generation-request.js';
 
 /** Session settings; both knobs measurably change speed on small CPUs (see bench/local.ts). */
@@ -35,7 +36,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; loadMs: number }
   | { type: 'load-failed'; message: string }
-  | { type: 'text'; id: number; text: string }
+  | { type: 'text'; id: number; text: string; logprobs?: TokenLogprob[] }
   | { type: 'done'; id: number; outcome: GenerationOutcome }
   /** `invalidRequest`: the request asked for something this model cannot do (a schema xgrammar rejects). */
   | { type: 'failed'; id: number; message: string; invalidRequest: boolean };

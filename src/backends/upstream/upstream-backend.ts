@@ -66,6 +66,7 @@ export class UpstreamBackend implements Backend {
       usage: usageOf(completion.usage),
       model: completion.model,
       warnings: [],
+      ...(choice.logprobs?.content ? { logprobs: choice.logprobs.content } : {}),
     };
   }
 
@@ -172,9 +173,13 @@ function bodyChunks(response: Response): AsyncIterable<string | Uint8Array> {
 }
 
 function* partsOf(chunk: ChatCompletionChunk): Generator<StreamPart> {
-  const delta = chunk.choices[0]?.delta;
+  const choice = chunk.choices[0];
+  const delta = choice?.delta;
   if (!delta) return;
-  if (delta.content) yield { type: 'text-delta', text: delta.content };
+  // Log probabilities ride with the text they belong to (the client asked for them with `logprobs: true`).
+  const logprobs = choice?.logprobs?.content;
+  if (logprobs) yield { type: 'text-delta', text: delta.content ?? '', logprobs };
+  else if (delta.content) yield { type: 'text-delta', text: delta.content };
   for (const call of delta.tool_calls ?? []) {
     yield {
       type: 'tool-call-delta',

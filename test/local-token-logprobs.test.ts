@@ -22,7 +22,7 @@ describe('token pieces', () => {
       const tokenizer = tokenizerOf([...path]);
       const pieces = new TokenPieces(tokenizer);
       const ids = tokenizer.encode(text, { add_special_tokens: false }).ids;
-      const bytes = ids.flatMap((id) => pieces.of(id).bytes);
+      const bytes = ids.flatMap((id: number) => pieces.of(id).bytes);
       // SentencePiece adds a leading space (▁) to the first word; OpenAI reports the token as it is.
       expect(Buffer.from(bytes).toString('utf8').replace(/^ /, '')).toBe(text);
     });

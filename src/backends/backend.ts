@@ -103,6 +103,8 @@ export interface Usage {
   completionTokens: number | undefined;
   /** Prompt tokens served from a cache rather than processed again (OpenAI's `prompt_tokens_details.cached_tokens`). */
   cachedPromptTokens?: number;
+  /** Completion tokens a reasoning model spent thinking (OpenAI's `completion_tokens_details.reasoning_tokens`). */
+  reasoningTokens?: number;
 }
 
 export interface GenerateResult {
@@ -115,6 +117,11 @@ export interface GenerateResult {
   warnings: string[];
   /** Per-token log probabilities of `content`, when the request asked for them and the backend gave them. */
   logprobs?: TokenLogprob[];
+  /**
+   * Fields of an upstream's message that Switchyard does not model (`reasoning_content`, a non-null `refusal`,
+   * `annotations`, `audio`, ...), given to the client as the upstream sent them.
+   */
+  extraMessage?: Record<string, unknown>;
   /** Local backends: wall time spent in the model, in ms (feeds energy accounting). */
   computeMs?: number;
   /**
@@ -136,6 +143,8 @@ export type StreamPart =
   /** `logprobs`: the tokens this text came from, when asked for (may arrive with empty text, e.g. part of a character). */
   | { type: 'text-delta'; text: string; logprobs?: TokenLogprob[] }
   | { type: 'tool-call-delta'; delta: ToolCallDelta }
+  /** Fields of an upstream's delta that Switchyard does not model (`reasoning_content`, `refusal`, ...), passed on as they came. */
+  | { type: 'extra-delta'; delta: Record<string, unknown> }
   | { type: 'finish'; finishReason: FinishReason; usage: Usage; model: string; warnings: string[]; computeMs?: number; confidence?: number }
   | { type: 'error'; error: SwitchyardError };
 

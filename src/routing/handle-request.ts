@@ -135,7 +135,7 @@ export class RequestPipeline {
       if (part.type === 'text-delta') {
         progress.ttftMs ??= performance.now() - turn.t0;
         progress.output?.push(part.text);
-      } else if (part.type === 'tool-call-delta') {
+      } else if (part.type === 'tool-call-delta' || part.type === 'extra-delta') {
         progress.ttftMs ??= performance.now() - turn.t0;
       } else {
         progress.usage = part.usage;

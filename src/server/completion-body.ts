@@ -7,20 +7,24 @@ export interface OpenAIUsage {
   total_tokens: number;
   /** Present when a backend reused cached prompt tokens (the local model's prefix cache). */
   prompt_tokens_details?: { cached_tokens: number };
+  /** Present when a reasoning model reported its thinking tokens. */
+  completion_tokens_details?: { reasoning_tokens: number };
 }
 
 /** OpenAI usage, or undefined when a backend could not count (we never invent numbers). */
 export function openAIUsage(usage: Usage): OpenAIUsage | undefined {
   if (usage.promptTokens === undefined || usage.completionTokens === undefined) return undefined;
-  const counted = { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens };
-  return usage.cachedPromptTokens === undefined ? counted : { ...counted, prompt_tokens_details: { cached_tokens: usage.cachedPromptTokens } };
+  const counted: OpenAIUsage = { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens };
+  if (usage.cachedPromptTokens !== undefined) counted.prompt_tokens_details = { cached_tokens: usage.cachedPromptTokens };
+  if (usage.reasoningTokens !== undefined) counted.completion_tokens_details = { reasoning_tokens: usage.reasoningTokens };
+  return counted;
 }
 
 /** A `chat.completion` object as the official SDKs parse it. */
 export function completionBody(id: string, created: number, result: GenerateResult, switchyard: SwitchyardInfo): Record<string, unknown> {
   // OpenAI answers a call-only turn with `content: null`, and some clients check for exactly that.
   const content = result.content === '' && result.toolCalls.length > 0 ? null : result.content;
-  const message: Record<string, unknown> = { role: 'assistant', content, refusal: null };
+  const message: Record<string, unknown> = { role: 'assistant', content, refusal: null, ...result.extraMessage };
   if (result.toolCalls.length > 0) message['tool_calls'] = result.toolCalls;
   const usage = openAIUsage(result.usage);
   return {

@@ -51,6 +51,7 @@ export function sseResponder(res: Response, id: string, includeUsage: boolean, s
       }
       if (part.type === 'text-delta') writer.text(part.text, part.logprobs);
       else if (part.type === 'tool-call-delta') writer.toolCall(part.delta);
+      else if (part.type === 'extra-delta') writer.extra(part.delta);
       else writer.finish(part.finishReason, part.usage, switchyardInfo(decision, served));
     },
     fail: (error, decision, served, started) => {

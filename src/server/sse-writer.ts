@@ -45,6 +45,11 @@ export class SseWriter {
     this.delta({ content: text }, openAILogprobs(logprobs));
   }
 
+  /** Delta fields the router does not model (an upstream's `reasoning_content`, `refusal`, ...), as they came. */
+  extra(delta: Record<string, unknown>): void {
+    this.delta(delta);
+  }
+
   toolCall(delta: ToolCallDelta): void {
     const call: Record<string, unknown> = { index: delta.index };
     if (delta.id !== undefined) call['id'] = delta.id;

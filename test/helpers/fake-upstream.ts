@@ -32,6 +32,11 @@ export interface FakeUpstreamOptions {
   /** Tool calls to answer with instead of text (when it returns some), like a model that chose to call. */
   toolCalls?: (body: Record<string, unknown>) => Array<{ name: string; arguments: string }> | undefined;
   model?: string;
+  /**
+   * Answer like a reasoning model behind an OpenAI-compatible API (DeepSeek, vLLM): this text as
+   * `reasoning_content` before the answer, and usage with reasoning and cached-prompt token details.
+   */
+  reasoning?: string;
 }
 
 export class FakeUpstream {
@@ -134,14 +139,20 @@ export class FakeUpstream {
     const maxTokens = typeof body['max_tokens'] === 'number' ? body['max_tokens'] : typeof body['max_completion_tokens'] === 'number' ? body['max_completion_tokens'] : Infinity;
     const kept = pieces.slice(0, maxTokens);
     const finish = kept.length < pieces.length ? 'length' : 'stop';
-    const usage = { prompt_tokens: promptTokens(body), completion_tokens: kept.length, total_tokens: promptTokens(body) + kept.length };
+    const reasoning = this.options.reasoning;
+    const usage = {
+      prompt_tokens: promptTokens(body),
+      completion_tokens: kept.length,
+      total_tokens: promptTokens(body) + kept.length,
+      ...(reasoning === undefined ? {} : { prompt_tokens_details: { cached_tokens: 2 }, completion_tokens_details: { reasoning_tokens: reasoning.length } }),
+    };
     const base = { id: 'chatcmpl-fake', created: 1700000000, model: this.model, system_fingerprint: 'fp_fake' };
 
     if (body['stream'] !== true) {
       json(res, 200, {
         ...base,
         object: 'chat.completion',
-        choices: [{ index: 0, message: { role: 'assistant', content: kept.join(''), refusal: null }, finish_reason: finish, logprobs: logprobsOf(body, kept) }],
+        choices: [{ index: 0, message: { role: 'assistant', content: kept.join(''), refusal: null, ...(reasoning === undefined ? {} : { reasoning_content: reasoning }) }, finish_reason: finish, logprobs: logprobsOf(body, kept) }],
         usage,
       });
       return;
@@ -156,6 +167,7 @@ export class FakeUpstream {
       choices: [{ index: 0, delta, finish_reason: finishReason, logprobs }],
     });
     send(chunk({ role: 'assistant', content: '' }, null));
+    for (const thought of reasoning?.match(/\S+\s*/g) ?? []) send(chunk({ content: null, reasoning_content: thought }, null));
     for (let i = 0; i < kept.length; i++) {
       if ('afterChunks' in behaviour && behaviour.afterChunks === i) {
         // Let what was written reach the client first: the failure happens after partial output.

@@ -67,6 +67,7 @@ export class UpstreamBackend implements Backend {
       model: completion.model,
       warnings: [],
       ...(choice.logprobs?.content ? { logprobs: choice.logprobs.content } : {}),
+      ...extraMessageOf(choice.message as unknown as Record<string, unknown>),
     };
   }
 
@@ -180,6 +181,8 @@ function* partsOf(chunk: ChatCompletionChunk): Generator<StreamPart> {
   const logprobs = choice?.logprobs?.content;
   if (logprobs) yield { type: 'text-delta', text: delta.content ?? '', logprobs };
   else if (delta.content) yield { type: 'text-delta', text: delta.content };
+  const extra = unmodelled(delta as unknown as Record<string, unknown>);
+  if (extra !== undefined) yield { type: 'extra-delta', delta: extra };
   for (const call of delta.tool_calls ?? []) {
     yield {
       type: 'tool-call-delta',
@@ -199,6 +202,32 @@ function finishReason(reason: string | null | undefined): FinishReason {
   return 'stop';
 }
 
-function usageOf(usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): Usage {
-  return { promptTokens: usage?.prompt_tokens, completionTokens: usage?.completion_tokens };
+type UpstreamUsage = {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+  completion_tokens_details?: { reasoning_tokens?: number } | null;
+};
+
+function usageOf(usage: UpstreamUsage | null | undefined): Usage {
+  const counted: Usage = { promptTokens: usage?.prompt_tokens, completionTokens: usage?.completion_tokens };
+  const cached = usage?.prompt_tokens_details?.cached_tokens;
+  const reasoning = usage?.completion_tokens_details?.reasoning_tokens;
+  if (typeof cached === 'number') counted.cachedPromptTokens = cached;
+  if (typeof reasoning === 'number') counted.reasoningTokens = reasoning;
+  return counted;
+}
+
+/** What a message or delta holds besides the fields the router models (null fields, such as OpenAI's `refusal: null`, say nothing). */
+const MODELLED = new Set(['role', 'content', 'tool_calls', 'function_call']);
+
+function unmodelled(fields: Record<string, unknown>): Record<string, unknown> | undefined {
+  let extra: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(fields)) if (!MODELLED.has(key) && value !== null && value !== undefined) (extra ??= {})[key] = value;
+  return extra;
+}
+
+function extraMessageOf(message: Record<string, unknown>): { extraMessage?: Record<string, unknown> } {
+  const extra = unmodelled(message);
+  return extra === undefined ? {} : { extraMessage: extra };
 }

@@ -78,6 +78,15 @@ describe('chat completions through the official SDK', () => {
     expect(ids).toEqual(['auto', 'cloud', 'fake-large-1']);
   });
 
+  it('retrieves one model by id (models.retrieve), and answers an unknown one with model_not_found', async () => {
+    expect(await t.client.models.retrieve('fake-large-1')).toMatchObject({ id: 'fake-large-1', object: 'model', owned_by: 'upstream' });
+    expect(await t.client.models.retrieve('auto')).toMatchObject({ id: 'auto', owned_by: 'switchyard' });
+    const missing = await t.client.models.retrieve('org/no-such-model').catch((err: unknown) => err);
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(missing).toMatchObject({ code: 'model_not_found', param: 'model' });
+    expect((missing as Error).message).toContain("'org/no-such-model'");
+  });
+
   it('reports backend state on /healthz', async () => {
     const health = (await (await fetch(`${t.url}/healthz`)).json()) as { backends: { cloud: { state: string }; local: { state: string } } };
     expect(health.backends.cloud.state).toBe('ready');

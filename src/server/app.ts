@@ -7,7 +7,7 @@ import { errorBody, errorHandler, notFoundHandler } from './openai-error.js';
 import { type ChatRouteOptions, chatCompletions } from './routes/chat-completions.js';
 import { getDeferred } from './routes/deferred.js';
 import { healthz } from './routes/healthz.js';
-import { listModels } from './routes/models.js';
+import { listModels, retrieveModel } from './routes/models.js';
 import { routeDryRun } from './routes/route-dry-run.js';
 import { createSignalsRouter } from './routes/signals.js';
 
@@ -39,6 +39,7 @@ export function createApp(options: AppOptions): Express {
   app.use(express.json({ limit: options.bodyLimit ?? '4mb' }));
   app.post('/v1/chat/completions', requireJson, chatCompletions(options.pipeline, options.chat));
   app.get('/v1/models', listModels(options.targets));
+  app.get('/v1/models/*id', retrieveModel(options.targets));
   app.post('/v1/route', routeDryRun(options.pipeline));
   if (options.signals) app.use(createSignalsRouter(options.signals));
   if (options.deferred) app.get('/v1/deferred/:id', getDeferred(options.deferred));

@@ -54,6 +54,9 @@ export interface CallOptions {
   topP?: number;
   stop?: string[];
   seed?: number;
+  /** OpenAI's `presence_penalty` / `frequency_penalty` (-2..2); the local model applies them to its logits. */
+  presencePenalty?: number;
+  frequencyPenalty?: number;
   /** Validated `response_format` (also in `extra` for pass-through backends); local backends enforce it. */
   responseFormat?: ResponseFormat;
   /** Validated `tools` (functions only); local backends constrain calls to each one's parameters schema. */

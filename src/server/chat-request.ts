@@ -71,6 +71,8 @@ export const ChatRequestSchema = z.looseObject({
     .nullable()
     .optional(),
   seed: z.number().int().nullable().optional(),
+  presence_penalty: z.number().min(-2).max(2).nullable().optional(),
+  frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
   n: z.literal(1, { message: 'only n = 1 is supported' }).nullable().optional(),
   logprobs: z.boolean().nullable().optional(),
   top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
@@ -123,6 +125,8 @@ export function toCall(request: ChatRequest, messages: ChatMessage[], signal: Ab
   if (request.temperature != null) options.temperature = request.temperature;
   if (request.top_p != null) options.topP = request.top_p;
   if (request.seed != null) options.seed = request.seed;
+  if (request.presence_penalty != null) options.presencePenalty = request.presence_penalty;
+  if (request.frequency_penalty != null) options.frequencyPenalty = request.frequency_penalty;
   if (request.stop != null) options.stop = typeof request.stop === 'string' ? [request.stop] : request.stop;
   if (request.response_format !== undefined) options.responseFormat = responseFormat(request.response_format);
   if (request.tools !== undefined && request.tools.length > 0) options.tools = request.tools.map(toolDefinition);

@@ -11,6 +11,20 @@ export interface SamplingParams {
   /** 0 = no top-k cut. */
   topK: number;
   seed: number | undefined;
+  /**
+   * OpenAI's repetition penalties, -2..2: each logit drops by `frequencyPenalty` × the times its token is already
+   * in the answer, plus `presencePenalty` once it is there at all. 0 (the default) leaves the logits alone.
+   */
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+}
+
+/** Lowers the logits of tokens already in the answer (`counts`: token → times generated), in place. */
+export function applyPenalties(logits: Float32Array, counts: ReadonlyMap<number, number>, params: SamplingParams): void {
+  const presence = params.presencePenalty ?? 0;
+  const frequency = params.frequencyPenalty ?? 0;
+  if (presence === 0 && frequency === 0) return;
+  for (const [token, count] of counts) logits[token] = (logits[token] as number) - frequency * count - presence;
 }
 
 export { seededRandom, type Random } from '../../seeded-random.js';

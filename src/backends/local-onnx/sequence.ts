@@ -4,7 +4,7 @@ import type { TokenLogprob } from '../backend.js';
 import type { TokenConstraint } from './grammar/grammar-engine.js';
 import type { GenerationOutcome, GenerationRequest } from './generation-request.js';
 import type { Past } from './kv-rows.js';
-import { sampleToken, seededRandom, type Random } from './sampler.js';
+import { applyPenalties, sampleToken, seededRandom, type Random } from './sampler.js';
 import { StopMatcher } from './stop-matcher.js';
 import { logSumExp, tokenLogprob, TokenPieces } from './token-logprobs.js';
 
@@ -39,6 +39,8 @@ export class Sequence {
   /** With `request.logprobs`: token texts for the entries, and entries whose text is not out yet (held back). */
   private readonly pieces: TokenPieces | undefined;
   private heldLogprobs: TokenLogprob[] = [];
+  /** Answer tokens so far and how often each came (for presence/frequency penalties). */
+  private readonly counts = new Map<number, number>();
 
   constructor(
     readonly request: GenerationRequest,
@@ -68,6 +70,7 @@ export class Sequence {
   async accept(row: Float32Array): Promise<void> {
     const { request, constraint } = this;
     if (constraint !== undefined) await constraint.mask(row);
+    applyPenalties(row, this.counts, request.sampling);
     const token = sampleToken(row, 0, row.length, request.sampling, this.random);
     // A stop token is only unmasked once the output is complete: accepting it terminates the grammar.
     constraint?.accept(token);
@@ -79,6 +82,7 @@ export class Sequence {
       this.generated--; // EOS is not part of the answer's text; OpenAI does not count it either.
       return this.end('stop');
     }
+    this.counts.set(token, (this.counts.get(token) ?? 0) + 1);
     if (this.pieces !== undefined) this.heldLogprobs.push(tokenLogprob(row, token, request.logprobs ?? 0, this.pieces, lse));
     const step = this.stops.push(this.decoder.push(token));
     if (step.text.length > 0) this.emit(step.text);

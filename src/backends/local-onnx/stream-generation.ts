@@ -50,6 +50,8 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
       topP: options.topP ?? model.generation.top_p ?? 1,
       topK: typeof options.extra['top_k'] === 'number' ? options.extra['top_k'] : (model.generation.top_k ?? 0),
       seed: options.seed,
+      ...(options.presencePenalty === undefined ? {} : { presencePenalty: options.presencePenalty }),
+      ...(options.frequencyPenalty === undefined ? {} : { frequencyPenalty: options.frequencyPenalty }),
     },
     stop: options.stop ?? [],
     eosTokenIds: model.eosTokenIds,
@@ -133,11 +135,13 @@ function finishPart(outcome: GenerationOutcome, model: string, warnings: string[
 
 /**
  * What the local model does not do, said in the answer's `warnings` rather than dropped silently. Tools and
- * JSON are honoured (constrained decoding); media is not.
+ * JSON are honoured (constrained decoding), and so are the repetition penalties; media is not, nor is
+ * `logit_bias`, whose token ids belong to the client's tokenizer (an OpenAI model's), not to this model's.
  */
 const UNSUPPORTED = {
   images: 'the local model reads text only; image parts were not shown to it',
   audio: 'the local model handles text only; audio input or output was not honoured',
+  logitBias: "logit_bias names tokens of the client's tokenizer, not the local model's: it was not applied",
 } as const;
 
 function unsupported(options: CallOptions): Array<keyof typeof UNSUPPORTED> {
@@ -149,5 +153,8 @@ function unsupported(options: CallOptions): Array<keyof typeof UNSUPPORTED> {
     modalities: extra['modalities'],
     messages: options.messages.map((m) => m.original ?? m),
   });
-  return uses.filter((c): c is keyof typeof UNSUPPORTED => c in UNSUPPORTED);
+  const ignored: Array<keyof typeof UNSUPPORTED> = uses.filter((c): c is 'images' | 'audio' => c in UNSUPPORTED);
+  const bias = extra['logit_bias'];
+  if (typeof bias === 'object' && bias !== null && Object.keys(bias).length > 0) ignored.push('logitBias');
+  return ignored;
 }

@@ -66,7 +66,7 @@ describe('switchyard serve: start-up failures a user caused', { timeout: 60_000 
   it('a bad signals file', async () => {
     const signals = join(dir, 'signals.json');
     writeFileSync(signals, '{ "battery": { "percent": 300 } }');
-    expectCleanFailure(await serve('--signals', signals), 'signals.json: battery.percent');
+    expectCleanFailure(await serve('--signals', signals), 'signals.json:1: battery.percent');
   });
 
   it('a missing model folder, or a dtype it does not have', async () => {

@@ -88,12 +88,15 @@ describe('--signals override file', () => {
 
   it('rejects unknown fields and broken syntax with a clear error at startup', () => {
     const typo = join(dir, 'typo.yaml');
-    writeFileSync(typo, 'battry: {percent: 5}\n');
+    writeFileSync(typo, 'online: true\nbattry: {percent: 5}\n');
     expect(() => readOverrideFile(typo)).toThrow(SignalInputError);
-    expect(() => readOverrideFile(typo)).toThrow(/typo\.yaml: \(root\): Unrecognized key.*battry/);
+    expect(() => readOverrideFile(typo)).toThrow(/typo\.yaml:2: \(root\): Unrecognized key.*battry/);
+    const range = join(dir, 'range.json');
+    writeFileSync(range, '{\n  "online": true,\n  "battery": {\n    "percent": 140\n  }\n}\n');
+    expect(() => readOverrideFile(range)).toThrow(/range\.json:4: battery\.percent: Too big/);
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{"cpuLoad": ');
-    expect(() => readOverrideFile(broken)).toThrow(/broken\.json: not valid JSON/);
+    expect(() => readOverrideFile(broken)).toThrow(/broken\.json:1: not valid JSON/);
     hub = new SignalHub({ readers: fakeReaders(fakeDevice()), overrideFile: join(dir, 'missing.json') });
     expect(() => hub?.start()).toThrow(/missing\.json: cannot read/);
     expect(readFileSync(typo, 'utf8')).toContain('battry'); // never rewrites the user's file

@@ -80,7 +80,7 @@ describe('switchyard signals (CLI)', () => {
     const file = tempFile('bad.json', '{"cpuLoad": 7}');
     const { code, stderr } = await run('--signals', file);
     expect(code).toBe(2);
-    expect(stderr).toContain(`${file}: cpuLoad: Too big`);
+    expect(stderr).toContain(`${file}:1: cpuLoad: Too big`);
   });
 
   it('--watch --json prints a line per change when the override file is edited, until Ctrl-C', async () => {

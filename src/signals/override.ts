@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { YamlSource } from '../policy/yaml-source.js';
 import { SignalInputError, describeIssues } from './input-error.js';
 
 /**
@@ -46,7 +46,10 @@ export function parseOverride(value: unknown, origin: string): SignalOverride {
   return result.data;
 }
 
-/** Reads and validates an override file; `.json` is parsed as JSON, anything else as YAML. */
+/**
+ * Reads and validates an override file (JSON or YAML, which parses JSON too). Every problem is one line
+ * `file:line: field: message`, at the line of the offending value (or of an unknown key).
+ */
 export function readOverrideFile(path: string): SignalOverride {
   let text: string;
   try {
@@ -54,11 +57,18 @@ export function readOverrideFile(path: string): SignalOverride {
   } catch (error) {
     throw new SignalInputError(`${path}: cannot read: ${(error as Error).message}`, { cause: error });
   }
-  let value: unknown;
-  try {
-    value = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new SignalInputError(`${path}: not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`, { cause: error });
+  const source = new YamlSource(text, path);
+  if (source.syntaxErrors.length > 0) {
+    const format = extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML';
+    throw new SignalInputError(source.syntaxErrors.map((d) => `${d.file}:${d.line}: not valid ${format}: ${d.message}`).join('\n'));
   }
-  return parseOverride(value, path);
+  const result = SignalOverrideSchema.safeParse(source.value);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    // An unknown key is pointed at by its own line, not its parent's.
+    const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const at = source.at(key === undefined ? issue.path : [...issue.path, key], issue.message, key !== undefined);
+    return `${at.file}:${at.line}: ${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`;
+  });
+  throw new SignalInputError(lines.join('\n'));
 }

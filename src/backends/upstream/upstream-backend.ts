@@ -179,7 +179,7 @@ function* partsOf(chunk: ChatCompletionChunk): Generator<StreamPart> {
   if (!delta) return;
   // Log probabilities ride with the text they belong to (the client asked for them with `logprobs: true`).
   const logprobs = choice?.logprobs?.content;
-  if (logprobs) yield { type: 'text-delta', text: delta.content ?? '', logprobs };
+  if (logprobs && logprobs.length > 0) yield { type: 'text-delta', text: delta.content ?? '', logprobs };
   else if (delta.content) yield { type: 'text-delta', text: delta.content };
   const extra = unmodelled(delta as unknown as Record<string, unknown>);
   if (extra !== undefined) yield { type: 'extra-delta', delta: extra };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import type { Backend, ChatMessage } from './backends/backend.js';
+import type { Backend, ChatMessage, ToolDefinition } from './backends/backend.js';
 import { DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS } from './config.js';
 import { createKeepAliveFetch } from './backends/upstream/keep-alive-fetch.js';
 import { type UpstreamConfig, UpstreamBackend } from './backends/upstream/upstream-backend.js';
@@ -36,7 +36,9 @@ import type { DeferredStore } from './routing/deferred/deferred-store.js';
 import type { SharedState } from './state/shared-state.js';
 
 /** A local backend that can also measure a prompt against its context window (LocalBackend does). */
-export type LocalModelBackend = Backend & { measure?(messages: ChatMessage[], maxTokens?: number): { promptTokens: number; contextWindow: number } };
+export type LocalModelBackend = Backend & {
+  measure?(messages: ChatMessage[], maxTokens?: number, tools?: readonly ToolDefinition[]): { promptTokens: number; contextWindow: number };
+};
 
 export interface ServiceOptions {
   upstream: UpstreamConfig | null;
@@ -165,10 +167,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     for (const name of targets.names()) byTarget[name] = targets.defaultModel(name);
     return { ...byTarget, local: targets.defaultModel('local'), cloud: targets.defaultModel('cloud') };
   };
-  const measure = (messages: ChatMessage[], maxTokens: number | null): PromptMeasure => {
+  const measure = (messages: ChatMessage[], maxTokens: number | null, tools?: readonly ToolDefinition[]): PromptMeasure => {
     if (local?.measure === undefined || local.health().state === 'absent') return { promptTokens: estimateTokens(messages), contextWindow: null };
     try {
-      return local.measure(messages, maxTokens ?? undefined);
+      return local.measure(messages, maxTokens ?? undefined, tools);
     } catch (err) {
       // Tokenizer not loaded yet (or failed): estimate; the window is unknown, so nothing counts as fitting.
       log.debug({ err: err instanceof Error ? err.message : String(err) }, 'local tokenizer unavailable; prompt tokens estimated');

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../backends/backend.js';
+import type { ChatMessage, ToolDefinition } from '../backends/backend.js';
 import type { CompiledPolicy } from '../policy/compile.js';
 import type { DecisionInput } from '../policy/decision-input.js';
 import { fitsLocalContext } from '../policy/request-facts.js';
@@ -24,7 +24,7 @@ export interface RouteDeciderDeps {
   policy: () => CompiledPolicy;
   scorer: Scorer;
   signals: () => SignalSnapshot;
-  measure: (messages: ChatMessage[], maxTokens: number | null) => PromptMeasure;
+  measure: (messages: ChatMessage[], maxTokens: number | null, tools?: readonly ToolDefinition[]) => PromptMeasure;
   models: () => KnownModels;
   /** Targets that exist at all and their fallback order; absent: all. Decisions never name a missing one (see existing-target.ts). */
   targets?: () => ExistingTargets;
@@ -44,7 +44,7 @@ export class RouteDecider {
   async input(request: RouteRequest): Promise<DecisionInput> {
     const live = this.deps.signals();
     const signals = request.signalOverrides === undefined ? live : compose(live, {}, request.signalOverrides, live.local, live.takenAt).snapshot;
-    const { promptTokens, contextWindow } = this.deps.measure(request.messages, request.maxTokens);
+    const { promptTokens, contextWindow } = this.deps.measure(request.messages, request.maxTokens, request.tools);
     return {
       requestedModel: request.requestedModel,
       messages: request.messages,

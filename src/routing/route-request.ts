@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../backends/backend.js';
+import type { ChatMessage, ToolDefinition } from '../backends/backend.js';
 import type { Capability } from '../capabilities.js';
 import type { SignalOverride } from '../signals/override.js';
 
@@ -10,6 +10,8 @@ export interface RouteRequest {
   /** From the `x-switchyard-tags` header, lower-cased. */
   tags: string[];
   maxTokens: number | null;
+  /** The tools the model may call (tool_choice applied): a local model's prompt lists them, so they count against its window. */
+  tools?: readonly ToolDefinition[];
   /** What the request needs beyond plain text chat (see requestCapabilities); none when absent. */
   uses?: readonly Capability[];
   /** `x-switchyard-fallback: never` forbids answering from another target. */

@@ -129,9 +129,16 @@ export function toCall(request: ChatRequest, messages: ChatMessage[], signal: Ab
   if (request.frequency_penalty != null) options.frequencyPenalty = request.frequency_penalty;
   if (request.stop != null) options.stop = typeof request.stop === 'string' ? [request.stop] : request.stop;
   if (request.response_format !== undefined) options.responseFormat = responseFormat(request.response_format);
+  Object.assign(options, toolOptions(request));
+  if (request.logprobs === true) options.logprobs = { top: request.top_logprobs ?? 0 };
+  return options;
+}
+
+/** The request's `tools` and `tool_choice`, neutral (absent when not sent). */
+export function toolOptions(request: ChatRequest): Pick<CallOptions, 'tools' | 'toolChoice'> {
+  const options: Pick<CallOptions, 'tools' | 'toolChoice'> = {};
   if (request.tools !== undefined && request.tools.length > 0) options.tools = request.tools.map(toolDefinition);
   if (request.tool_choice !== undefined) options.toolChoice = toolChoice(request.tool_choice);
-  if (request.logprobs === true) options.logprobs = { top: request.top_logprobs ?? 0 };
   return options;
 }
 

@@ -1,10 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { activeTools } from '../backends/active-tools.js';
 import type { ChatMessage } from '../backends/backend.js';
 import { requestCapabilities } from '../capabilities.js';
 import { parseTags } from '../policy/request-facts.js';
 import type { ChatTurn } from '../routing/handle-request.js';
 import type { RouteRequest } from '../routing/route-request.js';
-import { type ChatRequest, toCall, toChatMessage } from './chat-request.js';
+import { type ChatRequest, toCall, toChatMessage, toolOptions } from './chat-request.js';
 import { completionId } from './ids.js';
 
 /** What the router needs to decide, from a validated body and the `x-switchyard-*` headers. */
@@ -18,6 +19,7 @@ export function toRouteRequest(
     messages,
     tags: parseTags(headers['x-switchyard-tags']),
     maxTokens: request.max_completion_tokens ?? request.max_tokens ?? null,
+    tools: activeTools(toolOptions(request)),
     uses: requestCapabilities(request),
     fallbackForbidden: String(headers['x-switchyard-fallback'] ?? '').toLowerCase() === 'never',
   };

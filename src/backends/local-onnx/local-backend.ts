@@ -1,4 +1,4 @@
-import type { Backend, BackendHealth, BackendState, CallOptions, GenerateResult, StreamPart } from '../backend.js';
+import type { Backend, BackendHealth, BackendState, CallOptions, GenerateResult, StreamPart, ToolDefinition } from '../backend.js';
 import { SwitchyardError } from '../errors.js';
 import { createPromptFormatter, type PromptFormatter } from '../../models/chat-format.js';
 import { estimateParameters } from '../../models/model-config.js';
@@ -84,9 +84,10 @@ export class LocalBackend implements Backend {
   }
 
   /** Tokenizes + templates the messages (main thread, no model run) and checks them against the window. */
-  measure(messages: CallOptions['messages'], maxTokens?: number): Measurement {
+  measure(messages: CallOptions['messages'], maxTokens?: number, tools?: readonly ToolDefinition[]): Measurement {
     const { model, formatter } = this.requireTokenizer();
-    const promptTokens = formatter.encode(messages).length;
+    // The prompt as it will run: with tools, the template (or the fallback format) lists them first.
+    const promptTokens = formatter.encode(messages, undefined, tools !== undefined && tools.length > 0 ? tools : undefined).length;
     return { promptTokens, contextWindow: model.contextWindow, fits: fitsLocalContext(promptTokens, maxTokens ?? null, model.contextWindow) };
   }
 

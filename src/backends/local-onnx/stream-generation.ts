@@ -6,7 +6,8 @@ import type { ModelFolder } from '../../models/model-folder.js';
 import type { GenerationOutcome, GenerationRequest } from './generation-request.js';
 import type { RequestQueue } from './request-queue.js';
 import type { WorkerClient } from './worker-client.js';
-import { activeTools, grammarFor } from './grammar/grammar-spec.js';
+import { activeTools } from '../active-tools.js';
+import { grammarFor } from './grammar/grammar-spec.js';
 import { ToolCallParser } from './tool-call-parser.js';
 import { defaultMaxNewTokens } from '../../models/default-max-tokens.js';
 

@@ -1,4 +1,5 @@
-import type { CallOptions, ToolDefinition } from '../../backend.js';
+import { activeTools } from '../../active-tools.js';
+import type { CallOptions } from '../../backend.js';
 
 /**
  * What constrains one generation, as plain data: it crosses to the worker, and its JSON text keys the
@@ -39,14 +40,6 @@ export function grammarFor(options: CallOptions): GrammarSpec | undefined {
   return spec;
 }
 
-/** The tools the model may call under this request's tool_choice (a named choice narrows to that one). */
-export function activeTools(options: CallOptions): ToolDefinition[] {
-  const tools = options.tools ?? [];
-  const choice = options.toolChoice ?? 'auto';
-  if (choice === 'none') return [];
-  if (typeof choice === 'object') return tools.filter((t) => t.name === choice.name);
-  return tools;
-}
 
 function jsonSchemaOf(options: CallOptions): Record<string, unknown> | undefined {
   const format = options.responseFormat;

@@ -104,6 +104,16 @@ for (const dataset of ['arc-challenge', 'winogrande', 'mbpp']) {
   const { test, scores } = outOfFold('flask', 5, 1);
   const hard = (s: number[]) => auc(s.filter((_, i) => (test[i]?.level ?? 0) >= 4), s.filter((_, i) => (test[i]?.level ?? 0) <= 2));
   compare('FLASK instructions, unseen source tasks', 'AUC level 4–5 vs 1–2', test.map((r) => r.x), hard, 'GPT-4-annotated difficulty', scores[0]);
+  // The instructions FLASK says test factuality: where knowledge, not reasoning, decides.
+  const factual = test.flatMap((r, i) => (r.skills?.includes('Factuality') ? [i] : []));
+  const pick = (s: number[]) => factual.map((i) => s[i] ?? 0);
+  const levels = factual.map((i) => test[i]?.level ?? 0);
+  const factualHard = (s: number[]) => { const p = pick(s); return auc(p.filter((_, k) => (levels[k] ?? 0) >= 4), p.filter((_, k) => (levels[k] ?? 0) <= 2)); };
+  lines.push({
+    set: 'FLASK, skill Factuality, unseen source tasks', metric: 'AUC level 4–5 vs 1–2', shipped: factualHard(scores[0] ?? []),
+    length: factualHard(test.map((r) => lengthOnly(r.x))), random: randomMean((s) => factualHard(test.map((_, i) => s[i] ?? 0)), test.length),
+    note: `${factual.length} instructions`,
+  });
 }
 {
   const levels = loadMathLevels();
@@ -151,6 +161,25 @@ for (const [name, file] of [['dev', 'obvious-pairs.jsonl'], ['holdout', 'obvious
     return total === 0 ? 0.5 : good / total;
   };
   compare(`obvious hard vs easy, ${name}, length-balanced`, 'AUC over pairs within 2× length', xs, balanced, 'pairs where length cannot decide');
+}
+
+for (const [name, file] of [['dev', 'knowledge-pairs.jsonl'], ['holdout', 'knowledge-pairs-holdout.jsonl']] as const) {
+  // A common-knowledge question and a long-tail one of the same form ("capital of France" / "capital of Tocantins").
+  const items = readFileSync(fromPackageRoot('test', 'fixtures', 'scoring', file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { pair: number; level: string; prompt: string });
+  const xs = items.map((i) => vector(user(i.prompt)));
+  const withinPair = (s: number[]) => {
+    let good = 0, total = 0;
+    items.forEach((h, i) => items.forEach((e, j) => {
+      if (h.level !== 'hard' || e.level !== 'easy' || h.pair !== e.pair) return;
+      total += 1;
+      good += (s[i] ?? 0) > (s[j] ?? 0) ? 1 : (s[i] ?? 0) === (s[j] ?? 0) ? 0.5 : 0;
+    }));
+    return good / Math.max(1, total);
+  };
+  const all = (s: number[]) => auc(s.filter((_, i) => items[i]?.level === 'hard'), s.filter((_, i) => items[i]?.level === 'easy'));
+  const tuned = name === 'dev' ? 'tuned on' : 'never tuned on';
+  compare(`knowledge demand, ${name} (hand-written)`, 'share of pairs: long-tail above common', xs, withinPair, `${items.length / 2} pairs, ${tuned}`);
+  compare(`knowledge demand, ${name}, all pairs`, 'AUC long-tail vs common questions', xs, all, 'across pairs too');
 }
 
 if (values['word-problems'] !== undefined) {

@@ -25,12 +25,14 @@ export interface ScoreRow {
   outcome?: { weakCorrect: boolean; strongCorrect: boolean };
   /** FLASK difficulty or MATH level, 1–5. */
   level?: number;
+  /** FLASK's skills the instruction tests ("Factuality", "Logical Correctness", …). */
+  skills?: readonly string[];
   x: Float32Array;
 }
 
 const Mmlu = z.object({ subject: z.string(), prompt: z.string(), weak_correct: z.boolean(), strong_correct: z.boolean() });
 const Bench = z.object({ dataset: z.string(), prompt: z.string(), weak_correct: z.boolean(), strong_correct: z.boolean() });
-const Flask = z.object({ task: z.string(), prompt: z.string(), difficulty: z.number().int().min(1).max(5) });
+const Flask = z.object({ task: z.string(), prompt: z.string(), difficulty: z.number().int().min(1).max(5), skills: z.array(z.string()) });
 const MathRow = z.object({ source: z.string(), subject: z.string(), prompt: z.string(), level: z.number().int().nullable() });
 
 export interface MathLevelRow {
@@ -65,7 +67,7 @@ export function loadScoreRows(classifier: TaskClassifier, dir: string = ROUTING_
   }
   for (const raw of jsonl(`${dir}flask-difficulty.jsonl`)) {
     const r = Flask.parse(raw);
-    rows.push({ source: 'flask', group: r.task, prompt: r.prompt, y: (r.difficulty - 1) / 4, level: r.difficulty, x: x(r.prompt) });
+    rows.push({ source: 'flask', group: r.task, prompt: r.prompt, y: (r.difficulty - 1) / 4, level: r.difficulty, skills: r.skills, x: x(r.prompt) });
   }
   let seen = 0;
   for (const raw of jsonl(`${dir}math-train.jsonl`)) {

@@ -26,7 +26,7 @@ const fitted = trainScoreModel(rows);
 // Fixed-weight features are fitted around 0; the demand features are re-centred on a typical labelled prompt
 // (the bias absorbs the shift), so `reasons` says "long for its task" only when it is. Task weights stay
 // relative to 0: "task math +1.5" reads better than a push against an average mix of tasks.
-const RECENTRED = new Set(['stepwise_length', 'math_numbers', 'math_demand', 'coding_length']);
+const RECENTRED = new Set(['stepwise_length', 'math_numbers', 'math_demand', 'coding_length', 'knowledge_demand']);
 const model = { ...fitted, mean: [...fitted.mean], bias: fitted.bias };
 SCORE_FEATURES.forEach((f, j) => {
   if (!RECENTRED.has(f.name)) return;

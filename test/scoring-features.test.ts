@@ -44,6 +44,18 @@ describe('scorer features', () => {
     expect(feature('Each class planted 3 trees and set up a table for 12 people.', 'code_terms')).toBe(0);
   });
 
+  it('counts little-known names and rare words, not common ones, each once', () => {
+    // "France" and "Smith" are whole-word tokens of the tokenizer's vocabulary; "Kindsfather" and "Tocantins" are not.
+    expect(feature('What is the capital of France?', 'rare_names')).toBe(0);
+    expect(feature('Which teams did John Smith play for?', 'rare_names')).toBe(0);
+    expect(feature('Which teams did Vern Kindsfather play for?', 'rare_names')).toBeCloseTo(Math.log1p(1), 5);
+    expect(feature("Kindsfather's teams, and Kindsfather's coaches in Tocantins?", 'rare_names')).toBeCloseTo(Math.log1p(2), 5);
+    expect(feature('Who first described tsumebite?', 'rare_words')).toBeCloseTo(Math.log1p(1), 5);
+    // Plurals and adverbs of listed words are common; letters with diacritics belong to the word.
+    expect(feature('The rivers flowed quickly past the houses.', 'rare_words')).toBe(0);
+    expect(feature('When was the Treaty of Küçük Kaynarca signed?', 'rare_names')).toBeCloseTo(Math.log1p(2), 5);
+  });
+
   it('counts conversation depth from earlier user turns and ignores system and assistant text', () => {
     const x = extractFeatures([
       { role: 'system', content: 'You are a helpful assistant. '.repeat(50) },

@@ -50,6 +50,20 @@ describe('the scorer knows a hard request from an easy one', () => {
     expect(proof!.prompt.length).toBeLessThan(note!.prompt.length / 5);
   });
 
+  it('ranks a question about little-known names above a common-knowledge one of the same form', async () => {
+    // Hand-written pairs (test/fixtures/scoring/knowledge-pairs.jsonl), the common question written longer than
+    // the long-tail one so length cannot decide; the score was at chance on them before knowledge_demand.
+    const items = readFileSync(fromPackageRoot('test', 'fixtures', 'scoring', 'knowledge-pairs.jsonl'), 'utf8')
+      .trim().split('\n').map((l) => JSON.parse(l) as { pair: number; level: 'easy' | 'hard'; prompt: string });
+    const scored = await Promise.all(items.map(async (p) => ({ ...p, ...(await scorer.score(user(p.prompt))) })));
+    const pairs = scored.filter((s) => s.level === 'hard').map((h) => [scored.find((e) => e.pair === h.pair && e.level === 'easy')!, h] as const);
+    expect(pairs.filter(([easy, hard]) => hard.score > easy.score).length / pairs.length).toBeGreaterThanOrEqual(0.85);
+    const [france, tocantins] = pairs[0]!;
+    expect(tocantins.prompt).toContain('Tocantins');
+    expect(tocantins.score).toBeGreaterThan(france.score);
+    expect(tocantins.reasons.map((r) => r.feature)).toContain('knowledge_demand');
+  });
+
   it('ranks a demanding math problem above a one-step one, both named math', async () => {
     // Written for this test (not from MATH): more steps, formulas and powers make a harder problem.
     const easy = 'Tom has 3 apples and buys 2 more. How many apples does he have?';

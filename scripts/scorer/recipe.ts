@@ -41,6 +41,8 @@ export const RECIPE: Recipe = {
       // Named entities and years are what long-tail questions are made of; exam history questions (easy for
       // Mixtral) would otherwise teach the opposite.
       'proper_nouns', 'years',
+      // Rare names and words are the long tail a small model lacks; never a sign of an easier request.
+      'rare_names', 'rare_words', 'knowledge_demand',
     ],
     priors: {
       conversation_depth: { weight: 0.1, why: 'later turns carry more context to keep consistent (+0.1 logit per earlier user turn, max 5)' },
@@ -78,6 +80,7 @@ export const RECIPE: Recipe = {
       math_demand: { weight: 0.6, why: 'a harder problem within math, per logit unit of the MATH-level model (longer, more formulas and powers)' },
       coding_length: { weight: 0.3, why: 'a longer programming task has more to get right (per log-char unit, times P(coding))' },
       fact_cues: { weight: 0.4, why: 'asks for long-tail specifics (lists of names, dates, records): small models lack the knowledge' },
+      knowledge_demand: { weight: 0.5, why: 'a factual question naming rare words or names (not whole-word tokens of a 150k BPE vocabulary): long-tail knowledge a small model lacks (per log-count unit, times P(lookup))' },
     },
   },
 };

@@ -3,6 +3,7 @@ import { countCues, CUE_GROUPS } from './cue-matcher.js';
 import type { CueGroup } from './lexicons.js';
 import { promptText } from './prompt-text.js';
 import type { TextFlags } from './text-hash.js';
+import { isRare, isWordLetter } from './word-rarity.js';
 
 /**
  * The feature vector the scorer's model reads. Every feature is something any chat prompt has (length,
@@ -34,6 +35,8 @@ export const FEATURES: readonly FeatureSpec[] = [
   { name: 'code_syntax', more: 'contains code', less: 'no code' },
   { name: 'list_items', more: 'multi-part question', less: 'single-part question' },
   { name: 'proper_nouns', more: 'many named entities', less: 'few named entities' },
+  { name: 'rare_names', more: 'little-known names (long-tail entities)', less: 'no little-known names' },
+  { name: 'rare_words', more: 'rare words (long-tail terms)', less: 'common words only' },
   cue('math_terms', 'math concepts', 'no math concepts'),
   cue('compute_cues', 'asks to compute something', 'no computation asked'),
   cue('reasoning_cues', 'asks for reasoning or analysis', 'no analysis asked'),
@@ -73,6 +76,7 @@ const F = {
   formulas: featureIndex('formulas'), powers: featureIndex('powers'),
   logicSymbols: featureIndex('logic_symbols'), codeSyntax: featureIndex('code_syntax'),
   listItems: featureIndex('list_items'), properNouns: featureIndex('proper_nouns'), years: featureIndex('years'),
+  rareNames: featureIndex('rare_names'), rareWords: featureIndex('rare_words'),
   depth: featureIndex('conversation_depth'),
 };
 
@@ -102,7 +106,10 @@ export function analysePrompt(messages: readonly ChatMessage[], out?: Float32Arr
   return { features: x, words, flags };
 }
 
-/** Character classes: a flat table for ASCII, a map for the few non-ASCII symbols that are counted. */
+/**
+ * Character classes: a flat table for ASCII, a map for the few non-ASCII symbols that are counted; Latin letters
+ * with diacritics are letters ("Küçük Kaynarca" is two words, not four fragments).
+ */
 const LETTER = 1, DIGIT = 2, MATH = 3, LOGIC = 4, CODE = 5, SENTENCE_END = 6, NEWLINE = 7, WORD_JOINER = 8, DOLLAR = 9;
 const ASCII_CLASS = new Uint8Array(128);
 const OTHER_CLASS = new Map<number, number>();
@@ -122,7 +129,10 @@ classify('.?!', SENTENCE_END);
 classify('\n', NEWLINE);
 classify("'-", WORD_JOINER);
 classify('$', DOLLAR);
-const classOf = (c: number): number => (c < 128 ? (ASCII_CLASS[c] ?? 0) : (OTHER_CLASS.get(c) ?? 0));
+const classOf = (c: number): number => (c < 128 ? (ASCII_CLASS[c] ?? 0) : (OTHER_CLASS.get(c) ?? (isWordLetter(c) ? LETTER : 0)));
+
+/** Words shorter than this are never judged rare: every 1–2 letter word is common or an abbreviation. */
+const MIN_RARE_LETTERS = 3;
 
 /** One pass over the characters, then one over the words; no regexes, so cost is linear in length. */
 function textFeatures(text: string, x: Float32Array): string[] {
@@ -132,13 +142,20 @@ function textFeatures(text: string, x: Float32Array): string[] {
   let letters = 0, longWords = 0, digits = 0, numbers = 0, sentences = 0, questions = 0;
   let mathSymbols = 0, formulas = 0, powers = 0, logicSymbols = 0, codeSyntax = 0, listItems = 0, properNouns = 0;
   let wordStart = -1, atSentenceStart = true, atLineStart = true, previous = 0;
+  /** Words not among the tokenizer's whole-word tokens (word-rarity.ts), capitalised or not; `joiners`: ' or - inside. */
+  let rareNames = 0, rareWords = 0, joiners = 0;
+  /** Rare words met so far: a term the text repeats ("sturgeons" five times in a passage) is one gap in knowledge. */
+  const rareSeen: string[] = [];
   /** Value and digit count of the digit run in progress, to count years (1000–2099) without a regex. */
   let run = 0, runDigits = 0, years = 0;
   for (let i = 0; i <= n; i += 1) {
     const c = i < n ? text.charCodeAt(i) : 32;
     let kind = classOf(c);
     // An apostrophe or hyphen inside a word ("don't", "well-known") keeps the word going.
-    if (kind === WORD_JOINER && wordStart >= 0 && classOf(text.charCodeAt(i + 1)) === LETTER) kind = LETTER;
+    if (kind === WORD_JOINER && wordStart >= 0 && classOf(text.charCodeAt(i + 1)) === LETTER) {
+      kind = LETTER;
+      joiners += 1;
+    }
     if (kind === LETTER) {
       if (wordStart < 0) {
         wordStart = i;
@@ -148,7 +165,24 @@ function textFeatures(text: string, x: Float32Array): string[] {
       const length = i - wordStart;
       letters += length;
       if (length >= 9) longWords += 1;
-      words.push(lower.slice(wordStart, i));
+      const word = lower.slice(wordStart, i);
+      words.push(word);
+      // Rarity is judged as spelt: "Smith" is a common name, "Kindsfather" a rare one. A capitalised first word
+      // of a sentence is rare only if its lowercase form is too. A possessive is judged without its 's; other
+      // words with ' or - are left out (their parts are common words as a rule).
+      const possessive = joiners === 1 && length > 2 && text.charCodeAt(i - 2) === 39 && (text.charCodeAt(i - 1) | 32) === 115;
+      const end = possessive ? i - 2 : i;
+      if (end - wordStart >= MIN_RARE_LETTERS && (joiners === 0 || possessive)) {
+        const bare = possessive ? word.slice(0, -2) : word;
+        const capitalised = lower.charCodeAt(wordStart) !== text.charCodeAt(wordStart);
+        const rare = capitalised ? isRare(text.slice(wordStart, end)) && (!atSentenceStart || isRare(bare)) : isRare(bare);
+        if (rare && !rareSeen.includes(bare)) {
+          rareSeen.push(bare);
+          if (capitalised) rareNames += 1;
+          else rareWords += 1;
+        }
+      }
+      joiners = 0;
       wordStart = -1;
       atSentenceStart = false;
     }
@@ -215,6 +249,8 @@ function textFeatures(text: string, x: Float32Array): string[] {
   x[F.listItems] = Math.log1p(listItems);
   x[F.properNouns] = words.length === 0 ? 0 : properNouns / words.length;
   x[F.years] = Math.log1p(years);
+  x[F.rareNames] = Math.log1p(rareNames);
+  x[F.rareWords] = Math.log1p(rareWords);
   cueCounts.forEach((count, g) => {
     x[CUE_FEATURE[g] ?? 0] = Math.log1p(count);
   });

@@ -7,6 +7,7 @@ import { readModelCard, thresholdForShare, type ModelCard } from './model-card.j
 import type { ScoreResult } from './score-result.js';
 import { readTaskClassifier, type TaskClassifier } from './task-classifier.js';
 import { SCORE_FEATURES, scoreVector } from './task-features.js';
+import { loadCommonWords } from './word-rarity.js';
 
 export interface Scorer {
   score(messages: ChatMessage[]): Promise<ScoreResult>;
@@ -30,6 +31,7 @@ export async function loadScorer(options: LoadScorerOptions = {}): Promise<Score
     throw new Error(`${modelPath}: trained on features [${card.features.join(', ')}], this build extracts [${names.join(', ')}]; retrain with npm run train:scorer`);
   }
   const classifier = readTaskClassifier(join(dirname(modelPath), card.taskClassifier));
+  loadCommonWords();
   // One thread: a single ~40-wide dot product gains nothing from a pool, and the service runs other work.
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   return new OnnxScorer(card, session, classifier);

@@ -28,6 +28,7 @@ export const DEMAND_FEATURES: readonly FeatureSpec[] = [
   { name: 'math_numbers', more: 'many quantities in a math or logic problem', less: 'few quantities to track' },
   { name: 'math_demand', more: 'a demanding math problem (long, formula-heavy)', less: 'a simple math problem' },
   { name: 'coding_length', more: 'a long programming task', less: 'a short programming task' },
+  { name: 'knowledge_demand', more: 'a factual question about little-known names or terms', less: 'a question about common knowledge' },
 ];
 
 export const SCORE_FEATURES: readonly FeatureSpec[] = [...FEATURES, ...TASK_FEATURES, ...DEMAND_FEATURES];
@@ -35,6 +36,9 @@ const LENGTH = featureIndex('length');
 const DEMAND = FEATURE_COUNT + TASKS.length;
 const MATH = TASKS.indexOf('math');
 const CODING = TASKS.indexOf('coding');
+const LOOKUP = TASKS.indexOf('lookup');
+const RARE_NAMES = featureIndex('rare_names');
+const RARE_WORDS = featureIndex('rare_words');
 const NUMBERS = featureIndex('numbers');
 const share = (p: Float32Array, tasks: readonly Task[]) => tasks.reduce((s, t) => s + (p[TASKS.indexOf(t)] ?? 0), 0);
 
@@ -55,6 +59,7 @@ export function scoreVector(messages: readonly ChatMessage[], classifier: TaskCl
   x[DEMAND + 1] = (features[NUMBERS] ?? 0) * share(p, NUMERIC);
   x[DEMAND + 2] = (p[MATH] ?? 0) * classifier.mathDemand(features);
   x[DEMAND + 3] = (features[LENGTH] ?? 0) * (p[CODING] ?? 0);
+  x[DEMAND + 4] = ((features[RARE_NAMES] ?? 0) + (features[RARE_WORDS] ?? 0)) * (p[LOOKUP] ?? 0);
   return { x, guess };
 }
 

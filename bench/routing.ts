@@ -16,7 +16,7 @@ import { DEFAULT_SCORER_PATH, readModelCard } from '../src/scoring/index.js';
 import { readTaskClassifier, type TaskClassifier } from '../src/scoring/task-classifier.js';
 import { mathDemand } from '../src/scoring/math-demand.js';
 import { scoreVector, withMathDemand } from '../src/scoring/task-features.js';
-import { TASKS } from '../src/scoring/tasks.js';
+import { TASKS, type Task } from '../src/scoring/tasks.js';
 import { CHAT_SETS, checkChatOrder, loadChatSet } from '../scripts/scorer/chat-categories.js';
 import { auc, groupFolds, seededRandom } from '../scripts/scorer/cross-validate.js';
 import { logit, type LogisticModel } from '../scripts/scorer/logistic.js';
@@ -182,6 +182,26 @@ for (const [name, file] of [['dev', 'knowledge-pairs.jsonl'], ['holdout', 'knowl
   compare(`knowledge demand, ${name}, all pairs`, 'AUC long-tail vs common questions', xs, all, 'across pairs too');
 }
 
+/**
+ * Everyday requests written for this project on 2026-12-03, each labelled hard (a 1–2B model would fall short of a
+ * large one) or easy, and with its task. Set a's errors prompted 105 added training prompts (tasks-dev.jsonl); set b
+ * was never looked at prompt by prompt, only as the two figures here.
+ */
+const EVERYDAY = [
+  ['a', 'everyday-a.jsonl', 'its errors prompted added training prompts'],
+  ['b', 'everyday-b.jsonl', 'never looked at prompt by prompt'],
+] as const;
+const everyday = EVERYDAY.map(([name, file, note]) => ({
+  name,
+  note,
+  items: readFileSync(fromPackageRoot('test', 'fixtures', 'scoring', file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; task: Task; prompt: string }),
+}));
+for (const { name, note, items } of everyday) {
+  const xs = items.map((i) => vector(user(i.prompt)));
+  const split = (s: number[]) => auc(s.filter((_, i) => items[i]?.level === 'hard'), s.filter((_, i) => items[i]?.level === 'easy'));
+  compare(`everyday requests ${name} (hand-written)`, 'AUC hard vs easy', xs, split, `${items.length} prompts; ${note}`);
+}
+
 if (values['word-problems'] !== undefined) {
   const problems = loadWordProblems(values['word-problems']);
   const steps = problems.map((p) => p.steps);
@@ -218,6 +238,10 @@ const classifierRows = [
   ['hand-written holdout', accuracy(held.filter((e) => e.source === 'hand'), classifier), majority(held.filter((e) => e.source === 'hand'))],
   ['GSM8K word problems not trained on (last 2,000) → math', accuracy(wordProblems, classifier), null],
   ['Auto-J, unseen scenarios (5 scenario folds)', unseenHits / autoj.length, majority(autoj)],
+  ...everyday.map(({ name, items }) => {
+    const list = items.map((i): TaskExample => ({ prompt: i.prompt, task: i.task, source: 'hand', split: 'test' }));
+    return [`everyday requests ${name} (hand-written)`, accuracy(list, classifier), majority(list)] as const;
+  }),
 ];
 
 const report = [

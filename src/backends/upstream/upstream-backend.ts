@@ -181,7 +181,8 @@ function* partsOf(chunk: ChatCompletionChunk): Generator<StreamPart> {
   const logprobs = choice?.logprobs?.content;
   if (logprobs && logprobs.length > 0) yield { type: 'text-delta', text: delta.content ?? '', logprobs };
   else if (delta.content) yield { type: 'text-delta', text: delta.content };
-  const extra = unmodelled(delta as unknown as Record<string, unknown>);
+  // An empty list or object in a delta (some servers repeat `annotations: []` in every chunk) adds nothing to send.
+  const extra = unmodelled(delta as unknown as Record<string, unknown>, isEmpty);
   if (extra !== undefined) yield { type: 'extra-delta', delta: extra };
   for (const call of delta.tool_calls ?? []) {
     yield {
@@ -221,10 +222,16 @@ function usageOf(usage: UpstreamUsage | null | undefined): Usage {
 /** What a message or delta holds besides the fields the router models (null fields, such as OpenAI's `refusal: null`, say nothing). */
 const MODELLED = new Set(['role', 'content', 'tool_calls', 'function_call']);
 
-function unmodelled(fields: Record<string, unknown>): Record<string, unknown> | undefined {
+function unmodelled(fields: Record<string, unknown>, skip: (value: unknown) => boolean = () => false): Record<string, unknown> | undefined {
   let extra: Record<string, unknown> | undefined;
-  for (const [key, value] of Object.entries(fields)) if (!MODELLED.has(key) && value !== null && value !== undefined) (extra ??= {})[key] = value;
+  for (const [key, value] of Object.entries(fields)) {
+    if (!MODELLED.has(key) && value !== null && value !== undefined && !skip(value)) (extra ??= {})[key] = value;
+  }
   return extra;
+}
+
+function isEmpty(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 }
 
 function extraMessageOf(message: Record<string, unknown>): { extraMessage?: Record<string, unknown> } {

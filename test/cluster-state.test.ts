@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeUpstream } from './helpers/fake-upstream.js';
-import { RedisServer, redisMissing } from './helpers/redis-server.js';
+import { freePort, RedisServer, redisMissing } from './helpers/redis-server.js';
 import { type ReplicaHealth, type ReplicaProcess, startReplicas } from './helpers/replica-process.js';
 import { startTestService, waitUntil } from './helpers/service.js';
 
@@ -177,6 +177,27 @@ describe.skipIf(redisMissing !== null)('replica processes sharing state in Redis
       for (const replica of group) expect((await jobOn(replica, id)).completion?.choices[0]?.message.content).toBe(`Echo: ${prompt}`);
       expect(fake.requests.filter((r) => JSON.stringify(r.body).includes(`"${prompt}"`))).toHaveLength(1);
     }
+  });
+});
+
+describe.skipIf(redisMissing !== null)('a replica whose Redis is not there at start', () => {
+  it('starts on its own state, says so once in its log with the address and the reason, and shares once Redis is up', async () => {
+    const fake = await upstream();
+    const server = new RedisServer();
+    server.port = await freePort(); // nothing listens there yet: a Redis not started, or a typo in the port
+    cleanup.push(() => server.kill());
+    const { group, stop } = await startReplicas(1, { upstreamUrl: fake.url, redisUrl: server.url });
+    cleanup.push(stop);
+    const [replica] = group as [ReplicaProcess];
+    await waitUntil(async () => replica.log.includes('redis unreachable at start'), 10_000);
+    expect(replica.log).toContain(server.url);
+    expect(replica.log).toContain('ECONNREFUSED');
+    expect((await replica.health()).state).toMatchObject({ store: 'redis', mode: 'degraded', connected: false });
+    await replica.client.chat.completions.create({ model: 'cloud', messages });
+
+    await server.start();
+    await waitUntil(async () => (await replica.health()).state.mode === 'shared', 10_000);
+    expect(replica.log.split('redis unreachable at start').length - 1).toBe(1);
   });
 });
 

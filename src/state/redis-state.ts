@@ -53,6 +53,8 @@ export class RedisState implements SharedState {
   private connected = false;
   private since = new Date().toISOString();
   private everConnected = false;
+  /** Whether the first connection failed and was logged (then reaching Redis is worth a line too). */
+  private unreachableAtStart = false;
   private closing = false;
   private readonly reconnectListeners = new Set<() => void>();
   private readonly breakerListeners = new Map<string, Set<(news: BreakerNews) => void>>();
@@ -210,7 +212,7 @@ export class RedisState implements SharedState {
       this.options.log.warn({ store: 'redis', since: this.since }, 'redis unreachable: this replica runs on its local state until it is back');
       return;
     }
-    if (this.everConnected) this.options.log.info({ store: 'redis' }, 'redis is back: shared state resumed');
+    if (this.everConnected || this.unreachableAtStart) this.options.log.info({ store: 'redis' }, 'redis is back: shared state resumed');
     this.everConnected = true;
     for (const key of this.breakerListeners.keys()) void this.catchUp(key);
     for (const listener of this.reconnectListeners) listener();
@@ -226,6 +228,17 @@ export class RedisState implements SharedState {
     // The outage itself is logged once by setConnected; a distinct error while connected is worth a line.
     const message = err instanceof Error ? err.message : String(err);
     if (this.connected && message !== this.lastError) this.options.log.warn({ err: message }, 'redis command failed; answered from local state');
+    // Never reached since start (a wrong URL or port, Redis not up yet, a bad password): setConnected has no
+    // change to report, so say it here, once, with the address and the reason.
+    if (!this.everConnected && !this.closing && !this.unreachableAtStart) {
+      this.unreachableAtStart = true;
+      this.options.log.warn({ store: 'redis', redis: withoutPassword(this.options.url), err: message }, 'redis unreachable at start: this replica runs on its local state until it is reachable');
+    }
     this.lastError = message;
   }
+}
+
+/** `redis://user:secret@host:6379/0` → `redis://user:***@host:6379/0`: the address an operator checks, not the secret. */
+function withoutPassword(url: string): string {
+  return url.replace(/^(rediss?:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
 }

@@ -24,8 +24,10 @@ export class ReplicaProcess {
   private child: ChildProcess | null = null;
   url = '';
   client!: OpenAI;
-  /** What the process wrote to stderr (its log at `warn` and above), for a failing test's message. */
+  /** What the process wrote to stderr (start-up lines), for a failing test's message. */
   stderr = '';
+  /** Its JSON log (stdout, at `warn` and above). */
+  log = '';
 
   constructor(private readonly env: { upstreamUrl: string; redisUrl: string; local?: boolean; apiKey?: string; extra?: Record<string, string> }) {}
 
@@ -43,9 +45,12 @@ export class ReplicaProcess {
         SWITCHYARD_LOG_LEVEL: 'warn',
         ...this.env.extra,
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.log += chunk.toString();
+    });
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString();
     });

@@ -97,7 +97,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const cloud = options.upstream === null ? null : new UpstreamBackend(options.upstream, upstreamFetch === null ? {} : { fetch: upstreamFetch.fetch });
   const snapshot = signals !== null ? () => signals.snapshot() : staticSignals(() => local?.health() ?? null);
 
-  const connectivity = (): ConnectivityStatus => upstreamHealth.connectivity();
+  let site: SiteTargets | null = null;
+  // A targets file's own `cloud` pool is the cloud: its endpoints' health is the link, not the shorthand's.
+  const connectivity = (): ConnectivityStatus => site?.cloudConnectivity() ?? upstreamHealth.connectivity();
 
   const scorer = options.scorer ?? (await loadScorer());
   const observability = createObservability({
@@ -126,7 +128,6 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     ...(shared === undefined ? {} : { shared }),
   });
   // What starts here (pool probes) and above (metric sampling) must not outlive a failed start.
-  let site: SiteTargets | null = null;
   let policy: PolicyWatcher;
   try {
     site =

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PolicyError } from '../src/policy/index.js';
 import { FakeUpstream } from './helpers/fake-upstream.js';
+import { type ReplicaProcess, startReplicas } from './helpers/replica-process.js';
 import { startTestService, type TestService } from './helpers/service.js';
 
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
@@ -219,5 +220,29 @@ describe('a site tier: named target pools', () => {
     await t.service.site!.reload();
     expect((await health()).targets.lastError).toMatch(/default\.route: expected one of "local", "cloud", "site", "cascade", got "edge"/);
     expect(await ask()).toMatch(/^gpu-\d$/);
+  });
+});
+
+describe('a targets file with its own cloud, through `switchyard serve`', () => {
+  it('replaces the SWITCHYARD_UPSTREAM_URL shorthand: the shorthand host is never probed, and /healthz and the link are the pool’s', { timeout: 60_000 }, async () => {
+    const [cloud] = (await fakes(1, 'cloud')) as [FakeUpstream];
+    const [shorthand] = (await fakes(1, 'shorthand')) as [FakeUpstream];
+    const targets = file('targets.yaml', `targets:\n  cloud:\n    endpoints: [ { url: ${cloud.url}, keyEnv: OPENAI_API_KEY } ]\n    model: cloud-big\n`);
+    const { group, stop } = await startReplicas(1, {
+      upstreamUrl: shorthand.url,
+      redisUrl: '',
+      extra: { OPENAI_API_KEY: 'sk-site', SWITCHYARD_LOG_LEVEL: 'info' },
+      args: ['--targets', targets],
+    });
+    open.push({ close: stop });
+    const [replica] = group as [ReplicaProcess];
+    await waitFor(async () => (await replica.health()).connectivity.state === 'online', 10_000);
+
+    const answer = await replica.client.chat.completions.create({ model: 'cloud', messages });
+    expect(answer.choices[0]?.message.content).toBe('cloud-0');
+    const signals = (await (await fetch(`${replica.url}/v1/signals`)).json()) as { online: boolean };
+    expect(signals.online).toBe(true);
+    expect(shorthand.requests).toEqual([]);
+    expect(replica.log).toContain('the targets file\'s cloud replaces SWITCHYARD_UPSTREAM_URL');
   });
 });

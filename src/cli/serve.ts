@@ -94,21 +94,29 @@ export function registerServe(program: Command): void {
 }
 
 async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>): Promise<void> {
-  const upstream = fromEnvironment(upstreamFromEnv);
-  if (upstream === null && !opts.local && opts.targets === undefined) {
+  const envUpstream = fromEnvironment(upstreamFromEnv);
+  if (envUpstream === null && !opts.local && opts.targets === undefined) {
     throw new StartupError('--no-local and no upstream configured: nothing could answer; set SWITCHYARD_UPSTREAM_URL, pass --targets FILE or drop --no-local');
   }
   const obsConfig = fromEnvironment(observabilityConfigFromEnv);
   const security = fromEnvironment(loadSecurityConfig);
   const redisUrl = opts.redis ?? fromEnvironment(redisUrlFromEnv);
   const replicas = fromEnvironment(replicaTimingsFromEnv);
-  const logger = createLogger({ level: obsConfig.logLevel, secrets: [...security.apiKeys, ...(upstream ? [upstream.apiKey] : [])] });
+  const logger = createLogger({ level: obsConfig.logLevel, secrets: [...security.apiKeys, ...(envUpstream ? [envUpstream.apiKey] : [])] });
   const scorer = await loadScorer();
   cleanup.push(() => scorer.close());
   // Checked before anything else starts, so a broken policy or targets file costs no model load.
   const policyFile = opts.policy === undefined ? undefined : resolve(opts.policy);
   const targetsFile = opts.targets === undefined ? undefined : resolve(opts.targets);
-  const siteTargets = targetsFile === undefined ? null : loadTargetsFile(targetsFile, { hasCloud: upstream !== null });
+  const siteTargets = targetsFile === undefined ? null : loadTargetsFile(targetsFile, { hasCloud: envUpstream !== null });
+  // A targets file's own `cloud` replaces the SWITCHYARD_UPSTREAM_URL / OPENAI_* shorthand altogether: nothing is
+  // sent to, probed at, or reported about the shorthand's host (often api.openai.com by default).
+  const fileCloud = siteTargets?.pools.find((pool) => pool.name === 'cloud');
+  const upstream = fileCloud === undefined ? envUpstream : null;
+  const ignoredUrl = fileCloud === undefined ? undefined : envUpstreamUrl();
+  if (ignoredUrl !== undefined && !fileCloud?.endpoints.some((e) => e.url === ignoredUrl.replace(/\/+$/, ''))) {
+    logger.warn({ ignored: ignoredUrl, cloud: fileCloud?.endpoints.map((e) => e.url) }, `the targets file's cloud replaces SWITCHYARD_UPSTREAM_URL / OPENAI_BASE_URL (${ignoredUrl}), which is not used`);
+  }
   loadPolicyFile(policyFile ?? defaultPolicyPath, {
     thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share),
     targets: targetNames(siteTargets),
@@ -176,6 +184,11 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+}
+
+/** The upstream URL the environment names, if any (the shorthand's default URL is not "named"). */
+function envUpstreamUrl(env: Record<string, string | undefined> = process.env): string | undefined {
+  return env['SWITCHYARD_UPSTREAM_URL'] || env['OPENAI_BASE_URL'] || undefined;
 }
 
 /** Settings read from SWITCHYARD_* variables: their errors name the variable, which is all a user needs. */

@@ -29,13 +29,15 @@ export class ReplicaProcess {
   /** Its JSON log (stdout, at `warn` and above). */
   log = '';
 
-  constructor(private readonly env: { upstreamUrl: string; redisUrl: string; local?: boolean; apiKey?: string; extra?: Record<string, string> }) {}
+  constructor(
+    private readonly env: { upstreamUrl: string; redisUrl: string; local?: boolean; apiKey?: string; extra?: Record<string, string>; args?: string[] },
+  ) {}
 
   async start(): Promise<this> {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-replica-'));
     const device = this.env.local === true ? ['--threads', '1'] : ['--no-local'];
-    const child = spawn(process.execPath, [fromPackageRoot('bin', 'switchyard.js'), 'serve', ...device, '--port', String(port), '--data-dir', dataDir], {
+    const child = spawn(process.execPath, [fromPackageRoot('bin', 'switchyard.js'), 'serve', ...device, '--port', String(port), '--data-dir', dataDir, ...(this.env.args ?? [])], {
       env: {
         PATH: process.env['PATH'] ?? '',
         SWITCHYARD_UPSTREAM_URL: this.env.upstreamUrl,

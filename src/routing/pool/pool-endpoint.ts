@@ -6,6 +6,7 @@ import type { Target } from '../decision.js';
 import { causeOfError, renderCause } from '../fallback-cause.js';
 import type { EndpointConfig } from '../targets-file/compile.js';
 import type { CircuitBreaker } from '../upstream-health/circuit-breaker.js';
+import type { ConnectivityStatus } from '../upstream-health/connectivity.js';
 import { endpointKey, type SharedBreakers } from '../upstream-health/endpoint-breaker.js';
 import { UpstreamHealth } from '../upstream-health/upstream-health.js';
 
@@ -79,6 +80,11 @@ export class PoolEndpoint {
   /** An outage seen by a request (connection, timeout, 5xx): counts toward the breaker and makes the probe check soon. */
   recordOutage(error: SwitchyardError): void {
     this.breaker.recordFailure({ kind: error.kind, cause: renderCause(causeOfError(this.target, error)), detail: error.message });
+  }
+
+  /** Online / degraded / offline, from this endpoint's breaker and probes. */
+  connectivity(): ConnectivityStatus {
+    return this.health.connectivity();
   }
 
   status(): EndpointStatus {

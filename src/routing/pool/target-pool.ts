@@ -4,6 +4,7 @@ import type { TargetLink } from '../../signals/target-link.js';
 import type { Target } from '../decision.js';
 import { isOutage } from '../dispatch/upstream-gate.js';
 import type { PoolConfig } from '../targets-file/compile.js';
+import type { ConnectivityStatus } from '../upstream-health/connectivity.js';
 import { type EndpointOptions, PoolEndpoint, type EndpointStatus } from './pool-endpoint.js';
 import { tryOrder } from './pick-endpoint.js';
 
@@ -69,6 +70,13 @@ export class TargetPool implements Backend {
       rttMs: best(up.map((e) => e.link.rttMs), Math.min),
       bandwidthMbps: best(up.map((e) => e.link.bandwidthMbps), Math.max),
     };
+  }
+
+  /** The pool's connectivity is its best endpoint's: online while any endpoint is, offline only when all are. */
+  connectivity(): ConnectivityStatus {
+    const rank = { online: 0, degraded: 1, offline: 2, 'no-upstream': 3 } as const;
+    const all = this.endpoints.map((e) => e.connectivity());
+    return all.reduce((best, c) => (rank[c.state] < rank[best.state] ? c : best));
   }
 
   endpointStatus(): EndpointStatus[] {

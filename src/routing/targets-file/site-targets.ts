@@ -4,6 +4,7 @@ import { FileWatcher, type WatchedFileStatus } from '../../policy/file-watcher.j
 import type { TargetLink } from '../../signals/target-link.js';
 import type { EndpointOptions, EndpointStatus } from '../pool/pool-endpoint.js';
 import { TargetPools } from '../pool/target-pools.js';
+import type { ConnectivityStatus } from '../upstream-health/connectivity.js';
 import { compileTargets, type TargetsConfig, targetNames } from './compile.js';
 
 export interface SiteTargetsOptions {
@@ -76,6 +77,11 @@ export class SiteTargets {
 
   links(): Record<string, TargetLink> {
     return this.pools.links();
+  }
+
+  /** The file's own `cloud` pool's connectivity (its best endpoint's); null when the file has no `cloud`. */
+  cloudConnectivity(): ConnectivityStatus | null {
+    return this.pools.byName().get('cloud')?.connectivity() ?? null;
   }
 
   endpoints(): Record<string, EndpointStatus[]> {

@@ -67,14 +67,16 @@ describe('switchyard route --targets', () => {
     try {
       const fine = await routeAsync('hello there', '--policy', sitePolicy, '--targets', up, '--json');
       expect(fine.status).toBe(0);
-      expect(JSON.parse(fine.stdout)).toMatchObject({ target: 'edge', model: 'qwen2.5-7b-instruct', rule: 'lan-fine' });
+      expect(JSON.parse(fine.stdout)).toMatchObject({ target: 'edge', model: 'qwen2.5-7b-instruct', rule: 'lan-fine', links: { edge: { online: true } } });
+      const text = await routeAsync('hello there', '--policy', sitePolicy, '--targets', up);
+      expect(text.stdout).toMatch(/link to edge: online · RTT \d+\.\d ms/);
       const pinned = await routeAsync('hello there', '--targets', up, '--model', 'edge', '--json');
       expect(JSON.parse(pinned.stdout)).toMatchObject({ target: 'edge', rule: 'pinned:edge' });
     } finally {
       await edge.close();
     }
     const gone = await routeAsync('hello there', '--policy', sitePolicy, '--targets', up, '--json');
-    expect(JSON.parse(gone.stdout).rule).not.toBe('lan-fine');
+    expect(JSON.parse(gone.stdout)).toMatchObject({ rule: expect.not.stringMatching(/^lan-fine$/), links: { edge: { online: false } } });
   });
 
   it('names the lines of a policy that routes to a target the run does not have, without a stack trace', { timeout: 60_000 }, async () => {

@@ -17,6 +17,8 @@ export interface RouteTargets {
   existing(localModel: string | null): ExistingTargets;
   models(localModel: string | null): KnownModels;
   links(): Record<string, TargetLink>;
+  /** Whether the file has its own `cloud` pool (then the SWITCHYARD_UPSTREAM_URL shorthand is not used). */
+  ownsCloud: boolean;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function openRouteTargets(file: string | undefined, upstream: Upstr
     }),
     models: (localModel) => ({ cloud: upstream?.model ?? null, ...poolModels, local: localModel }),
     links: () => pools?.links() ?? {},
+    ownsCloud: Object.hasOwn(poolModels, 'cloud'),
     close: async () => pools?.close(),
   };
 }

@@ -14,6 +14,7 @@ import { type PromptMeasure, RouteDecider } from '../routing/route-decider.js';
 import { loadScorer, TASK_DESCRIPTIONS } from '../scoring/index.js';
 import { formatSnapshotTable } from '../signals/format.js';
 import { SignalHub } from '../signals/signal-hub.js';
+import type { TargetLink } from '../signals/target-link.js';
 import { openRouteTargets } from './route-targets.js';
 
 interface RouteOptions {
@@ -70,7 +71,8 @@ async function routeOnce(prompt: string, opts: RouteOptions): Promise<void> {
     throw err;
   }
   const hub = new SignalHub({
-    upstreamUrl: upstream?.baseURL ?? null,
+    // A targets file's own `cloud` replaces the shorthand: its host is not probed (the pool's link is shown instead).
+    upstreamUrl: targets.ownsCloud ? null : (upstream?.baseURL ?? null),
     ...(opts.signals === undefined ? {} : { overrideFile: resolve(opts.signals) }),
     link: { probeTimeoutMs: 2_000 },
   });
@@ -104,9 +106,10 @@ async function routeOnce(prompt: string, opts: RouteOptions): Promise<void> {
   };
   const input = await decider.input(request);
   const decision = await decider.decide(request);
+  const links = targets.links();
   await Promise.all([hub.stop(), scorer.close(), targets.close()]);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ ...decision, tier: input.score.tier, scoreReasons: input.score.reasons, context: input.context }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...decision, tier: input.score.tier, scoreReasons: input.score.reasons, context: input.context, links }, null, 2)}\n`);
     return;
   }
   const lines = [
@@ -115,9 +118,10 @@ async function routeOnce(prompt: string, opts: RouteOptions): Promise<void> {
     `  task: ${input.score.task === null ? 'unknown' : `${input.score.task} (${TASK_DESCRIPTIONS[input.score.task]})`}`,
     `  complexity: ${input.score.score.toFixed(3)} (${input.score.tier})${input.score.reasons.length ? ' — ' + input.score.reasons.map((r) => `${r.detail} (${r.weight > 0 ? '+' : ''}${r.weight.toFixed(2)})`).join(', ') : ''}`,
     `  prompt: ${input.context.promptTokens} tokens; local window ${input.context.contextWindow ?? 'none'}; fits locally: ${input.context.fitsLocal ? 'yes' : 'no'}`,
-    `  fallback to the other side: ${decision.allowFallback ? 'allowed' : 'never'}${decision.maxTokensCap === null ? '' : `; max_tokens capped at ${decision.maxTokensCap}`}`,
+    `  fallback to another target: ${decision.allowFallback ? 'allowed' : 'never'}${decision.maxTokensCap === null ? '' : `; max_tokens capped at ${decision.maxTokensCap}`}`,
+    ...Object.entries(links).map(([name, link]) => `  link to ${name}: ${formatTargetLink(link)}`),
     '',
-    formatSnapshotTable(input.signals, hub.sources(), hub.link !== null),
+    formatSnapshotTable(input.signals, hub.sources(), hub.link !== null || targets.ownsCloud),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -130,4 +134,13 @@ function parseUses(value: string): Capability[] {
   const unknown = names.filter((n) => !(CAPABILITIES as readonly string[]).includes(n));
   if (unknown.length > 0) throw new InvalidArgumentError(`unknown ${unknown.join(', ')}; expected ${CAPABILITIES.join(', ')}`);
   return names as Capability[];
+}
+
+/** `online · RTT 6.2 ms · 940 Mbit/s`, or `down` when no endpoint of the pool answers its probe. */
+function formatTargetLink(link: TargetLink): string {
+  if (!link.online) return 'down (no endpoint answers)';
+  const parts = ['online'];
+  if (link.rttMs !== null) parts.push(`RTT ${link.rttMs.toFixed(1)} ms`);
+  if (link.bandwidthMbps !== null) parts.push(`${link.bandwidthMbps.toFixed(1)} Mbit/s`);
+  return parts.join(' · ');
 }

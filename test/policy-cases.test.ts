@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCases } from '../src/policy/cases/run-cases.js';
 import { testPolicy } from '../src/policy/commands.js';
@@ -81,6 +83,29 @@ describe('policy test (cases runner)', () => {
       stdout: 'policies/cost-saver.yaml: ok (6 rules, default local)\n',
       stderr: '',
     });
+  });
+
+  it('tests a site policy against its targets file: cases state pool links and expect pool targets, typos named at file:line', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'policy', 'test', ...args], { encoding: 'utf8' });
+    const site = ['examples/site/edge-when-lan-fine.yaml', '--targets', 'examples/site/targets.yaml'];
+    const ok = run(...site, '--cases', 'examples/site/edge-when-lan-fine.cases.yaml');
+    expect(ok.stdout).toContain('pass  the edge pool answers while the LAN is fine → edge (lan-fine)');
+    expect(ok.stdout).toMatch(/\n4 passed, 0 failed\n$/);
+    expect(ok.status).toBe(0);
+
+    const dir = mkdtempSync(join(tmpdir(), 'sy-site-cases-'));
+    const cases = (target: string, link: string): string => {
+      const file = join(dir, `${target}-${link}.cases.yaml`);
+      writeFileSync(file, `cases:\n  - name: lan\n    prompt: hi\n    score: 0.2\n    signals: { links: { ${link}: { rttMs: 9 } } }\n    expect: { target: ${target} }\n`);
+      return file;
+    };
+    const typoTarget = run(...site, '--cases', cases('egde', 'edge'));
+    expect(typoTarget.status).toBe(1);
+    expect(typoTarget.stderr).toContain('6:23 cases[0].expect.target: expected one of "local", "cloud", "edge", "cascade", got "egde" (did you mean "edge"?)');
+    const typoLink = run(...site, '--cases', cases('edge', 'egde'));
+    expect(typoLink.stderr).toContain('5:25 cases[0].signals.links.egde: unknown target "egde" (did you mean "edge"?); upstream targets: cloud, edge');
+    const noTargets = run('examples/site/edge-when-lan-fine.yaml', '--cases', cases('edge', 'edge'));
+    expect(noTargets.status).toBe(1);
   });
 
   it('reports why the scorer is unavailable instead of failing outright', async () => {

@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { CapabilitySchema, TaskSchema } from '../condition-schema.js';
+import { DEFAULT_TARGETS } from '../schema.js';
 import { BatterySchema, LocalModelSignalSchema, ThermalSchema, SignalSnapshotSchema } from '../../signals/snapshot.js';
 
 const snapshot = SignalSnapshotSchema.shape;
+
+/** The link to one target of `--targets`, as a case states it; an unstated field is unknown (no measurement). */
+const LinkPatchSchema = z.strictObject({
+  online: z.boolean().optional(),
+  rttMs: z.number().min(0).nullable().optional(),
+  bandwidthMbps: z.number().min(0).nullable().optional(),
+});
 
 /** Signals a case overrides on top of the neutral baseline; every key optional, unknown keys are errors. */
 export const SignalsPatchSchema = z.strictObject({
@@ -15,6 +23,8 @@ export const SignalsPatchSchema = z.strictObject({
   bandwidthMbps: snapshot.bandwidthMbps.optional(),
   metered: snapshot.metered.optional(),
   local: z.strictObject(LocalModelSignalSchema.shape).partial().optional(),
+  /** Links to the pools of `--targets` (`links: { edge: { online: true, rttMs: 12 } }`); a target not stated has no link. */
+  links: z.record(z.string(), LinkPatchSchema).optional(),
 });
 
 const MessageSchema = z.strictObject({
@@ -22,7 +32,8 @@ const MessageSchema = z.strictObject({
   content: z.string(),
 });
 
-export const CaseSchema = z
+/** A case of a policy whose routes may name `targets` (local, cloud and the pools of `--targets`). */
+export const caseSchema = (targets: readonly string[]) => z
   .strictObject({
     name: z.string().min(1),
     prompt: z.string().optional(),
@@ -49,7 +60,7 @@ export const CaseSchema = z
     promptTokens: z.number().int().min(0).optional(),
     contextWindow: z.number().int().positive().nullable().optional(),
     expect: z.strictObject({
-      target: z.enum(['local', 'cloud', 'cascade']),
+      target: z.enum([...targets, 'cascade']),
       rule: z.string().optional(),
       model: z.string().optional(),
       allowFallback: z.boolean().optional(),
@@ -60,12 +71,15 @@ export const CaseSchema = z
     message: 'give exactly one of "prompt" or "messages"',
   });
 
-export const CasesFileSchema = z.strictObject({
+export const CaseSchema = caseSchema(DEFAULT_TARGETS);
+
+export const casesFileSchema = (targets: readonly string[]) => z.strictObject({
   description: z.string().optional(),
   /** Default model ids the decisions name (the server's loaded local model and upstream model). */
   models: z.strictObject({ local: z.string().optional(), cloud: z.string().optional() }).optional(),
-  cases: z.array(CaseSchema).min(1),
+  cases: z.array(caseSchema(targets)).min(1),
 });
+export const CasesFileSchema = casesFileSchema(DEFAULT_TARGETS);
 
 export type PolicyCase = z.infer<typeof CaseSchema>;
 export type CasesFile = z.infer<typeof CasesFileSchema>;

@@ -12,11 +12,15 @@ import { YamlSource } from '../yaml-source.js';
 import { validate } from '../zod-issues.js';
 import { NEUTRAL_BATTERY, NEUTRAL_CONTEXT_WINDOW, NEUTRAL_MODELS, NEUTRAL_SIGNALS, tierOf } from './baseline.js';
 import type { PolicyCase } from './cases-schema.js';
-import { CasesFileSchema } from './cases-schema.js';
+import { casesFileSchema } from './cases-schema.js';
+import { DEFAULT_TARGETS } from '../schema.js';
+import type { Diagnostic } from '../diagnostics.js';
 
 export interface CaseRunnerOptions {
   /** Scores a case that pins no `score` (the CLI passes the real scorer; tests pass a fake). */
   score: (messages: ChatMessage[]) => Promise<ScoreResult>;
+  /** The target names the policy may route to (`--targets`: local, cloud and the file's pools). */
+  targets?: readonly string[];
 }
 
 export interface CaseResult {
@@ -32,8 +36,11 @@ export interface CaseResult {
 export async function runCases(policy: CompiledPolicy, casesText: string, casesFile: string, options: CaseRunnerOptions): Promise<CaseResult[]> {
   const source = new YamlSource(casesText, casesFile);
   if (source.syntaxErrors.length > 0) throw new PolicyError(source.syntaxErrors);
-  const checked = validate(CasesFileSchema, source);
+  const targets = options.targets ?? DEFAULT_TARGETS;
+  const checked = validate(casesFileSchema(targets), source);
   if (!checked.ok) throw new PolicyError(checked.diagnostics);
+  const badLinks = checked.value.cases.flatMap((c, i) => unknownLinks(c, i, targets, source));
+  if (badLinks.length > 0) throw new PolicyError(badLinks);
   const models = { local: checked.value.models?.local ?? NEUTRAL_MODELS.local, cloud: checked.value.models?.cloud ?? NEUTRAL_MODELS.cloud };
   const ruleNames = [...policy.rules.map((r) => r.name), policy.defaultAction.name];
   const results: CaseResult[] = [];
@@ -70,15 +77,30 @@ async function caseInput(c: PolicyCase, models: DecisionInput['models'], options
     uses: new Set(c.uses === undefined ? [] : Array.isArray(c.uses) ? c.uses : [c.uses]),
     score,
     signals: mergeSignals(c.signals ?? {}),
+    // A stated link is online unless it says otherwise; a measurement it leaves out is unknown (never matches).
+    links: Object.fromEntries(
+      Object.entries(c.signals?.links ?? {}).map(([name, link]) => [name, { online: link.online ?? true, rttMs: link.rttMs ?? null, bandwidthMbps: link.bandwidthMbps ?? null }]),
+    ),
     context: { promptTokens, contextWindow, fitsLocal: fitsLocalContext(promptTokens, maxTokens, contextWindow) },
     models,
   };
 }
 
+/** `signals.links` may only name the upstream targets the policy is checked against (with a did-you-mean). */
+function unknownLinks(c: PolicyCase, index: number, targets: readonly string[], source: YamlSource): Diagnostic[] {
+  const upstreams = targets.filter((t) => t !== 'local');
+  return Object.keys(c.signals?.links ?? {})
+    .filter((name) => !upstreams.includes(name))
+    .map((name) => {
+      const hint = targets.length === DEFAULT_TARGETS.length ? ' (pass --targets FILE for a site\'s pools)' : '';
+      return source.at(['cases', index, 'signals', 'links', name], `unknown target "${name}"${didYouMean(name, upstreams)}; upstream targets: ${upstreams.join(', ')}${hint}`, true);
+    });
+}
+
 const NO_THERMAL = { cpuTempC: null, throttling: null };
 
 /** Overlay a case's partial signals on the neutral baseline (nested objects merge key by key). */
-export function mergeSignals(patch: NonNullable<PolicyCase['signals']>): SignalSnapshot {
+export function mergeSignals(patch: Omit<NonNullable<PolicyCase['signals']>, 'links'>): SignalSnapshot {
   const base = NEUTRAL_SIGNALS;
   return {
     battery: patch.battery === null ? null : patch.battery === undefined ? base.battery : { ...NEUTRAL_BATTERY, ...(base.battery ?? {}), ...defined(patch.battery) },

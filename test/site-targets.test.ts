@@ -187,6 +187,8 @@ describe('a site tier: named target pools', () => {
     });
     expect(cli.status).toBe(1);
     expect(cli.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^switchyard serve: .*targets\.yaml:5:14 targets\.edge\.balance: expected one of/)]);
+    const capital = file('targets.yaml', 'targets:\n  Edge:\n    endpoints: [ { url: http://127.0.0.1:9/v1 } ]\n    model: m\n');
+    await expect(startTestService({ targetsFile: capital })).rejects.toThrow(/targets\.yaml:2:3 targets\.Edge: expected a lowercase name like edge or site-a, got "Edge"$/);
     const edge = await fakes(1, 'gpu');
     const typo = 'version: 1\nrules: []\ndefault: { route: egde }\n';
     const error = await start(targetsYaml(edge, null), typo).catch((err: unknown) => err);

@@ -45,6 +45,9 @@ function toDiagnostics(issue: Issue, base: PropertyKey[], schema: z.ZodType, sou
           : expected.join(' or ');
       return [source.at(path, `expected ${what}, got ${describe(issue.input)}`)];
     }
+    case 'invalid_key':
+      // A record key that breaks its rule (`Edge:` for a target name): say which rule, at the key.
+      return issue.issues.map((e) => source.at(path, `${e.code === 'invalid_format' || e.code === 'custom' ? `expected ${e.message}` : e.message}, got ${describe(issue.input)}`, true));
     case 'invalid_type':
       return [source.at(path, issue.input === undefined ? `missing; expected ${noun(issue.expected)}` : `expected ${noun(issue.expected)}, got ${describe(issue.input)}`)];
     case 'invalid_value': {

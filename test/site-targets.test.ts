@@ -220,7 +220,9 @@ describe('a site tier: named target pools', () => {
 
     writeFileSync(path, targetsYaml(edge, null).replace('edge:', 'site:'));
     await t.service.site!.reload();
-    expect((await health()).targets.lastError).toMatch(/default\.route: expected one of "local", "cloud", "site", "cascade", got "edge"/);
+    expect((await health()).targets.lastError).toMatch(
+      /^.*targets\.yaml:1:1 targets: this edit removes "edge", which the serving policy still routes to; change the policy first\n.*policy\.yaml:3:19 default\.route: expected one of "local", "cloud", "site", "cascade", got "edge"$/,
+    );
     expect(await ask()).toMatch(/^gpu-\d$/);
   });
 });

@@ -42,7 +42,7 @@ export class SiteTargets {
         if (first !== null && owns !== first) {
           throw new PolicyError([{ file, line: 1, column: 1, path: 'targets.cloud', message: 'adding or removing the "cloud" target needs a restart' }]);
         }
-        if (first !== null) options.checkPolicy(targetNames(config));
+        if (first !== null) checkStillRouted(config, this.watcher.current, options.checkPolicy);
         return config;
       },
       {
@@ -96,5 +96,23 @@ export class SiteTargets {
   async close(): Promise<void> {
     this.watcher.close();
     await this.pools.close();
+  }
+}
+
+/**
+ * A reload the serving policy cannot live with says so in the targets file's own words first (which targets the
+ * edit removes), then the policy's lines that still route to them.
+ */
+function checkStillRouted(next: TargetsConfig, previous: TargetsConfig, checkPolicy: (names: readonly string[]) => void): void {
+  try {
+    checkPolicy(targetNames(next));
+  } catch (err) {
+    if (!(err instanceof PolicyError)) throw err;
+    const removed = targetNames(previous).filter((name) => !targetNames(next).includes(name));
+    const what = removed.length === 0 ? 'this edit' : `this edit removes ${removed.map((name) => `"${name}"`).join(', ')}, which`;
+    throw new PolicyError([
+      { file: next.file, line: 1, column: 1, path: 'targets', message: `${what} the serving policy still routes to; change the policy first` },
+      ...err.diagnostics,
+    ]);
   }
 }

@@ -30,6 +30,7 @@ import type { SignalHub } from './signals/signal-hub.js';
 import { staticSignals } from './signals/static-signals.js';
 import { openSharedState } from './state/open-state.js';
 import { shareDecisions } from './observability/share-decisions.js';
+import { type ConfigAgreement, type ServedConfig, watchConfigAgreement } from './state/config-agreement.js';
 import { RedisDeferredQueue } from './state/redis-deferred-queue.js';
 import { RedisState } from './state/redis-state.js';
 import type { DeferredStore } from './routing/deferred/deferred-store.js';
@@ -146,6 +147,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
             checkPolicy: (names) => policy.checkTargets(names),
             onReload: (config) => {
               targets.reconfigure(backendsOf(), config.fallback);
+              agreement?.announce();
               log.info({ targets: config.file, names: site?.names() }, 'targets reloaded');
             },
             onError: (err) => log.error({ targets: options.targetsFile, err: err.message }, 'targets change rejected; the previous targets keep serving'),
@@ -153,7 +155,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     policy = new PolicyWatcher(options.policyFile ?? defaultPolicyPath, {
       targetNames: () => site?.names() ?? ['local', 'cloud'],
       thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share),
-      onReload: () => log.info({ policy: policy.status.file }, 'policy reloaded'),
+      onReload: () => {
+        log.info({ policy: policy.status.file }, 'policy reloaded');
+        agreement?.announce();
+      },
       onError: (err) =>
         log.error({ policy: options.policyFile ?? defaultPolicyPath, err: err.message }, 'policy change rejected; the previous policy keeps serving'),
     });
@@ -162,6 +167,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     await Promise.all([site?.close(), observability.close(), state.close()]);
     throw err;
   }
+
+  // Replicas of one group must route alike: each tells the others what it serves and warns when they differ.
+  const agreement: ConfigAgreement | null =
+    state instanceof RedisState
+      ? watchConfigAgreement(state, () => servedConfig(policy, site), (fields, message) => log.warn(fields, message))
+      : null;
 
   const models = (): KnownModels => {
     const byTarget: Record<string, string | null> = {};
@@ -229,7 +240,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
     health: () => ({
       connectivity: connectivity(),
-      state: state.status(),
+      state: agreement === null ? state.status() : { ...state.status(), disagreeing: agreement.disagreeing() },
       policy: policy.status,
       deferred: deferred === null ? null : { pending: deferred.pending, skippedOnLoad: deferred.skippedOnLoad },
       ...(site === null ? {} : { targets: { ...site.status, fallback: site.config.fallback, endpoints: site.endpoints() } }),
@@ -264,9 +275,19 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       await deferred?.close();
       await observability.close();
       unshareDecisions();
+      agreement?.close();
       await state.close();
       await Promise.all([targets.close(), site?.close(), options.scorer === undefined ? scorer.close() : undefined]);
       upstreamFetch?.close();
     },
   };
+}
+
+/** What this replica serves, for comparing with the others: the policy as written and the pools without their keys. */
+function servedConfig(policy: PolicyWatcher, site: SiteTargets | null): ServedConfig {
+  const targets =
+    site === null
+      ? null
+      : { pools: site.config.pools.map((p) => ({ name: p.name, model: p.model, balance: p.balance, urls: p.endpoints.map((e) => e.url) })), fallback: site.config.fallback };
+  return { policyFile: policy.status.file, policy: policy.current.source, targets };
 }

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeUpstream } from './helpers/fake-upstream.js';
 import { freePort, RedisServer, redisMissing } from './helpers/redis-server.js';
-import { type ReplicaHealth, type ReplicaProcess, startReplicas } from './helpers/replica-process.js';
+import { type ReplicaHealth, ReplicaProcess, startReplicas } from './helpers/replica-process.js';
 import { startTestService, waitUntil } from './helpers/service.js';
 
 const messages = [{ role: 'user' as const, content: 'hello there' }];
@@ -198,6 +198,31 @@ describe.skipIf(redisMissing !== null)('a replica whose Redis is not there at st
     await server.start();
     await waitUntil(async () => (await replica.health()).state.mode === 'shared', 10_000);
     expect(replica.log.split('redis unreachable at start').length - 1).toBe(1);
+  });
+});
+
+describe.skipIf(redisMissing !== null)('replicas given different policies', () => {
+  it('each says so in its log and in /healthz, naming the other replica; replicas with the same files say nothing', async () => {
+    const [fake, server] = await Promise.all([upstream(), redis()]);
+    const { group: same, stop: stopSame } = await startReplicas(2, { upstreamUrl: fake.url, redisUrl: server.url });
+    cleanup.push(stopSame);
+    const other = new ReplicaProcess({ upstreamUrl: fake.url, redisUrl: server.url, args: ['--policy', 'policies/cost-saver.yaml'] });
+    cleanup.push(() => other.stop());
+    await other.start();
+    type Health = ReplicaHealth & { state: { disagreeing: Array<{ replica: string; differs: string[]; policyFile: string }> } };
+    const health = async (r: ReplicaProcess): Promise<Health> => (await r.health()) as Health;
+    // The newcomer announces itself on connecting; the two others announce every 10 s.
+    await waitUntil(async () => (await health(other)).state.disagreeing.length === 2, 15_000);
+    await waitUntil(async () => (await Promise.all(same.map(health))).every((h) => h.state.disagreeing.length === 1), 15_000);
+    for (const replica of same) {
+      // Only the replica with the other policy is named; the two with the same files agree.
+      expect((await health(replica)).state.disagreeing).toEqual([
+        { replica: expect.any(String), differs: ['policy'], policyFile: 'policies/cost-saver.yaml', heardAt: expect.any(Number) },
+      ]);
+      expect(replica.log.split('serves a different policy').length - 1).toBe(1);
+    }
+    expect(other.log).toMatch(/replica \S+ serves a different policy: the same request is routed differently depending on the replica/);
+    expect(other.log.split('serves a different policy').length - 1).toBe(2);
   });
 });
 

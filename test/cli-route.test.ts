@@ -83,6 +83,10 @@ describe('switchyard route --targets', () => {
     const result = await routeAsync('hello', '--policy', sitePolicy);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${sitePolicy}:6:12 rules[0].route: expected one of "local", "cloud", "cascade", got "edge"`);
+    // The usual cause is a forgotten --targets: the last line says where pool names come from.
+    expect(result.stderr.trim().split('\n').at(-1)).toBe(
+      `${sitePolicy}:1:1 "edge": a site's pools are named in its targets file; pass it with --targets FILE (serve, route, policy check, policy test)`,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

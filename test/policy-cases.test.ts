@@ -106,6 +106,7 @@ describe('policy test (cases runner)', () => {
     expect(typoLink.stderr).toContain('5:25 cases[0].signals.links.egde: unknown target "egde" (did you mean "edge"?); upstream targets: cloud, edge');
     const noTargets = run('examples/site/edge-when-lan-fine.yaml', '--cases', cases('edge', 'edge'));
     expect(noTargets.status).toBe(1);
+    expect(noTargets.stderr).toContain('"edge": a site\'s pools are named in its targets file; pass it with --targets FILE');
   });
 
   it('reports why the scorer is unavailable instead of failing outright', async () => {

@@ -68,6 +68,7 @@ describe('policy loader diagnostics', () => {
     expect(policy.rules.map((r) => r.name)).toEqual(['offline', 'hard']);
     expect(errors('{\n  "version": 1,\n  "rules": [],\n  "default": { "route": "sky" }\n}', 'p.json')).toEqual([
       'p.json:4:25 default.route: expected one of "local", "cloud", "cascade", got "sky"',
+      'p.json:1:1 "sky": a site\'s pools are named in its targets file; pass it with --targets FILE (serve, route, policy check, policy test)',
     ]);
   });
 

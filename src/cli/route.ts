@@ -64,7 +64,7 @@ async function routeOnce(prompt: string, opts: RouteOptions): Promise<void> {
   try {
     policy = loadPolicyFile(resolve(opts.policy ?? defaultPolicyPath), {
       thresholdForCloudShare: (s) => scorer.thresholdForCloudShare(s),
-      targets: targets.names,
+      ...(opts.targets === undefined ? {} : { targets: targets.names }),
     });
   } catch (err) {
     await Promise.all([targets.close(), scorer.close()]);

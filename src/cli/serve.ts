@@ -119,7 +119,8 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
   }
   loadPolicyFile(policyFile ?? defaultPolicyPath, {
     thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share),
-    targets: targetNames(siteTargets),
+    // Without --targets the defaults apply, and a route to a pool gets the hint to pass the file.
+    ...(siteTargets === null ? {} : { targets: targetNames(siteTargets) }),
   });
   if (opts.local && (opts.localModel !== undefined || opts.dtype !== undefined)) checkLocalModel(opts.localModel, opts.dtype);
 

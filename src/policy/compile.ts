@@ -9,6 +9,7 @@ import { BUILTIN_DETECTORS, CHECKS } from './pii/detector.js';
 import { makeScanner } from './pii/scan.js';
 import type { DetectorSpec, PolicyFile, Route } from './schema.js';
 import { DEFAULT_TARGETS, policyFileSchema } from './schema.js';
+import { siteRouteHint } from './site-route-hint.js';
 import { YamlSource } from './yaml-source.js';
 import { validate } from './zod-issues.js';
 
@@ -58,7 +59,7 @@ export function compilePolicy(text: string, fileName: string, options: CompileOp
   if (source.syntaxErrors.length > 0) throw new PolicyError(source.syntaxErrors);
   const targets = options.targets ?? DEFAULT_TARGETS;
   const checked = validate(policyFileSchema(targets), source);
-  if (!checked.ok) throw new PolicyError(checked.diagnostics);
+  if (!checked.ok) throw new PolicyError(options.targets === undefined ? [...checked.diagnostics, ...siteRouteHint(source)] : checked.diagnostics);
   const file = checked.value;
   const diagnostics: Diagnostic[] = [];
   const report = (path: readonly PropertyKey[], message: string) => diagnostics.push(source.at(path, message));

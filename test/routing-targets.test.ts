@@ -61,5 +61,9 @@ describe('policies over named targets', () => {
       'p.yaml:4:43 rules[0].when.links.edge.rttMs.lt: expected a number >= 0, got -5',
     );
     expect(() => compilePolicy(policy('{}'), 'p.yaml')).toThrow(/rules\[0\]\.route: expected one of "local", "cloud", "cascade", got "edge"/);
+    // Checked without a targets file: the message says where pool names come from.
+    expect(() => compilePolicy(policy('{ links: { edge: { online: true } } }', 'local'), 'p.yaml')).toThrow(
+      `p.yaml:4:28 rules[0].when.links.edge: unknown target "edge"; upstream targets: cloud (a site's pools are named in its targets file: pass --targets FILE)`,
+    );
   });
 });

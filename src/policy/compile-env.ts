@@ -19,6 +19,8 @@ export interface CompileEnv {
   usedPiiKinds: Set<string>;
   /** The configured target names (for `links.<target>` conditions). */
   targets: readonly string[];
+  /** Whether `targets` came from a targets file (`--targets`); without one only local and cloud exist. */
+  siteTargets: boolean;
 }
 
 export function leaf(describe: string, test: (ctx: EvalContext) => boolean, explain: (ctx: EvalContext) => string): CompiledCondition {

@@ -72,6 +72,7 @@ export function compilePolicy(text: string, fileName: string, options: CompileOp
     detectorKinds: new Set(detectors.map((d) => d.kind)),
     patterns: buildPatterns(file, detectors, report),
     usedPiiKinds: new Set(),
+    siteTargets: options.targets !== undefined,
     targets,
   };
 

@@ -16,7 +16,8 @@ export function compileLinks(links: NonNullable<Condition['links']>, path: Prope
     if (target === 'local' || !env.targets.includes(target)) {
       const upstreams = env.targets.filter((t) => t !== 'local');
       const why = target === 'local' ? '"local" is the device, it has no link' : `unknown target "${target}"${didYouMean(target, upstreams)}`;
-      env.report(p, `${why}; upstream targets: ${upstreams.join(', ')}`);
+      const hint = env.siteTargets || target === 'local' ? '' : " (a site's pools are named in its targets file: pass --targets FILE)";
+      env.report(p, `${why}; upstream targets: ${upstreams.join(', ')}${hint}`);
       continue;
     }
     const of = (input: DecisionInput) => input.links?.[target];

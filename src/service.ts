@@ -143,6 +143,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
               ...(options.breakerThreshold === undefined ? {} : { breakerThreshold: options.breakerThreshold }),
               ...(options.endpointProbe === undefined ? {} : { probe: options.endpointProbe }),
               ...(shared === undefined ? {} : { shared }),
+              onBreakerChange: ({ target, url, state, lastFailure }) => {
+                if (state === 'open') log.warn({ target, endpoint: url, cause: lastFailure?.cause ?? null, detail: lastFailure?.detail ?? null }, `${target} endpoint ${url} is down: requests skip it until a probe reaches it`);
+                else if (state === 'closed') log.info({ target, endpoint: url }, `${target} endpoint ${url} answers again`);
+              },
             },
             checkPolicy: (names) => policy.checkTargets(names),
             onReload: (config) => {

@@ -250,3 +250,24 @@ describe('a targets file with its own cloud, through `switchyard serve`', () => 
     expect(replica.log).toContain('the targets file\'s cloud replaces SWITCHYARD_UPSTREAM_URL');
   });
 });
+
+describe('an edge server going away, as the log of `switchyard serve` tells it', () => {
+  it('names the endpoint once when it goes down and once when it answers again; every request is answered by the other', { timeout: 60_000 }, async () => {
+    const edge = await fakes(2, 'gpu');
+    const targets = file('targets.yaml', targetsYaml(edge, null));
+    const { group, stop } = await startReplicas(1, { upstreamUrl: '', redisUrl: '', extra: { SWITCHYARD_LOG_LEVEL: 'info' }, args: ['--targets', targets] });
+    open.push({ close: stop });
+    const [replica] = group as [ReplicaProcess];
+    const ask = async (): Promise<string | null | undefined> =>
+      (await replica.client.chat.completions.create({ model: 'edge', messages, max_tokens: 8 })).choices[0]?.message.content;
+
+    await edge[0]!.refuse();
+    const down = `edge endpoint ${edge[0]!.url} is down: requests skip it until a probe reaches it`;
+    for (let i = 0; i < 4; i++) expect(await ask()).toBe('gpu-1');
+    await waitFor(() => replica.log.includes(down), 10_000);
+    await edge[0]!.accept();
+    // A probe that reaches it lets one request through as a trial; its answer closes the breaker.
+    await waitFor(async () => (await ask()) === 'gpu-0' && replica.log.includes(`edge endpoint ${edge[0]!.url} answers again`), 30_000);
+    expect(replica.log.split(down).length - 1).toBe(1);
+  });
+});

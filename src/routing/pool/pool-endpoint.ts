@@ -5,7 +5,7 @@ import { LinkMonitor, type LinkMonitorOptions } from '../../signals/link-monitor
 import type { Target } from '../decision.js';
 import { causeOfError, renderCause } from '../fallback-cause.js';
 import type { EndpointConfig } from '../targets-file/compile.js';
-import type { CircuitBreaker } from '../upstream-health/circuit-breaker.js';
+import type { BreakerFailure, BreakerState, CircuitBreaker } from '../upstream-health/circuit-breaker.js';
 import type { ConnectivityStatus } from '../upstream-health/connectivity.js';
 import { endpointKey, type SharedBreakers } from '../upstream-health/endpoint-breaker.js';
 import { UpstreamHealth } from '../upstream-health/upstream-health.js';
@@ -20,6 +20,8 @@ export interface EndpointOptions {
   shared?: SharedBreakers;
   /** Probe timing (tests shorten it). */
   probe?: Pick<LinkMonitorOptions, 'idleProbeMs' | 'probeTimeoutMs' | 'initialBackoffMs' | 'maxBackoffMs'>;
+  /** Told when an endpoint's breaker changes state (the service logs an endpoint going down and coming back). */
+  onBreakerChange?: (change: { target: Target; url: string; state: BreakerState; lastFailure: BreakerFailure | null }) => void;
 }
 
 /** What `/healthz` shows per endpoint. */
@@ -66,6 +68,8 @@ export class PoolEndpoint {
       ...(options.breakerThreshold === undefined ? {} : { failureThreshold: options.breakerThreshold }),
       ...(options.shared === undefined ? {} : { shared: options.shared }),
     });
+    const onChange = options.onBreakerChange;
+    if (onChange !== undefined) this.health.onChange((state) => onChange({ target, url: this.url, state, lastFailure: this.breaker.lastFailure }));
   }
 
   get breaker(): CircuitBreaker {

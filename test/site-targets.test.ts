@@ -95,6 +95,11 @@ describe('a site tier: named target pools', () => {
     const totals = t.service.observability.feed.state().totals;
     expect(totals.byTarget).toEqual({ edge: 3, cloud: 1 });
     expect(totals).toMatchObject({ requests: 4, cloud: 1, local: 0 });
+    // The routing chart's samples count the pool too (its "Site pools" series), not only local and cloud.
+    t.service.observability.feed.sample();
+    const samples = t.service.observability.feed.state().samples;
+    const sum = (key: 'pools' | 'cloud' | 'local'): number => samples.reduce((n, s) => n + s[key], 0);
+    expect({ pools: sum('pools'), cloud: sum('cloud'), local: sum('local') }).toEqual({ pools: 3, cloud: 1, local: 0 });
     await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').trim().split('\n').length >= 4);
     const served = readFileSync(log, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { servedBy: string }).servedBy);
     expect(served.filter((target) => target === 'edge')).toHaveLength(3);

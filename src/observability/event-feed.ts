@@ -26,7 +26,7 @@ export class EventFeed {
   private readonly now: () => number;
   private readonly maxDecisions: number;
   private readonly maxSamples: number;
-  private interval = { local: 0, cloud: 0, fallbacks: 0, completionTokens: 0, since: 0 };
+  private interval = { local: 0, cloud: 0, pools: 0, fallbacks: 0, completionTokens: 0, since: 0 };
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: EventFeedOptions) {
@@ -68,6 +68,7 @@ export class EventFeed {
       t.byTarget[decision.servedBy] = (t.byTarget[decision.servedBy] ?? 0) + 1;
       if (decision.servedBy === 'local') (t.local++, this.interval.local++);
       else if (decision.servedBy === 'cloud') (t.cloud++, this.interval.cloud++);
+      else this.interval.pools++;
     } else if (decision.endpoint === 'route') t.dryRuns++;
     else if (decision.status === 202) t.deferred++;
     if (decision.status >= 400) t.failed++;
@@ -98,11 +99,12 @@ export class EventFeed {
       tokensPerSecond: this.interval.completionTokens / seconds,
       local: this.interval.local,
       cloud: this.interval.cloud,
+      pools: this.interval.pools,
       fallbacks: this.interval.fallbacks,
       savedCostUsd: this.totals.savedCostUsd,
       savedEnergyMwh: this.totals.savedEnergyMwh,
     };
-    this.interval = { local: 0, cloud: 0, fallbacks: 0, completionTokens: 0, since: at };
+    this.interval = { local: 0, cloud: 0, pools: 0, fallbacks: 0, completionTokens: 0, since: at };
     push(this.samples, sample, this.maxSamples);
     const { policyStatus, connectivity } = this.options.sources;
     this.emit({ type: 'sample', sample, policy: policyStatus(), connectivity: connectivity(), localTokensPerSecond: this.options.localTokensPerSecond() });

@@ -41,6 +41,8 @@ export interface FeedSample {
   /** Requests finished during the last interval, by who served them. */
   local: number;
   cloud: number;
+  /** Served by a site's pools (`edge` and the like, from `--targets`). */
+  pools: number;
   fallbacks: number;
   /** Running totals at this instant (for the savings plot). */
   savedCostUsd: number;

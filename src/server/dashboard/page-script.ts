@@ -6,7 +6,7 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
   'use strict';
   var MAX_POINTS = 600, MAX_ROWS = 60;
   var C = { local: '#3fb950', cloud: '#58a6ff', warn: '#d29922', bad: '#f85149', violet: '#bc8cff', teal: '#39c5cf', axis: '#8495a8', grid: '#263241' };
-  var data = { t: [], battery: [], cpu: [], rtt: [], bw: [], local: [], cloud: [], fb: [], tps: [], usd: [], mwh: [] };
+  var data = { t: [], battery: [], cpu: [], rtt: [], bw: [], local: [], cloud: [], pools: [], fb: [], tps: [], usd: [], mwh: [] };
   var charts = [];
   var rows = 0;
 
@@ -48,8 +48,9 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     chart('c-link', [line('RTT ms', C.violet, 'ms'), line('Bandwidth Mbit/s', C.teal, 'mbps')],
       { x: { time: true }, ms: { range: function (u, min, max) { return [0, Math.max(10, max * 1.1)]; } }, mbps: { range: function (u, min, max) { return [0, Math.max(1, max * 1.1)]; } } },
       [axis('ms', 3), axis('mbps', 1)], ['rtt', 'bw']);
-    chart('c-routing', [line('Local', C.local, 'n', true, stepped), line('Cloud', C.cloud, 'n', true, stepped), line('Fallbacks', C.warn, 'n', false, stepped)],
-      { x: { time: true }, n: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } }, [axis('n', 3)], ['local', 'cloud', 'fb']);
+    // A site's pools (edge, from --targets) are one series: the KPI split above names each of them.
+    chart('c-routing', [line('Local', C.local, 'n', true, stepped), line('Cloud', C.cloud, 'n', true, stepped), line('Site pools', C.violet, 'n', true, stepped), line('Fallbacks', C.warn, 'n', false, stepped)],
+      { x: { time: true }, n: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } }, [axis('n', 3)], ['local', 'cloud', 'pools', 'fb']);
     chart('c-tps', [line('Tokens/s', C.local, 'tps', true)],
       { x: { time: true }, tps: { range: function (u, min, max) { return [0, Math.max(1, max * 1.1)]; } } }, [axis('tps', 3)], ['tps']);
     chart('c-savings', [line('Saved USD', C.local, 'usd', true), line('Saved mWh', C.cloud, 'mwh')],
@@ -71,6 +72,7 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     data.bw.push(s.bandwidthMbps);
     data.local.push(s.local);
     data.cloud.push(s.cloud);
+    data.pools.push(s.pools);
     data.fb.push(s.fallbacks);
     data.tps.push(s.tokensPerSecond);
     data.usd.push(s.savedCostUsd);

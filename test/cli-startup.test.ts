@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FakeUpstream } from './helpers/fake-upstream.js';
+import { ReplicaProcess } from './helpers/replica-process.js';
 
 interface Exit {
   status: number | null;
@@ -109,6 +111,26 @@ describe('switchyard serve: start-up failures a user caused', { timeout: 60_000 
       expectCleanFailure(await serve('--port', String(port)), `127.0.0.1:${port} is already in use`);
     } finally {
       blocker.close();
+    }
+  });
+
+  it('a --data-dir another serve is using (two replicas, one journal); a lock left by a killed one is taken over', async () => {
+    const upstream = await new FakeUpstream().start();
+    const shared = mkdtempSync(join(tmpdir(), 'sy-shared-data-'));
+    const first = new ReplicaProcess({ upstreamUrl: upstream.url, redisUrl: '', args: ['--data-dir', shared] });
+    try {
+      await first.start();
+      const exit = await serveWith({ SWITCHYARD_UPSTREAM_URL: upstream.url }, '--no-local', '--data-dir', shared);
+      expectCleanFailure(exit, `--data-dir ${shared} is in use by another switchyard serve (pid `);
+      expect(exit.stderr).toContain('give each replica its own --data-dir');
+      await first.stop('SIGKILL');
+      const next = new ReplicaProcess({ upstreamUrl: upstream.url, redisUrl: '', args: ['--data-dir', shared] });
+      await next.start();
+      await next.stop();
+      expect(existsSync(join(shared, 'serve.lock'))).toBe(false);
+    } finally {
+      await first.stop('SIGKILL');
+      await upstream.close();
     }
   });
 });

@@ -13,6 +13,7 @@ import { loadSecurityConfig } from '../server/security/index.js';
 import { createService } from '../service.js';
 import { SignalHub } from '../signals/signal-hub.js';
 import { localSignalOf } from '../signals/static-signals.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { describeStartupFailure, StartupError } from './startup-failure.js';
 
 export function parsePort(value: string): number {
@@ -123,6 +124,8 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
     ...(siteTargets === null ? {} : { targets: targetNames(siteTargets) }),
   });
   if (opts.local && (opts.localModel !== undefined || opts.dtype !== undefined)) checkLocalModel(opts.localModel, opts.dtype);
+  const unlock = lockDataDir(opts.dataDir);
+  cleanup.push(async () => unlock());
 
   let local: LocalBackend | null = null;
   const signals = new SignalHub({

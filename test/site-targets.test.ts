@@ -152,6 +152,22 @@ describe('a site tier: named target pools', () => {
     expect(again.data.choices[0]?.message.content).toBe('cloud-0');
   });
 
+  it('a rule with fallback: never whose pool is all down: 503 with Retry-After naming the pool, as for the cloud', async () => {
+    const edge = await fakes(2, 'gpu');
+    const policy = 'version: 1\nrules:\n  - name: on-site-only\n    when: {}\n    route: edge\n    fallback: never\ndefault: { route: local }\n';
+    const t = await start(targetsYaml(edge, null), policy);
+    await Promise.all(edge.map((f) => f.refuse()));
+    for (const attempt of ['refused', 'skipped']) {
+      if (attempt === 'skipped') {
+        await waitFor(async () => ((await (await fetch(`${t.url}/healthz`)).json()) as { backends: { edge: { state: string } } }).backends.edge.state === 'failed');
+      }
+      const error = await t.client.chat.completions.create({ model: 'auto', messages, max_tokens: 8 }).catch((err: unknown) => err);
+      expect(error).toMatchObject({ status: 503, code: 'upstream_unavailable' });
+      expect((error as { message: string }).message).toMatch(/^503 Target "edge" is unavailable and no fallback is allowed: /);
+      expect((error as { headers: Headers }).headers.get('retry-after')).toBe('5');
+    }
+  });
+
   it('a policy routes by target name and by the target\'s own link', async () => {
     const edge = await fakes(2, 'gpu');
     const [cloud] = await fakes(1, 'cloud');

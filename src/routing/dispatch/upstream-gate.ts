@@ -52,10 +52,11 @@ export class UpstreamGate {
     if (isOutage(error)) this.recordOutage(target, error);
   }
 
-  /** When nothing else may answer: an unreachable upstream is a clear 503 with Retry-After. */
+  /** When nothing else may answer: an unreachable upstream (the cloud, or a site's pool such as edge) is a clear 503 with Retry-After. */
   finalError(target: Target, error: SwitchyardError): SwitchyardError {
-    if (!this.breakers.has(target) || !(isOutage(error) || error.code === 'breaker_open')) return error;
-    return new SwitchyardError('unavailable', `The upstream is unavailable and no fallback is allowed: ${error.message}`, {
+    if (target === 'local' || !(isOutage(error) || error.code === 'breaker_open')) return error;
+    const what = this.breakers.has(target) ? 'The upstream' : `Target "${target}"`;
+    return new SwitchyardError('unavailable', `${what} is unavailable and no fallback is allowed: ${error.message}`, {
       status: 503,
       code: 'upstream_unavailable',
       retryAfterMs: UNAVAILABLE_RETRY_AFTER_MS,

@@ -104,6 +104,14 @@ describe('policy test (cases runner)', () => {
     expect(typoTarget.stderr).toContain('6:23 cases[0].expect.target: expected one of "local", "cloud", "edge", "cascade", got "egde" (did you mean "edge"?)');
     const typoLink = run(...site, '--cases', cases('edge', 'egde'));
     expect(typoLink.stderr).toContain('5:25 cases[0].signals.links.egde: unknown target "egde" (did you mean "edge"?); upstream targets: cloud, edge');
+    // `policy check examples/site/*.yaml` meets the targets file and the cases next to the policy: both skipped.
+    const check = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'policy', 'check', '--targets', 'examples/site/targets.yaml', 'examples/site/edge-when-lan-fine.cases.yaml', 'examples/site/edge-when-lan-fine.yaml', 'examples/site/targets.yaml'],
+      { encoding: 'utf8' },
+    );
+    expect({ status: check.status, stderr: check.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(check.stdout).toContain('examples/site/targets.yaml: skipped (a targets file: give it to the policies as `--targets examples/site/targets.yaml`)');
     const noTargets = run('examples/site/edge-when-lan-fine.yaml', '--cases', cases('edge', 'edge'));
     expect(noTargets.status).toBe(1);
     expect(noTargets.stderr).toContain('"edge": a site\'s pools are named in its targets file; pass it with --targets FILE');

@@ -3,6 +3,7 @@ import type { CaseRunnerOptions } from './cases/run-cases.js';
 import { runCases } from './cases/run-cases.js';
 import { PolicyError } from './diagnostics.js';
 import { displayPath, loadPolicyFile, readPolicyText } from './load.js';
+import { YamlSource } from './yaml-source.js';
 
 /** Where command output goes; the CLI passes process streams, tests pass arrays. */
 export interface Output {
@@ -26,6 +27,12 @@ export function checkPolicies(files: readonly string[], options: CompileOptions,
       io.out(`${policy.file}: ok (${policy.rules.length} rules, default ${policy.defaultAction.route})`);
     } catch (err) {
       if (!(err instanceof PolicyError)) throw err;
+      // `policy check examples/site/*.yaml` also matches the site's targets file.
+      if (isTargetsFile(file)) {
+        skipped++;
+        io.out(`${displayPath(file)}: skipped (a targets file: give it to the policies as \`--targets ${displayPath(file)}\`)`);
+        continue;
+      }
       failed++;
       for (const line of err.message.split('\n')) io.err(line);
     }
@@ -63,4 +70,17 @@ export async function testPolicy(
     for (const line of err.message.split('\n')) io.err(line);
     return 1;
   }
+}
+
+/** A file with top-level `targets:` and no `rules:` is a targets file (`serve --targets`), not a policy. */
+function isTargetsFile(file: string): boolean {
+  let text: string;
+  try {
+    text = readPolicyText(file);
+  } catch (err) {
+    if (err instanceof PolicyError) return false; // unreadable: the policy error already says so
+    throw err;
+  }
+  const value = new YamlSource(text, file).value;
+  return typeof value === 'object' && value !== null && 'targets' in value && !('rules' in value);
 }

@@ -105,6 +105,11 @@ describe.skipIf(!hasChromium)(`dashboard in a real browser (${CHROMIUM})`, () =>
     expect(split.split(' · ').reduce((sum, part) => sum + Number(part.split(' ')[0]), 0)).toBe(sent);
     expect(await page.locator('canvas').count()).toBe(5);
     expect(await page.textContent('#policy')).toContain('policies/default.yaml');
+    // A decision another replica answered (shared through Redis) says which replica, on the row itself.
+    const own = server.service.observability.feed.state().decisions.at(-1)!;
+    server.service.observability.feed.record({ ...own, id: 'chatcmpl-peer', replica: 'gateway-2-4242-a1b2c3' });
+    await page.waitForSelector('#decisions .replica', { timeout: 10_000 });
+    expect(await page.textContent('#decisions .replica')).toBe('via gateway-2-4242-a1b2c3');
     expect(errors).toEqual([]);
 
     const target = process.env.SWITCHYARD_UPDATE_SCREENSHOT === '1' ? fromPackageRoot('docs', 'dashboard.png') : join(mkdtempSync(join(tmpdir(), 'sy-dash-')), 'dashboard.png');

@@ -141,6 +141,12 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     badge.className = 'badge ' + label.replace(' ', '-');
     badge.textContent = label;
     served.appendChild(badge);
+    if (d.replica) {
+      var via = document.createElement('span');
+      via.className = 'replica';
+      via.textContent = 'via ' + d.replica;
+      served.appendChild(via);
+    }
     cell(tr, d.model);
     cell(tr, d.rule, 'rule');
     cell(tr, num(d.score, 2) + (d.task ? ' · ' + d.task : ''));

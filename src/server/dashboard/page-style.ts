@@ -41,6 +41,7 @@ td.rule { max-width:220px; overflow:hidden; text-overflow:ellipsis; }
 tr.new td { animation: flash 1.2s ease-out; }
 @keyframes flash { from { background:#223245; } to { background:transparent; } }
 .badge { display:inline-block; padding:1px 8px; border-radius:4px; font-size:11.5px; font-weight:700; background:rgba(188,140,255,.15); color:#bc8cff; }
+.replica { display:block; margin-top:2px; color:var(--muted); font-size:11px; }
 .badge.local { background:rgba(63,185,80,.15); color:var(--local); }
 .badge.cloud { background:rgba(88,166,255,.15); color:var(--cloud); }
 .badge.none { background:rgba(248,81,73,.15); color:var(--bad); }

@@ -194,8 +194,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     }
   };
   const decider = new RouteDecider({ policy: () => policy.current, scorer, signals: snapshot, measure, models, links: () => site?.links() ?? {}, targets: () => targets.existing() });
-  // A targets file's own `cloud` pool replaces the SWITCHYARD_UPSTREAM_URL shorthand (and its breaker).
+  // A targets file's own `cloud` pool replaces the SWITCHYARD_UPSTREAM_URL shorthand (and its breaker, and its link).
   const ownsCloud = site?.ownsCloud === true;
+  if (ownsCloud) signals?.useCloudLink(() => site?.links()['cloud'] ?? null);
   const gate = new UpstreamGate(ownsCloud ? new Map() : new Map([['cloud', upstreamHealth.breaker]]));
   const backendsOf = (): Backends => ({ local, cloud: ownsCloud ? null : cloud, ...site?.backends() });
   const targets = new Targets(backendsOf(), (target) => gate.isOpen(target), site?.config.fallback ?? DEFAULT_FALLBACK);

@@ -168,6 +168,15 @@ describe('a site tier: named target pools', () => {
     }
   });
 
+  it('a pool all down with fallback allowed but nowhere to fall (fallback: [edge]): 503 saying nothing else can answer, not "not allowed"', async () => {
+    const edge = await fakes(1, 'gpu');
+    const t = await start(targetsYaml(edge, null, 'fallback: [edge]\n'));
+    await edge[0]!.refuse();
+    const error = await t.client.chat.completions.create({ model: 'edge', messages, max_tokens: 8 }).catch((err: unknown) => err);
+    expect(error).toMatchObject({ status: 503, code: 'upstream_unavailable' });
+    expect((error as { message: string }).message).toMatch(/^503 Target "edge" is unavailable and nothing else can answer now: /);
+  });
+
   it('a policy routes by target name and by the target\'s own link', async () => {
     const edge = await fakes(2, 'gpu');
     const [cloud] = await fakes(1, 'cloud');
@@ -249,26 +258,42 @@ describe('a site tier: named target pools', () => {
 });
 
 describe('a targets file with its own cloud, through `switchyard serve`', () => {
-  it('replaces the SWITCHYARD_UPSTREAM_URL shorthand: the shorthand host is never probed, and /healthz and the link are the pool’s', { timeout: 60_000 }, async () => {
+  it('replaces the SWITCHYARD_UPSTREAM_URL shorthand: the shorthand host is never probed; /healthz, the link and the policy’s online are the pool’s', { timeout: 60_000 }, async () => {
     const [cloud] = (await fakes(1, 'cloud')) as [FakeUpstream];
     const [shorthand] = (await fakes(1, 'shorthand')) as [FakeUpstream];
     const targets = file('targets.yaml', `targets:\n  cloud:\n    endpoints: [ { url: ${cloud.url}, keyEnv: OPENAI_API_KEY } ]\n    model: cloud-big\n`);
     const { group, stop } = await startReplicas(1, {
       upstreamUrl: shorthand.url,
       redisUrl: '',
+      local: true,
       extra: { OPENAI_API_KEY: 'sk-site', SWITCHYARD_LOG_LEVEL: 'info' },
       args: ['--targets', targets],
     });
     open.push({ close: stop });
     const [replica] = group as [ReplicaProcess];
-    await waitFor(async () => (await replica.health()).connectivity.state === 'online', 10_000);
+    await waitFor(async () => {
+      const h = await replica.health();
+      return h.connectivity.state === 'online' && h.backends.local.state === 'ready';
+    }, 20_000);
 
     const answer = await replica.client.chat.completions.create({ model: 'cloud', messages });
     expect(answer.choices[0]?.message.content).toBe('cloud-0');
-    const signals = (await (await fetch(`${replica.url}/v1/signals`)).json()) as { online: boolean };
-    expect(signals.online).toBe(true);
+    type Signals = { online: boolean; rttMs: number | null; upstreamConfigured: boolean };
+    const signals = async (): Promise<Signals> => (await (await fetch(`${replica.url}/v1/signals`)).json()) as Signals;
+    expect(await signals()).toMatchObject({ online: true, rttMs: expect.any(Number), upstreamConfigured: true });
     expect(shorthand.requests).toEqual([]);
     expect(replica.log).toContain('the targets file\'s cloud replaces SWITCHYARD_UPSTREAM_URL');
+
+    // The cloud pool goes away: the default policy sees the link offline and answers on the device.
+    await cloud.refuse();
+    // The refused request (answered by the device) makes the pool probe at once instead of at its next idle probe.
+    const refused = await replica.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 });
+    expect(infoOf(refused)).toMatchObject({ target: 'local', fallback: { from: 'cloud' } });
+    await waitFor(async () => (await signals()).online === false, 20_000);
+    const { data } = await replica.client.chat.completions.create({ model: 'auto', messages, max_tokens: 4 }).withResponse();
+    expect(infoOf(data)).toMatchObject({ target: 'local' });
+    expect((data as unknown as { switchyard: { rule: string } }).switchyard.rule).toBe('offline');
+    expect(shorthand.requests).toEqual([]);
   });
 });
 

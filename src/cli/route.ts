@@ -76,6 +76,7 @@ async function routeOnce(prompt: string, opts: RouteOptions): Promise<void> {
     ...(opts.signals === undefined ? {} : { overrideFile: resolve(opts.signals) }),
     link: { probeTimeoutMs: 2_000 },
   });
+  if (targets.ownsCloud) hub.useCloudLink(() => targets.links()['cloud'] ?? null);
   hub.start();
   await hub.ready();
   const modelDir = opts.localModel === undefined ? findDefaultModelDir() : resolve(opts.localModel);
@@ -121,7 +122,7 @@ async function routeOnce(prompt: string, opts: RouteOptions): Promise<void> {
     `  fallback to another target: ${decision.allowFallback ? 'allowed' : 'never'}${decision.maxTokensCap === null ? '' : `; max_tokens capped at ${decision.maxTokensCap}`}`,
     ...Object.entries(links).map(([name, link]) => `  link to ${name}: ${formatTargetLink(link)}`),
     '',
-    formatSnapshotTable(input.signals, hub.sources(), hub.link !== null || targets.ownsCloud),
+    formatSnapshotTable(input.signals, hub.sources(), hub.measuresLink),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

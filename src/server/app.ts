@@ -22,7 +22,7 @@ export interface AppOptions {
   /** Runs before the API routes (auth, rate limits). */
   before?: RequestHandler[];
   /** GET /v1/signals, when the service reads signals. */
-  signals?: Pick<SignalHub, 'snapshot' | 'sources' | 'link'> | null;
+  signals?: Pick<SignalHub, 'snapshot' | 'sources' | 'measuresLink'> | null;
   /** GET /v1/deferred/:id, when store-and-forward is on. */
   deferred?: DeferredStore | null;
   /** Routers served after the API (metrics, dashboard). */

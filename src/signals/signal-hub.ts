@@ -2,6 +2,7 @@ import { systemClock, type Clock } from './clock.js';
 import { compose, sameLocal, sameReadings, type Composed, type SignalSources } from './compose.js';
 import { DEFAULT_INTERVALS, DeviceSampling, type SamplingIntervals } from './device-sampling.js';
 import { LinkMonitor, type LinkMonitorOptions } from './link-monitor.js';
+import type { TargetLink } from './target-link.js';
 import { stderrLogger, type SignalLogger } from './logger.js';
 import type { SignalOverride } from './override.js';
 import { OverrideWatcher } from './override-watcher.js';
@@ -55,6 +56,9 @@ export class SignalHub {
   private overrideWatcher: OverrideWatcher | null = null;
   private tracePlayer: TracePlayer | null = null;
   private unsubscribeLink: (() => void) | null = null;
+  /** A targets file's own `cloud` pool's link, read instead of `link` (see useCloudLink). */
+  private cloudLink: (() => TargetLink | null) | null = null;
+  private lastCloudLink: TargetLink | null = null;
 
   constructor(private readonly options: SignalHubOptions = {}) {
     const base = options.clock ?? systemClock;
@@ -110,7 +114,23 @@ export class SignalHub {
   /** The latest snapshot: synchronous, the same frozen object until a reading changes. */
   snapshot(): SignalSnapshot {
     if (this.localModel !== undefined && !sameLocal(this.localModel(), this.current.snapshot.local)) this.rebuild();
+    if (this.cloudLink !== null && !sameLink(this.cloudLink(), this.lastCloudLink)) this.rebuild();
     return this.current.snapshot;
+  }
+
+  /**
+   * The cloud is a targets file's own pool: `online`, `rttMs` and `bandwidthMbps` are then its link (online while
+   * any endpoint is up, the best RTT and bandwidth), read when a snapshot is taken, instead of a probe of the
+   * SWITCHYARD_UPSTREAM_URL shorthand.
+   */
+  useCloudLink(read: () => TargetLink | null): void {
+    this.cloudLink = read;
+    this.rebuild();
+  }
+
+  /** Whether the link fields describe a link to the cloud (else only whether a network interface is up). */
+  get measuresLink(): boolean {
+    return this.link !== null || this.cloudLink !== null;
   }
 
   /** Which layer each field of `snapshot()` came from. */
@@ -131,9 +151,12 @@ export class SignalHub {
 
   private assemble(): Composed {
     const { battery, cpuLoad, memoryFreeMb, thermal, interfaceUp, metered } = this.device.readings;
-    const link = this.link;
+    const probed = this.link;
+    const cloud = this.cloudLink?.() ?? null;
+    this.lastCloudLink = cloud;
+    const link = cloud ?? (probed === null ? null : { online: probed.reachable !== false, rttMs: probed.rttMs, bandwidthMbps: probed.bandwidthMbps });
     // Unknown interface state counts as up: the upstream probe (when configured) has the final word.
-    const online = interfaceUp !== false && (link === null || link.reachable !== false);
+    const online = interfaceUp !== false && (link === null || link.online);
     const live = { battery, cpuLoad, memoryFreeMb, thermal, online, rttMs: link?.rttMs ?? null, bandwidthMbps: link?.bandwidthMbps ?? null, metered };
     return compose(live, this.trace, this.override, this.localModel?.() ?? NO_LOCAL_MODEL, this.clock.now());
   }
@@ -150,4 +173,8 @@ export class SignalHub {
 function sameSources(a: SignalSources, b: SignalSources): boolean {
   for (const key in a) if (a[key as keyof SignalSources] !== b[key as keyof SignalSources]) return false;
   return true;
+}
+
+function sameLink(a: TargetLink | null, b: TargetLink | null): boolean {
+  return a === b || (a !== null && b !== null && a.online === b.online && a.rttMs === b.rttMs && a.bandwidthMbps === b.bandwidthMbps);
 }

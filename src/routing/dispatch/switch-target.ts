@@ -53,7 +53,7 @@ export async function openWithFallback<T>(
         continue;
       }
       const alternative = decision.allowFallback && canMove(error) ? deps.targets.alternativeTo(target, tried) : null;
-      if (alternative === null) return { ok: false, error: deps.gate.finalError(target, error), served };
+      if (alternative === null) return { ok: false, error: deps.gate.finalError(target, error, decision.allowFallback), served };
       served = {
         target: alternative.target,
         model: alternative.model,

@@ -53,10 +53,12 @@ export class UpstreamGate {
   }
 
   /** When nothing else may answer: an unreachable upstream (the cloud, or a site's pool such as edge) is a clear 503 with Retry-After. */
-  finalError(target: Target, error: SwitchyardError): SwitchyardError {
+  finalError(target: Target, error: SwitchyardError, fallbackAllowed: boolean): SwitchyardError {
     if (target === 'local' || !(isOutage(error) || error.code === 'breaker_open')) return error;
     const what = this.breakers.has(target) ? 'The upstream' : `Target "${target}"`;
-    return new SwitchyardError('unavailable', `${what} is unavailable and no fallback is allowed: ${error.message}`, {
+    // Allowed but nowhere to go (the device's model still loading, every other target down) is not "not allowed".
+    const why = fallbackAllowed ? 'nothing else can answer now' : 'no fallback is allowed';
+    return new SwitchyardError('unavailable', `${what} is unavailable and ${why}: ${error.message}`, {
       status: 503,
       code: 'upstream_unavailable',
       retryAfterMs: UNAVAILABLE_RETRY_AFTER_MS,

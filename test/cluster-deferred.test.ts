@@ -55,6 +55,24 @@ describe.skipIf(redisMissing !== null)('the store-and-forward queue shared in Re
     expect(runs).toHaveLength(1);
   });
 
+  it('/healthz counts the jobs waiting in Redis while the cloud is away, and 0 once they ran', async () => {
+    const redis = await new RedisServer().start();
+    cleanup.push(() => redis.kill());
+    const fake = await new FakeUpstream().start();
+    cleanup.push(() => fake.close());
+    // The breaker stays open the default 15 s: nothing is tried, so nothing else would count the queue.
+    const a = await new ReplicaProcess({ upstreamUrl: fake.url, redisUrl: redis.url, extra: { SWITCHYARD_DEFERRED_POLL_MS: '200' } }).start();
+    cleanup.push(() => a.stop());
+    await fake.refuse();
+    await a.client.chat.completions.create({ model: 'cloud', messages: [{ role: 'user', content: 'hi' }] }).catch(() => null);
+    await waitUntil(async () => (await a.health()).connectivity.state === 'offline', 10_000);
+    await defer(a);
+    await defer(a);
+    await waitUntil(async () => (await a.health()).deferred?.pending === 2, 5_000);
+    await fake.accept();
+    await waitUntil(async () => (await a.health()).deferred?.pending === 0, 30_000);
+  });
+
   it('a replica SIGKILLed while running a job loses it to another replica, which completes it once', async () => {
     const redis = await new RedisServer().start();
     cleanup.push(() => redis.kill());

@@ -162,6 +162,9 @@ export class RedisDeferredQueue implements DeferredStore {
   private async drain(): Promise<void> {
     await this.forwardLocal(); // also one the local drain was running during the last forward
     await this.restoreLost();
+    // /healthz counts the group's waiting jobs while the cloud is away too (claimNext only runs when it is back).
+    const waiting = await this.options.state.tryRedis((redis) => redis.xlen(this.stream));
+    if (waiting !== null) this.shared = waiting;
     while (!this.closed && this.options.isOnline()) {
       const next = await this.options.state.tryRedis((redis) => this.claimNext(redis));
       if (next === null || next === undefined) return;

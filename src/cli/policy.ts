@@ -45,12 +45,12 @@ export function registerPolicy(program: Command): void {
     });
 }
 
-/** The target names of a targets file (`{}` without one); null after printing why it does not load. */
-function targetNamesOf(file: string | undefined): { targets?: string[] } | null {
+/** The target names of a targets file and its pools' models (`{}` without one); null after printing why it does not load. */
+function targetNamesOf(file: string | undefined): { targets?: string[]; targetModels?: Record<string, string> } | null {
   if (file === undefined) return {};
   try {
     const config = loadTargetsFile(resolve(file), { hasCloud: true, checkKeys: false });
-    return { targets: targetNames(config) };
+    return { targets: targetNames(config), targetModels: Object.fromEntries(config.pools.map((pool) => [pool.name, pool.model])) };
   } catch (err) {
     if (!(err instanceof PolicyError)) throw err;
     io.err(err.message);

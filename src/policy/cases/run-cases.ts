@@ -21,6 +21,8 @@ export interface CaseRunnerOptions {
   score: (messages: ChatMessage[]) => Promise<ScoreResult>;
   /** The target names the policy may route to (`--targets`: local, cloud and the file's pools). */
   targets?: readonly string[];
+  /** The models of the targets file's pools, as the server would name them in decisions. */
+  targetModels?: Readonly<Record<string, string>>;
 }
 
 export interface CaseResult {
@@ -41,7 +43,12 @@ export async function runCases(policy: CompiledPolicy, casesText: string, casesF
   if (!checked.ok) throw new PolicyError(checked.diagnostics);
   const badLinks = checked.value.cases.flatMap((c, i) => unknownLinks(c, i, targets, source));
   if (badLinks.length > 0) throw new PolicyError(badLinks);
-  const models = { local: checked.value.models?.local ?? NEUTRAL_MODELS.local, cloud: checked.value.models?.cloud ?? NEUTRAL_MODELS.cloud };
+  const pools = options.targetModels ?? {};
+  const models = {
+    ...pools,
+    local: checked.value.models?.local ?? NEUTRAL_MODELS.local,
+    cloud: checked.value.models?.cloud ?? pools['cloud'] ?? NEUTRAL_MODELS.cloud,
+  };
   const ruleNames = [...policy.rules.map((r) => r.name), policy.defaultAction.name];
   const results: CaseResult[] = [];
   for (const c of checked.value.cases) {

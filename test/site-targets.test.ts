@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,6 +168,22 @@ describe('a site tier: named target pools', () => {
       expect((error as { message: string }).message).toMatch(/^503 Target "edge" is unavailable and no fallback is allowed: /);
       expect((error as { headers: Headers }).headers.get('retry-after')).toBe('5');
     }
+  });
+
+  it('an endpoint url without /v1 that answers 404 (vLLM at http://gpu-1:8000): the error says the url is probably missing /v1', async () => {
+    // Like vLLM: everything outside /v1 is a bare 404.
+    const server = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not Found"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    open.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const t = await start(`targets:\n  edge:\n    endpoints: [ { url: ${url} } ]\n    model: m\n`);
+    const error = await t.client.chat.completions.create({ model: 'edge', messages, max_tokens: 8 }).catch((err: unknown) => err);
+    expect(error).toMatchObject({ status: 404 });
+    expect((error as { message: string }).message).toContain(`edge endpoint ${url} answered 404`);
+    expect((error as { message: string }).message).toContain('is the url in the targets file missing it?');
   });
 
   it('a pool all down with fallback allowed but nowhere to fall (fallback: [edge]): 503 saying nothing else can answer, not "not allowed"', async () => {

@@ -8,6 +8,9 @@ import type { ConnectivityStatus } from '../upstream-health/connectivity.js';
 import { type EndpointOptions, PoolEndpoint, type EndpointStatus } from './pool-endpoint.js';
 import { tryOrder } from './pick-endpoint.js';
 
+/** A base URL path that names an API version (`/v1`, `/api/v1`, `/openai/v1`). */
+const VERSIONED_PATH = /\/v\d+[a-z]*\/?$/;
+
 /**
  * A named target served by a pool of OpenAI-compatible servers (a site's GPU boxes, or the cloud). Each request
  * goes to one endpoint picked by the pool's balance; an endpoint whose breaker is open is skipped without a
@@ -122,13 +125,23 @@ export class TargetPool implements Backend {
         const error = classifyError(err);
         if (!isOutage(error) || options.signal.aborted) {
           endpoint.breaker.release();
-          throw error;
+          throw this.explained(endpoint.url, error);
         }
         endpoint.recordOutage(error);
         last = error;
       }
     }
     throw last ?? this.allDown();
+  }
+
+  /**
+   * A 404 from an endpoint whose URL has no version path (`http://gpu-1:8000` for vLLM's `http://gpu-1:8000/v1`)
+   * is almost always that mistake: say so, instead of the bare "404 status code (no body)" the server gives.
+   */
+  private explained(url: string, error: SwitchyardError): SwitchyardError {
+    if (error.kind !== 'upstream-status' || error.status !== 404 || VERSIONED_PATH.test(new URL(url).pathname)) return error;
+    const message = `${this.target} endpoint ${url} answered 404 (${error.message}); OpenAI-compatible servers (vLLM, llama.cpp, Ollama) serve under /v1: is the url in the targets file missing it?`;
+    return new SwitchyardError(error.kind, message, { status: error.status, ...(error.code === undefined ? {} : { code: error.code }), cause: error });
   }
 
   private allDown(): SwitchyardError {

@@ -77,10 +77,7 @@ export function watchConfigAgreement(
   const stopReconnect = state.onReconnect(() => announce(state.peers));
   announce(state.peers);
   return {
-    disagreeing: () =>
-      [...others.values()]
-        .filter((d) => now() - d.heardAt <= ANNOUNCE_MS * FORGET_AFTER)
-        .map(({ fingerprint: _, ...d }) => d),
+    disagreeing: () => [...others.values()].filter((d) => now() - d.heardAt <= ANNOUNCE_MS * FORGET_AFTER).map(({ fingerprint: _, ...d }) => d),
     announce: () => announce(state.peers),
     close: () => {
       clearInterval(timer);
@@ -92,5 +89,8 @@ export function watchConfigAgreement(
 
 /** A short digest of a compiled config, equal on every replica that serves the same one. */
 function fingerprint(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value ?? null)).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(JSON.stringify(value ?? null))
+    .digest('hex')
+    .slice(0, 12);
 }

@@ -69,6 +69,8 @@ export interface ServiceOptions {
   redisUrl?: string | null;
   /** Timings of the shared state (see `replicaTimingsFromEnv`). */
   replicas?: ReplicaTimings;
+  /** More values never to show in logs or error bodies besides `upstream.apiKey`: a targets file's endpoint keys. */
+  secrets?: readonly string[];
 }
 
 export interface Service {
@@ -98,6 +100,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const cloud = options.upstream === null ? null : new UpstreamBackend(options.upstream, upstreamFetch === null ? {} : { fetch: upstreamFetch.fetch });
   const snapshot = signals !== null ? () => signals.snapshot() : staticSignals(() => local?.health() ?? null);
 
+  const upstreamSecrets = [...(options.upstream === null ? [] : [options.upstream.apiKey]), ...(options.secrets ?? [])];
   let site: SiteTargets | null = null;
   // A targets file's own `cloud` pool is the cloud: its endpoints' health is the link, not the shorthand's.
   const connectivity = (): ConnectivityStatus => site?.cloudConnectivity() ?? upstreamHealth.connectivity();
@@ -109,7 +112,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       policyStatus: () => ({ ...policy.status, loadedAt: Date.parse(policy.status.loadedAt) }),
       connectivity,
     },
-    secrets: [...(options.security?.apiKeys ?? []), ...(options.upstream === null ? [] : [options.upstream.apiKey])],
+    secrets: [...(options.security?.apiKeys ?? []), ...upstreamSecrets],
     ...(options.observability?.logger === undefined ? {} : { logger: options.observability.logger }),
     decisionLog: options.observability?.decisionLog ?? null,
   });
@@ -234,7 +237,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   deferred?.start();
 
   const security =
-    options.security === undefined ? null : createSecurity(options.security, { secrets: options.upstream === null ? [] : [options.upstream.apiKey], state });
+    options.security === undefined ? null : createSecurity(options.security, { secrets: upstreamSecrets, state });
   const app = createApp({
     pipeline,
     targets,

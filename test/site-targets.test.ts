@@ -335,3 +335,26 @@ describe('an edge server going away, as the log of `switchyard serve` tells it',
     expect(replica.log.split(down).length - 1).toBe(1);
   });
 });
+
+describe('an edge endpoint key (keyEnv) through `switchyard serve`', () => {
+  it('is scrubbed from an error body the endpoint echoes it in, as the cloud key is', { timeout: 60_000 }, async () => {
+    const key = 'edge-secret-abcdef123';
+    const server = http.createServer((req, res) => {
+      req.resume();
+      if (req.method === 'HEAD') return void res.writeHead(200).end();
+      const echoed = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `bad key ${echoed} here`, type: 'invalid_request_error', param: null, code: null } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    open.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const targets = file('targets.yaml', `targets:\n  edge:\n    endpoints: [ { url: ${url}, keyEnv: EDGE_KEY } ]\n    model: m\n`);
+    const { group, stop } = await startReplicas(1, { upstreamUrl: '', redisUrl: '', extra: { EDGE_KEY: key, SWITCHYARD_UPSTREAM_KEY: '' }, args: ['--targets', targets] });
+    open.push({ close: stop });
+    const [replica] = group as [ReplicaProcess];
+    const error = await replica.client.chat.completions.create({ model: 'edge', messages }).catch((err: unknown) => err);
+    expect(error).toMatchObject({ status: 400 });
+    expect((error as { message: string }).message).toBe('400 bad key [redacted] here');
+  });
+});

@@ -103,13 +103,15 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
   const security = fromEnvironment(loadSecurityConfig);
   const redisUrl = opts.redis ?? fromEnvironment(redisUrlFromEnv);
   const replicas = fromEnvironment(replicaTimingsFromEnv);
-  const logger = createLogger({ level: obsConfig.logLevel, secrets: [...security.apiKeys, ...(envUpstream ? [envUpstream.apiKey] : [])] });
-  const scorer = await loadScorer();
-  cleanup.push(() => scorer.close());
   // Checked before anything else starts, so a broken policy or targets file costs no model load.
   const policyFile = opts.policy === undefined ? undefined : resolve(opts.policy);
   const targetsFile = opts.targets === undefined ? undefined : resolve(opts.targets);
   const siteTargets = targetsFile === undefined ? null : loadTargetsFile(targetsFile, { hasCloud: envUpstream !== null });
+  // Every key from the environment is scrubbed from logs and error bodies: the shorthand's and the pools'.
+  const keys = [...(envUpstream ? [envUpstream.apiKey] : []), ...(siteTargets?.pools.flatMap((p) => p.endpoints.map((e) => e.apiKey)) ?? [])].filter((k) => k !== 'none');
+  const logger = createLogger({ level: obsConfig.logLevel, secrets: [...security.apiKeys, ...keys] });
+  const scorer = await loadScorer();
+  cleanup.push(() => scorer.close());
   // A targets file's own `cloud` replaces the SWITCHYARD_UPSTREAM_URL / OPENAI_* shorthand altogether: nothing is
   // sent to, probed at, or reported about the shorthand's host (often api.openai.com by default).
   const fileCloud = siteTargets?.pools.find((pool) => pool.name === 'cloud');
@@ -167,6 +169,7 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
     dataDir: opts.dataDir,
     redisUrl,
     replicas,
+    secrets: keys,
   });
   // Cleanup runs in reverse: the service first, then the local backend, the hub and the scorer it was given.
   cleanup.push(() => service.close());

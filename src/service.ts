@@ -111,6 +111,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       signals: snapshot,
       policyStatus: () => ({ ...policy.status, loadedAt: Date.parse(policy.status.loadedAt) }),
       connectivity,
+      endpoints: () => site?.endpoints() ?? {},
     },
     secrets: [...(options.security?.apiKeys ?? []), ...upstreamSecrets],
     ...(options.observability?.logger === undefined ? {} : { logger: options.observability.logger }),

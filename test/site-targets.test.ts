@@ -107,6 +107,24 @@ describe('a site tier: named target pools', () => {
     expect(served.filter((target) => target === 'edge')).toHaveLength(3);
   });
 
+  it('/metrics has a series per pool endpoint: up, breaker state, in flight; a dead one reads 0 once found down', async () => {
+    const edge = await fakes(2, 'gpu');
+    const t = await start(targetsYaml(edge, null));
+    await t.client.chat.completions.create({ model: 'edge', messages, max_tokens: 8 });
+    const scrape = async (): Promise<string> => (await fetch(`${t.url}/metrics`)).text();
+    const series = (name: string, url: string, extra = ''): RegExp => new RegExp(`${name}\\{target="edge",url="${url.replace(/[./]/g, '\\$&')}"${extra}\\} (\\d+)`);
+    const before = await scrape();
+    for (const f of edge) {
+      expect(before).toMatch(series('switchyard_endpoint_up', f.url));
+      expect(before.match(series('switchyard_endpoint_up', f.url))?.[1]).toBe('1');
+      expect(before.match(series('switchyard_endpoint_breaker_state', f.url, ',state="closed"'))?.[1]).toBe('1');
+      expect(before.match(series('switchyard_endpoint_in_flight', f.url))?.[1]).toBe('0');
+    }
+    await edge[1]!.refuse();
+    await waitFor(async () => (await scrape()).match(series('switchyard_endpoint_up', edge[1]!.url))?.[1] === '0');
+    expect((await scrape()).match(series('switchyard_endpoint_up', edge[0]!.url))?.[1]).toBe('1');
+  });
+
   it('an endpoint killed mid-load fails no request; the pool serves on with the others', async () => {
     const edge = await fakes(3, 'gpu');
     const t = await start(targetsYaml(edge, null));

@@ -19,7 +19,7 @@ import type { StatusSources } from './status-sources.js';
 
 export interface ObservabilityOptions {
   /** Live state sampled for gauges and plots; connectivity defaults to online/closed until failover wires it. */
-  sources: Pick<StatusSources, 'signals' | 'policyStatus'> & Partial<Pick<StatusSources, 'connectivity'>>;
+  sources: Pick<StatusSources, 'signals' | 'policyStatus'> & Partial<Pick<StatusSources, 'connectivity' | 'endpoints'>>;
   /** Energy/cost model; default `loadEnergyConfig(process.env)`. */
   energy?: EnergyConfig;
   /** Values never to appear in logs (upstream key, client keys). */

@@ -1,5 +1,6 @@
 import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
+import type { EndpointStatus } from '../routing/pool/pool-endpoint.js';
 import type { SignalSnapshot } from '../signals/snapshot.js';
 import { loadedAtMs } from './status-sources.js';
 import type { StatusSources } from './status-sources.js';
@@ -61,6 +62,7 @@ export function registerStatusGauges(registry: Registry, sources: StatusSources)
       for (const s of BREAKER_STATES) this.set({ state: s }, s === breaker ? 1 : 0);
     },
   });
+  registerEndpointGauges(registry, sources);
   new Gauge({
     name: 'switchyard_policy_loaded_timestamp_seconds',
     help: 'When the active policy was last loaded successfully.',
@@ -81,6 +83,48 @@ export function registerStatusGauges(registry: Registry, sources: StatusSources)
       this.reset();
       const status = sources.policyStatus();
       if (status !== null) this.set({ file: status.file }, status.lastError === null ? 1 : 0);
+    },
+  });
+}
+
+/**
+ * A site's pools, one series per endpoint (`target`, `url`): whether it takes requests, its breaker, requests in
+ * flight and probed round trip. Without a targets file there are no samples; a removed endpoint's series go.
+ */
+function registerEndpointGauges(registry: Registry, sources: StatusSources): void {
+  const each = (read: (target: string, endpoint: EndpointStatus) => void): void => {
+    for (const [target, endpoints] of Object.entries(sources.endpoints?.() ?? {})) for (const endpoint of endpoints) read(target, endpoint);
+  };
+  const gauge = (name: string, help: string, value: (endpoint: EndpointStatus) => number | null): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['target', 'url'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        each((target, endpoint) => {
+          const v = value(endpoint);
+          if (v !== null) this.set({ target, url: endpoint.url }, v);
+        });
+      },
+    });
+  };
+  gauge('switchyard_endpoint_up', '1 while a pool endpoint takes requests (breaker not open, not found unreachable), else 0.', (e) =>
+    Number(e.breaker !== 'open' && e.reachable !== false),
+  );
+  gauge('switchyard_endpoint_in_flight', 'Requests a pool endpoint is answering now.', (e) => e.inFlight);
+  gauge('switchyard_endpoint_rtt_seconds', "Smoothed round trip of a pool endpoint's probes.", (e) => (e.rttMs === null ? null : e.rttMs / 1000));
+  new Gauge({
+    name: 'switchyard_endpoint_breaker_state',
+    help: "1 for a pool endpoint's breaker's current state, 0 for the others.",
+    labelNames: ['target', 'url', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      each((target, endpoint) => {
+        for (const s of BREAKER_STATES) this.set({ target, url: endpoint.url, state: s }, s === endpoint.breaker ? 1 : 0);
+      });
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { PolicyStatus as WatchedPolicyStatus } from '../policy/watcher.js';
+import type { EndpointStatus } from '../routing/pool/pool-endpoint.js';
 import type { ConnectivityStatus as UpstreamConnectivity } from '../routing/upstream-health/connectivity.js';
 import type { SignalSnapshot } from '../signals/snapshot.js';
 
@@ -16,6 +17,8 @@ export interface StatusSources {
   signals: () => SignalSnapshot | null;
   policyStatus: () => PolicyStatus | null;
   connectivity: () => ConnectivityStatus;
+  /** A targets file's pools: each endpoint's breaker, requests in flight and probed link, by target name. */
+  endpoints?: () => Record<string, readonly EndpointStatus[]>;
 }
 
 /** `loadedAt` as ms since the epoch (NaN when unparseable). */

@@ -5,7 +5,7 @@ import type { Backend, ChatMessage, ToolDefinition } from './backends/backend.js
 import { DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS } from './config.js';
 import { createKeepAliveFetch } from './backends/upstream/keep-alive-fetch.js';
 import { type UpstreamConfig, UpstreamBackend } from './backends/upstream/upstream-backend.js';
-import { createObservability, type Observability } from './observability/index.js';
+import { createObservability, type Observability, SecretList } from './observability/index.js';
 import { defaultPolicyPath, estimateTokens, PolicyWatcher } from './policy/index.js';
 import { DeferredQueue } from './routing/deferred/deferred-queue.js';
 import { Dispatcher } from './routing/dispatch/dispatcher.js';
@@ -14,6 +14,7 @@ import { RequestPipeline } from './routing/handle-request.js';
 import type { KnownModels } from './routing/pinning.js';
 import { type PromptMeasure, RouteDecider } from './routing/route-decider.js';
 import type { EndpointOptions } from './routing/pool/pool-endpoint.js';
+import { endpointKeys } from './routing/targets-file/compile.js';
 import { SiteTargets } from './routing/targets-file/site-targets.js';
 import { type Backends, DEFAULT_FALLBACK, Targets } from './routing/targets.js';
 import type { CircuitBreaker } from './routing/upstream-health/circuit-breaker.js';
@@ -70,7 +71,7 @@ export interface ServiceOptions {
   /** Timings of the shared state (see `replicaTimingsFromEnv`). */
   replicas?: ReplicaTimings;
   /** More values never to show in logs or error bodies besides `upstream.apiKey`: a targets file's endpoint keys. */
-  secrets?: readonly string[];
+  secrets?: readonly string[] | SecretList;
 }
 
 export interface Service {
@@ -100,7 +101,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const cloud = options.upstream === null ? null : new UpstreamBackend(options.upstream, upstreamFetch === null ? {} : { fetch: upstreamFetch.fetch });
   const snapshot = signals !== null ? () => signals.snapshot() : staticSignals(() => local?.health() ?? null);
 
-  const upstreamSecrets = [...(options.upstream === null ? [] : [options.upstream.apiKey]), ...(options.secrets ?? [])];
+  // One list for the logger, the decision log and error bodies; a targets edit adds its endpoints' keys to it.
+  const secrets = options.secrets instanceof SecretList ? options.secrets : new SecretList(options.secrets ?? []);
+  secrets.add([...(options.upstream === null ? [] : [options.upstream.apiKey]), ...(options.security?.apiKeys ?? [])]);
   let site: SiteTargets | null = null;
   // A targets file's own `cloud` pool is the cloud: its endpoints' health is the link, not the shorthand's.
   const connectivity = (): ConnectivityStatus => site?.cloudConnectivity() ?? upstreamHealth.connectivity();
@@ -113,7 +116,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       connectivity,
       endpoints: () => site?.endpoints() ?? {},
     },
-    secrets: [...(options.security?.apiKeys ?? []), ...upstreamSecrets],
+    secrets,
     ...(options.observability?.logger === undefined ? {} : { logger: options.observability.logger }),
     decisionLog: options.observability?.decisionLog ?? null,
   });
@@ -154,12 +157,14 @@ export async function createService(options: ServiceOptions): Promise<Service> {
             },
             checkPolicy: (names) => policy.checkTargets(names),
             onReload: (config) => {
+              secrets.add(endpointKeys(config));
               targets.reconfigure(backendsOf(), config.fallback);
               agreement?.announce();
               log.info({ targets: config.file, names: site?.names() }, 'targets reloaded');
             },
             onError: (err) => log.error({ targets: options.targetsFile, err: err.message }, 'targets change rejected; the previous targets keep serving'),
           });
+    if (site !== null) secrets.add(endpointKeys(site.config));
     policy = new PolicyWatcher(options.policyFile ?? defaultPolicyPath, {
       targetNames: () => site?.names() ?? ['local', 'cloud'],
       thresholdForCloudShare: (share) => scorer.thresholdForCloudShare(share),
@@ -238,7 +243,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   deferred?.start();
 
   const security =
-    options.security === undefined ? null : createSecurity(options.security, { secrets: upstreamSecrets, state });
+    options.security === undefined ? null : createSecurity(options.security, { secrets, state });
   const app = createApp({
     pipeline,
     targets,

@@ -375,4 +375,28 @@ describe('an edge endpoint key (keyEnv) through `switchyard serve`', () => {
     expect(error).toMatchObject({ status: 400 });
     expect((error as { message: string }).message).toBe('400 bad key [redacted] here');
   });
+
+  it('is scrubbed too when the endpoint arrives by an edit of the running replica’s targets file', { timeout: 60_000 }, async () => {
+    const [first] = await fakes(1, 'gpu');
+    const key = 'later-secret-987654zyx';
+    const server = http.createServer((req, res) => {
+      req.resume();
+      if (req.method === 'HEAD') return void res.writeHead(200).end();
+      const echoed = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `bad key ${echoed} here`, type: 'invalid_request_error', param: null, code: null } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    open.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const targets = file('targets.yaml', `targets:\n  edge:\n    endpoints: [ { url: ${first!.url} } ]\n    model: m\n`);
+    const { group, stop } = await startReplicas(1, { upstreamUrl: '', redisUrl: '', extra: { LATER_KEY: key, SWITCHYARD_UPSTREAM_KEY: '', SWITCHYARD_LOG_LEVEL: 'info' }, args: ['--targets', targets] });
+    open.push({ close: stop });
+    const [replica] = group as [ReplicaProcess];
+    writeFileSync(targets, `targets:\n  edge:\n    endpoints: [ { url: ${url}, keyEnv: LATER_KEY } ]\n    model: m\n`);
+    await waitFor(() => replica.log.includes('targets reloaded'), 10_000);
+    const error = await replica.client.chat.completions.create({ model: 'edge', messages }).catch((err: unknown) => err);
+    expect(error).toMatchObject({ status: 400 });
+    expect((error as { message: string }).message).toBe('400 bad key [redacted] here');
+  });
 });

@@ -5,10 +5,10 @@ import { createLocalBackend, findDefaultModelDir, type LocalBackend } from '../b
 import { isRedisUrl, redisUrlFromEnv, replicaTimingsFromEnv, upstreamFromEnv } from '../config.js';
 import { loadModelFolder } from '../models/model-folder.js';
 import { chooseWeightsFile } from '../models/weights-file.js';
-import { createLogger, observabilityConfigFromEnv } from '../observability/index.js';
+import { createLogger, observabilityConfigFromEnv, SecretList } from '../observability/index.js';
 import { defaultPolicyPath, loadPolicyFile } from '../policy/index.js';
 import { loadScorer } from '../scoring/index.js';
-import { loadTargetsFile, targetNames } from '../routing/targets-file/compile.js';
+import { endpointKeys, loadTargetsFile, targetNames } from '../routing/targets-file/compile.js';
 import { loadSecurityConfig } from '../server/security/index.js';
 import { createService } from '../service.js';
 import { SignalHub } from '../signals/signal-hub.js';
@@ -108,8 +108,10 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
   const targetsFile = opts.targets === undefined ? undefined : resolve(opts.targets);
   const siteTargets = targetsFile === undefined ? null : loadTargetsFile(targetsFile, { hasCloud: envUpstream !== null });
   // Every key from the environment is scrubbed from logs and error bodies: the shorthand's and the pools'.
-  const keys = [...(envUpstream ? [envUpstream.apiKey] : []), ...(siteTargets?.pools.flatMap((p) => p.endpoints.map((e) => e.apiKey)) ?? [])].filter((k) => k !== 'none');
-  const logger = createLogger({ level: obsConfig.logLevel, secrets: [...security.apiKeys, ...keys] });
+  const keys = [...(envUpstream ? [envUpstream.apiKey] : []), ...(siteTargets === null ? [] : endpointKeys(siteTargets))];
+  // Shared with the service, which adds the keys of endpoints a targets edit brings.
+  const secrets = new SecretList([...security.apiKeys, ...keys]);
+  const logger = createLogger({ level: obsConfig.logLevel, secrets });
   const scorer = await loadScorer();
   cleanup.push(() => scorer.close());
   // A targets file's own `cloud` replaces the SWITCHYARD_UPSTREAM_URL / OPENAI_* shorthand altogether: nothing is
@@ -169,7 +171,7 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
     dataDir: opts.dataDir,
     redisUrl,
     replicas,
-    secrets: keys,
+    secrets,
   });
   // Cleanup runs in reverse: the service first, then the local backend, the hub and the scorer it was given.
   cleanup.push(() => service.close());

@@ -2,7 +2,7 @@ export { createObservability } from './observability.js';
 export type { Observability, ObservabilityOptions } from './observability.js';
 export { createLogger } from './logger.js';
 export type { LoggerOptions } from './logger.js';
-export { Redactor } from './redact.js';
+export { Redactor, SecretList } from './redact.js';
 export { DecisionLog } from './decision-log.js';
 export type { RecordContent, RecordWithContent } from './decision-line.js';
 export { EnergyAccountant, localEnergyMwh, cloudCostUsd } from './energy.js';

@@ -1,11 +1,11 @@
 import pino from 'pino';
 import type { Logger, DestinationStream, LevelWithSilent } from 'pino';
-import { Redactor } from './redact.js';
+import { Redactor, type SecretList } from './redact.js';
 
 export interface LoggerOptions {
   level?: LevelWithSilent;
   /** Values that must never be logged (upstream API key, client API keys). */
-  secrets?: Iterable<string>;
+  secrets?: Iterable<string> | SecretList;
   /** Where lines go; default stdout. Tests pass a stream to read lines back. */
   destination?: DestinationStream;
 }

@@ -13,7 +13,7 @@ import { EventFeed } from './event-feed.js';
 import { toFeedDecision } from './feed-decision.js';
 import { createLogger } from './logger.js';
 import { SwitchyardMetrics } from './metrics.js';
-import { Redactor } from './redact.js';
+import { Redactor, type SecretList } from './redact.js';
 import { defaultConnectivity } from './status-sources.js';
 import type { StatusSources } from './status-sources.js';
 
@@ -23,7 +23,7 @@ export interface ObservabilityOptions {
   /** Energy/cost model; default `loadEnergyConfig(process.env)`. */
   energy?: EnergyConfig;
   /** Values never to appear in logs (upstream key, client keys). */
-  secrets?: string[];
+  secrets?: string[] | SecretList;
   logger?: Logger;
   /** JSONL decision log; omit or null to disable. */
   decisionLog?: { file: string; maxBytes?: number; maxFiles?: number; includeContent?: boolean } | null;

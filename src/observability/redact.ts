@@ -19,17 +19,40 @@ const PATTERNS: ReadonlyArray<[RegExp, string | ((match: string) => string)]> = 
   [/\b(?:\d{1,3}\.){3}\d{1,3}\b/g, (ip) => (ip.startsWith('127.') || ip === '0.0.0.0' ? ip : '[redacted-ip]')],
 ];
 
-export class Redactor {
-  private readonly secrets: string[];
+/**
+ * Exact values that must never appear, shared by every Redactor of a process and growable while it runs: a
+ * targets file's edit can bring an endpoint with a new key. Shorter than 6 characters are ignored (too many
+ * false hits); longest first, so a key containing another is removed whole.
+ */
+export class SecretList {
+  private values: string[] = [];
 
-  /** `secrets`: exact values that must never appear (shorter than 6 chars are ignored: too many false hits). */
   constructor(secrets: Iterable<string> = []) {
-    this.secrets = [...secrets].filter((s) => s.length >= 6).sort((a, b) => b.length - a.length);
+    this.add(secrets);
+  }
+
+  add(secrets: Iterable<string>): void {
+    const next = new Set(this.values);
+    for (const s of secrets) if (s.length >= 6) next.add(s);
+    if (next.size !== this.values.length) this.values = [...next].sort((a, b) => b.length - a.length);
+  }
+
+  get all(): readonly string[] {
+    return this.values;
+  }
+}
+
+export class Redactor {
+  private readonly secrets: SecretList;
+
+  /** `secrets`: exact values that must never appear; a SecretList keeps what is added to it later in force. */
+  constructor(secrets: Iterable<string> | SecretList = []) {
+    this.secrets = secrets instanceof SecretList ? secrets : new SecretList(secrets);
   }
 
   text(input: string): string {
     let out = input;
-    for (const secret of this.secrets) out = out.split(secret).join('[redacted]');
+    for (const secret of this.secrets.all) out = out.split(secret).join('[redacted]');
     for (const [pattern, replacement] of PATTERNS) out = typeof replacement === 'string' ? out.replace(pattern, replacement) : out.replace(pattern, replacement);
     return out;
   }

@@ -35,6 +35,11 @@ export interface TargetsConfig {
  * already gives a `cloud` target (a file's own `cloud` replaces it). Throws PolicyError with every problem,
  * each at its file:line:column.
  */
+/** The endpoints' API keys (from `keyEnv`), which must never show in logs or error bodies. */
+export function endpointKeys(config: Pick<TargetsConfig, 'pools'>): string[] {
+  return config.pools.flatMap((pool) => pool.endpoints.map((endpoint) => endpoint.apiKey)).filter((key) => key !== 'none');
+}
+
 export interface TargetsOptions {
   env?: Env;
   hasCloud?: boolean;

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import type { RequestHandler } from 'express';
-import { Redactor } from '../../observability/redact.js';
+import { Redactor, SecretList } from '../../observability/redact.js';
 import { KeyRing } from './api-keys.js';
 import { createAuthMiddleware } from './auth.js';
 import { createCorsMiddleware } from './cors.js';
@@ -27,8 +27,11 @@ export interface Security {
 }
 
 export interface SecurityDeps {
-  /** Other values that must never reach a client or a log: pass the upstream API key here. */
-  secrets?: string[];
+  /**
+   * Other values that must never reach a client or a log: pass the upstream API key here. A SecretList is used as
+   * it is (the client keys are added to it), so values added to it later are scrubbed too.
+   */
+  secrets?: string[] | SecretList;
   now?: () => number;
   /** The replicas' shared state: rate limits then hold across all of them. */
   state?: SharedState;
@@ -37,11 +40,12 @@ export interface SecurityDeps {
 /** The whole security layer from one config value; each piece is also exported for finer wiring. */
 export function createSecurity(config: SecurityConfig, deps: SecurityDeps = {}): Security {
   const keys = new KeyRing(config.apiKeys);
-  const secrets = [...config.apiKeys, ...(deps.secrets ?? [])];
+  const list = deps.secrets instanceof SecretList ? deps.secrets : new SecretList(deps.secrets ?? []);
+  list.add(config.apiKeys);
   const now = deps.now ?? Date.now;
   return {
     before: [
-      createErrorScrubber(new Redactor(secrets)),
+      createErrorScrubber(new Redactor(list)),
       createCorsMiddleware(config.corsOrigins),
       createAuthMiddleware({ keys }),
       createRateLimitMiddleware({ ratePerMinute: config.rateLimit.requestsPerMinute, burst: config.rateLimit.burst, now, ...(deps.state === undefined ? {} : { state: deps.state }) }),
@@ -49,7 +53,7 @@ export function createSecurity(config: SecurityConfig, deps: SecurityDeps = {}):
       createJsonDepthGuard(config.maxJsonDepth),
     ],
     bodyLimit: config.bodyLimit,
-    secrets,
+    secrets: [...list.all],
     applyTimeouts: (server) => applyServerTimeouts(server, config.timeouts),
   };
 }

@@ -354,19 +354,24 @@ describe('an edge server going away, as the log of `switchyard serve` tells it',
   });
 });
 
+/** An edge server that answers every chat request 400, echoing the key it was sent in the error message; its /v1 URL. */
+async function keyEchoingServer(): Promise<string> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    if (req.method === 'HEAD') return void res.writeHead(200).end();
+    const echoed = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: `bad key ${echoed} here`, type: 'invalid_request_error', param: null, code: null } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  open.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+}
+
 describe('an edge endpoint key (keyEnv) through `switchyard serve`', () => {
   it('is scrubbed from an error body the endpoint echoes it in, as the cloud key is', { timeout: 60_000 }, async () => {
     const key = 'edge-secret-abcdef123';
-    const server = http.createServer((req, res) => {
-      req.resume();
-      if (req.method === 'HEAD') return void res.writeHead(200).end();
-      const echoed = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: `bad key ${echoed} here`, type: 'invalid_request_error', param: null, code: null } }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    open.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const url = await keyEchoingServer();
     const targets = file('targets.yaml', `targets:\n  edge:\n    endpoints: [ { url: ${url}, keyEnv: EDGE_KEY } ]\n    model: m\n`);
     const { group, stop } = await startReplicas(1, { upstreamUrl: '', redisUrl: '', extra: { EDGE_KEY: key, SWITCHYARD_UPSTREAM_KEY: '' }, args: ['--targets', targets] });
     open.push({ close: stop });
@@ -379,16 +384,7 @@ describe('an edge endpoint key (keyEnv) through `switchyard serve`', () => {
   it('is scrubbed too when the endpoint arrives by an edit of the running replica’s targets file', { timeout: 60_000 }, async () => {
     const [first] = await fakes(1, 'gpu');
     const key = 'later-secret-987654zyx';
-    const server = http.createServer((req, res) => {
-      req.resume();
-      if (req.method === 'HEAD') return void res.writeHead(200).end();
-      const echoed = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: `bad key ${echoed} here`, type: 'invalid_request_error', param: null, code: null } }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    open.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const url = await keyEchoingServer();
     const targets = file('targets.yaml', `targets:\n  edge:\n    endpoints: [ { url: ${first!.url} } ]\n    model: m\n`);
     const { group, stop } = await startReplicas(1, { upstreamUrl: '', redisUrl: '', extra: { LATER_KEY: key, SWITCHYARD_UPSTREAM_KEY: '', SWITCHYARD_LOG_LEVEL: 'info' }, args: ['--targets', targets] });
     open.push({ close: stop });

@@ -26,9 +26,9 @@ const NUMERIC: readonly Task[] = ['math', 'reasoning'];
 export const DEMAND_FEATURES: readonly FeatureSpec[] = [
   { name: 'stepwise_length', more: 'a long problem in a step-by-step task', less: 'a short or not step-by-step problem' },
   { name: 'math_numbers', more: 'many quantities in a math or logic problem', less: 'few quantities to track' },
-  { name: 'math_demand', more: 'a demanding math problem (long, formula-heavy)', less: 'a simple math problem' },
-  { name: 'coding_length', more: 'a long programming task', less: 'a short programming task' },
-  { name: 'knowledge_demand', more: 'a factual question about little-known names or terms', less: 'a question about common knowledge' },
+  { name: 'math_demand', more: 'a demanding math problem (long, formula-heavy)', less: 'no demanding math (a simple problem, or none)' },
+  { name: 'coding_length', more: 'a long programming task', less: 'no long programming task' },
+  { name: 'knowledge_demand', more: 'a factual question about little-known names or terms', less: 'no little-known names or terms' },
 ];
 
 export const SCORE_FEATURES: readonly FeatureSpec[] = [...FEATURES, ...TASK_FEATURES, ...DEMAND_FEATURES];

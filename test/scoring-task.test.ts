@@ -30,7 +30,7 @@ describe('the scorer knows a hard request from an easy one', () => {
       ['Write a Java method that checks whether a number is prime', 'coding'],
       ['Prove that the sum of two even numbers is even', 'math'],
       // A named theorem (not among the training requests): 'Prove Fermat's little theorem' was once read as writing.
-      ["Prove the Chinese remainder theorem", 'math'],
+      ['Prove the Chinese remainder theorem', 'math'],
       ['Translate into Spanish: the library closes at six', 'rewrite'],
     ];
     for (const [prompt, task] of cases) expect((await scorer.score(user(prompt))).task, prompt).toBe(task);

@@ -291,6 +291,27 @@ describe('a site tier: named target pools', () => {
     );
     expect(await ask()).toMatch(/^gpu-\d$/);
   });
+  it('a stream that broke mid-way, or whose client hung up, is no longer counted in flight at its endpoint', async () => {
+    const gpu = await new FakeUpstream({ reply: () => 'one two three four five six seven eight', chunkDelayMs: 200 }).start();
+    open.push(gpu);
+    const t = await start(targetsYaml([gpu], null));
+    type Health = { targets: { endpoints: { edge: Array<{ inFlight: number }> } } };
+    const inFlight = async (): Promise<number> => ((await (await fetch(`${t.url}/healthz`)).json()) as Health).targets.endpoints.edge[0]!.inFlight;
+
+    gpu.next({ kind: 'reset', afterChunks: 2 });
+    const broken = await t.client.chat.completions.create({ model: 'edge', messages, stream: true });
+    await expect(async () => {
+      for await (const _ of broken);
+    }).rejects.toThrow();
+
+    const controller = new AbortController();
+    const left = await t.client.chat.completions.create({ model: 'edge', messages, stream: true }, { signal: controller.signal });
+    for await (const chunk of left) if (chunk.choices[0]?.delta?.content) break;
+    await waitFor(() => gpu.requests.filter((r) => r.path.endsWith('/chat/completions')).at(-1)?.aborted === true);
+
+    await waitFor(async () => (await inFlight()) === 0);
+    expect(await inFlight()).toBe(0);
+  });
 });
 
 describe('a targets file with its own cloud, through `switchyard serve`', () => {

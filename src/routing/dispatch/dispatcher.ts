@@ -64,18 +64,27 @@ export class Dispatcher {
     }
     const sent = new SentSoFar();
     const { iterator, first } = opened.value;
-    for (let step = first; !step.done; step = await nextPart(iterator)) {
-      const part = step.value;
-      if (part.type === 'error') {
-        this.gate.reportBrokenStream(served.target, part.error);
-        const on = continuationTarget(decision, served, part.error, sent, options.signal, this.targets);
-        if (on !== null) return yield* continueOn(on, options, sent, served, part.error);
-      } else if (part.type === 'finish') {
-        served = settled(served, part.model, part.computeMs);
-      } else {
-        sent.note(part);
+    try {
+      for (let step = first; !step.done; step = await nextPart(iterator)) {
+        const part = step.value;
+        if (part.type === 'error') {
+          this.gate.reportBrokenStream(served.target, part.error);
+          const on = continuationTarget(decision, served, part.error, sent, options.signal, this.targets);
+          if (on !== null) {
+            await iterator.return?.();
+            return yield* continueOn(on, options, sent, served, part.error);
+          }
+        } else if (part.type === 'finish') {
+          served = settled(served, part.model, part.computeMs);
+        } else {
+          sent.note(part);
+        }
+        yield { part, served };
       }
-      yield { part, served };
+    } finally {
+      // The backend's stream ends here too when nobody reads on (after an error part, or the client left):
+      // its own cleanup runs (a pool endpoint's in-flight count, the idle watchdog, the upstream socket).
+      await iterator.return?.();
     }
   }
 }

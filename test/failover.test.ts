@@ -82,6 +82,16 @@ describe('reactive fallback before any output', () => {
     expect(text.length).toBeGreaterThan(0);
   });
 
+  it('a streamed answer that fell back before any output names the model that answered in every chunk', async () => {
+    const t = await start();
+    await t.fake.refuse();
+    const { data: stream, response } = await t.client.chat.completions.create({ model: 'cloud', messages, stream: true, max_tokens: 8 }).withResponse();
+    expect(response.headers.get('x-switchyard-target')).toBe('local');
+    const models = new Set<string>();
+    for await (const chunk of stream) models.add(chunk.model);
+    expect([...models]).toEqual([response.headers.get('x-switchyard-model')]);
+  });
+
   it('a pinned cloud request with x-switchyard-fallback: never gets a clear 503 with Retry-After', async () => {
     const t = await start();
     await t.fake.refuse();

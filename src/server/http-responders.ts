@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { Decision } from '../routing/decision.js';
+import type { Served } from '../routing/decision.js';
 import type { Responder } from '../routing/handle-request.js';
 import { completionBody } from './completion-body.js';
 import { deferredBody } from './routes/deferred.js';
@@ -38,14 +38,15 @@ export function jsonResponder(res: Response, id: string): Responder {
  */
 export function sseResponder(res: Response, id: string, includeUsage: boolean, scrub?: (text: string) => string): Responder {
   let writer: SseWriter | null = null;
-  const open = (decision: Decision): SseWriter => new SseWriter(res, id, nowSeconds(), decision.model, includeUsage, scrub);
+  // Chunks name who answers (a fallback before any output already moved it), as the headers do.
+  const open = (served: Served): SseWriter => new SseWriter(res, id, nowSeconds(), served.model, includeUsage, scrub);
   const json = jsonResponder(res, id);
   return {
     deferred: json.deferred,
     answer: json.answer,
     part: (part, decision, served) => {
       if (writer === null) {
-        writer = open(decision);
+        writer = open(served);
         writer.start(switchyardHeaders(decision, served));
         res.socket?.setNoDelay(true);
       }

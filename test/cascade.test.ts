@@ -1,7 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalBackend, type LocalBackend } from '../src/backends/local-onnx/index.js';
 import { fromPackageRoot } from '../src/paths.js';
-import { startTestService, type TestService } from './helpers/service.js';
+import { FakeUpstream } from './helpers/fake-upstream.js';
+import { startTestService, waitUntil, type TestService } from './helpers/service.js';
 
 type Info = { target: string; decided: string; fallback: { cause: string; from: string; to: string } | null };
 const messages = [{ role: 'user' as const, content: 'Explain how a railway switchyard sorts freight cars.' }];
@@ -70,6 +74,24 @@ describe('cascade: answer locally, escalate when the local answer is unsure', ()
       expect(t.fake.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(0);
     } finally {
       await t.close();
+    }
+  });
+  it('an escalated stream whose client hung up is no longer counted in flight at the cloud pool', async () => {
+    const gpu = await new FakeUpstream({ reply: () => 'one two three four five six seven eight', chunkDelayMs: 200 }).start();
+    const targetsFile = join(mkdtempSync(join(tmpdir(), 'switchyard-cascade-')), 'targets.yaml');
+    writeFileSync(targetsFile, `targets:\n  cloud:\n    endpoints: [ { url: ${gpu.url} } ]\n    model: cloud-big\n`);
+    const t = await startTestService({ local: shared(), policyFile, targetsFile });
+    try {
+      type Health = { targets: { endpoints: { cloud: Array<{ inFlight: number }> } } };
+      const inFlight = async (): Promise<number> => ((await (await fetch(`${t.url}/healthz`)).json()) as Health).targets.endpoints.cloud[0]!.inFlight;
+      const stream = await t.client.chat.completions.create({ model: 'auto', messages, max_tokens: 8, stream: true });
+      for await (const chunk of stream) if (chunk.choices[0]?.delta?.content) break;
+      await waitUntil(async () => gpu.requests.filter((r) => r.path.endsWith('/chat/completions')).at(-1)?.aborted === true);
+      await waitUntil(async () => (await inFlight()) === 0);
+      expect(await inFlight()).toBe(0);
+    } finally {
+      await t.close();
+      await gpu.close();
     }
   });
 });

@@ -59,9 +59,14 @@ export class Cascade {
       return yield* [...held.slice(0, -1), { part: finish, served: last.served }];
     }
     const served = this.escalated(decision, last.served, to, confidence);
-    for (let step = opened.first; !step.done; step = await nextPart(opened.iterator)) {
-      if (step.value.type === 'error') this.gate.reportBrokenStream(to.target, step.value.error);
-      yield { part: step.value, served };
+    try {
+      for (let step = opened.first; !step.done; step = await nextPart(opened.iterator)) {
+        if (step.value.type === 'error') this.gate.reportBrokenStream(to.target, step.value.error);
+        yield { part: step.value, served };
+      }
+    } finally {
+      // Nobody reads on (after an error part, or the client left): the cloud stream cleans up too.
+      await opened.iterator.return?.();
     }
   }
 

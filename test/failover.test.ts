@@ -144,6 +144,23 @@ describe('mid-stream continuation', () => {
     expect(finish).not.toBeNull();
     expect(info).toMatchObject({ target: 'local', fallback: { from: 'cloud', to: 'local', continued: true } });
   });
+
+  it('an upstream stream that broke after its finish_reason is passed on as the finished answer, not continued', async () => {
+    const t = await start({ upstream: { reply: () => 'Once upon a time there was a train' } });
+    t.fake.next({ kind: 'drop-after-finish' });
+    const stream = await t.client.chat.completions.create({ model: 'cloud', messages, stream: true });
+    let text = '';
+    let finish: string | null = null;
+    let info: Info | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+      info = (chunk as unknown as { switchyard?: Info }).switchyard ?? info;
+    }
+    expect(text).toBe('Once upon a time there was a train');
+    expect(finish).toBe('stop');
+    expect(info).toMatchObject({ target: 'cloud', fallback: null });
+  });
 });
 
 describe('store-and-forward', () => {

@@ -14,7 +14,9 @@ export type Behaviour =
   /** Destroy the socket after this many stream chunks (0 = before any response). */
   | { kind: 'reset'; afterChunks: number }
   /** End the stream cleanly after this many chunks but without a finish_reason or [DONE]. */
-  | { kind: 'truncate'; afterChunks: number };
+  | { kind: 'truncate'; afterChunks: number }
+  /** Send the whole answer and its finish_reason, then destroy the socket (no usage chunk, no [DONE]). */
+  | { kind: 'drop-after-finish' };
 
 export interface ReceivedRequest {
   path: string;
@@ -181,6 +183,11 @@ export class FakeUpstream {
       send(chunk({ content: kept[i] }, null, logprobsOf(body, [kept[i] as string])));
     }
     send(chunk({}, finish));
+    if (behaviour.kind === 'drop-after-finish') {
+      await sleep(20);
+      req.socket.destroy();
+      return;
+    }
     const streamOptions = body['stream_options'] as { include_usage?: boolean } | undefined;
     if (streamOptions?.include_usage) send({ ...base, object: 'chat.completion.chunk', choices: [], usage });
     res.end('data: [DONE]\n\n');

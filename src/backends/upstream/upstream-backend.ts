@@ -87,13 +87,13 @@ export class UpstreamBackend implements Backend {
     }, this.config.streamIdleTimeoutMs);
     let produced = false;
     let finished = false;
+    let finish: FinishReason | undefined;
+    let usage: Usage = { promptTokens: undefined, completionTokens: undefined };
+    let model = options.model;
     try {
       const response = await this.client.chat.completions
         .create(this.body(options, true) as unknown as ChatCompletionCreateParamsStreaming, { signal: controller.signal })
         .asResponse();
-      let finish: FinishReason | undefined;
-      let usage: Usage = { promptTokens: undefined, completionTokens: undefined };
-      let model = options.model;
       let done = false;
       for await (const data of sseData(bodyChunks(response))) {
         watchdog.refresh();
@@ -119,6 +119,12 @@ export class UpstreamBackend implements Backend {
       yield { type: 'finish', finishReason: finish, usage, model, warnings: [] };
     } catch (err) {
       const error = this.failure(err, options.signal, stalled);
+      // The answer was whole (its finish_reason came) and the link broke before the usage chunk or [DONE]:
+      // it is passed on as finished (usage unknown), not continued or failed.
+      if (finish !== undefined && error.kind !== 'aborted') {
+        yield { type: 'finish', finishReason: finish, usage, model, warnings: [] };
+        return;
+      }
       if (!produced) throw error;
       yield { type: 'error', error };
     } finally {

@@ -76,6 +76,33 @@ describe('cascade: answer locally, escalate when the local answer is unsure', ()
       await t.close();
     }
   });
+  it("judges a local answer that ended by itself on the geometric mean of its tokens' probabilities, as its logprobs show", async () => {
+    // Seed 4 makes the tiny model end its answer (EOS) after 4 tokens; the end token is not part of the answer.
+    const ask = { messages: [{ role: 'user' as const, content: 'hi' }], max_tokens: 40, temperature: 1, seed: 4 };
+    const plain = await startTestService({ local: shared() });
+    let meanConfidence: number;
+    try {
+      const answer = await plain.client.chat.completions.create({ ...ask, model: 'local', logprobs: true });
+      expect(answer.choices[0]?.finish_reason).toBe('stop');
+      const logprobs = answer.choices[0]?.logprobs?.content?.map((entry) => entry.logprob) ?? [];
+      expect(logprobs).toHaveLength(answer.usage?.completion_tokens ?? -1);
+      meanConfidence = Math.exp(logprobs.reduce((sum, lp) => sum + lp, 0) / logprobs.length);
+    } finally {
+      await plain.close();
+    }
+    // A threshold just under that mean keeps the same answer local; one just over it escalates it.
+    for (const [factor, target] of [[0.9, 'local'], [1.1, 'cloud']] as const) {
+      const t = await startTestService({ local: shared(), policyFile, cascadeMinConfidence: meanConfidence * factor });
+      try {
+        const { response } = await t.client.chat.completions.create({ ...ask, model: 'auto' }).withResponse();
+        expect(response.headers.get('x-switchyard-rule')).toBe('cascade-everything');
+        expect(response.headers.get('x-switchyard-target')).toBe(target);
+      } finally {
+        await t.close();
+      }
+    }
+  });
+
   it('an escalated stream whose client hung up is no longer counted in flight at the cloud pool', async () => {
     const gpu = await new FakeUpstream({ reply: () => 'one two three four five six seven eight', chunkDelayMs: 200 }).start();
     const targetsFile = join(mkdtempSync(join(tmpdir(), 'switchyard-cascade-')), 'targets.yaml');

@@ -75,13 +75,14 @@ export class Sequence {
     // A stop token is only unmasked once the output is complete: accepting it terminates the grammar.
     constraint?.accept(token);
     const lse = request.measureConfidence || this.pieces !== undefined ? logSumExp(row) : 0;
-    if (request.measureConfidence) this.logProbSum += row[token]! - lse;
     if (this.generated === 0) this.firstTokenMs = performance.now() - this.startedAt;
     this.generated++;
     if (this.eos.has(token)) {
       this.generated--; // EOS is not part of the answer's text; OpenAI does not count it either.
       return this.end('stop');
     }
+    // Confidence is the geometric mean over the answer's tokens (those its logprobs list): EOS is left out of it too.
+    if (request.measureConfidence) this.logProbSum += row[token]! - lse;
     this.counts.set(token, (this.counts.get(token) ?? 0) + 1);
     if (this.pieces !== undefined) this.heldLogprobs.push(tokenLogprob(row, token, request.logprobs ?? 0, this.pieces, lse));
     const step = this.stops.push(this.decoder.push(token));

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadScorer, type Scorer } from '../src/scoring/load-scorer.js';
 import { startTestService, waitFor, type TestService } from './helpers/service.js';
 
 let t: TestService;
@@ -108,6 +109,44 @@ describe('client disconnects', () => {
       expect(slow.fake.requests.at(-1)!.aborted).toBe(true);
     } finally {
       await slow.close();
+    }
+  });
+
+  it('a client that left while its request was being decided gets no upstream answer generated for nobody', async () => {
+    const real = await loadScorer();
+    let scoring = false;
+    let release = (): void => undefined;
+    const decided = new Promise<void>((resolve) => (release = resolve));
+    // The decision waits until the test lets it go: the client is gone by then.
+    const scorer: Scorer = {
+      score: async (m) => {
+        scoring = true;
+        await decided;
+        return real.score(m);
+      },
+      thresholdForCloudShare: (share) => real.thresholdForCloudShare(share),
+      close: () => real.close(),
+    };
+    const slow = await startTestService({ scorer, upstream: { chunkDelayMs: 20, reply: () => 'word '.repeat(50) } });
+    try {
+      const controller = new AbortController();
+      const request = fetch(`${slow.url}/v1/chat/completions`, {
+        method: 'POST',
+        signal: controller.signal,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'cloud', messages, stream: true }),
+      }).catch((err: unknown) => err);
+      await waitFor(() => scoring);
+      controller.abort();
+      await request;
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the router sees the connection close
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const sent = slow.fake.requests.filter((r) => r.path.endsWith('/chat/completions'));
+      expect(sent.every((r) => r.aborted)).toBe(true);
+    } finally {
+      await slow.close();
+      await real.close();
     }
   });
 });

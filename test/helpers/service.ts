@@ -41,6 +41,7 @@ export async function startTestService(
     endpointProbe?: ServiceOptions['endpointProbe'];
     redisUrl?: string;
     replicas?: ServiceOptions['replicas'];
+    scorer?: ServiceOptions['scorer'];
   } = {},
 ): Promise<TestService> {
   const fake = options.fake ?? (await new FakeUpstream(options.upstream).start());
@@ -68,6 +69,7 @@ export async function startTestService(
     ...(options.endpointProbe === undefined ? {} : { endpointProbe: options.endpointProbe }),
     ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
     ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
+    ...(options.scorer === undefined ? {} : { scorer: options.scorer }),
   });
   const listening = await service.listen(0, '127.0.0.1');
   const client = new OpenAI({ baseURL: `${listening.url}/v1`, apiKey: 'client-key', maxRetries: 0 });

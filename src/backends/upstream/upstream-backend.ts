@@ -80,6 +80,8 @@ export class UpstreamBackend implements Backend {
     const controller = new AbortController();
     const onClientAbort = (): void => controller.abort(options.signal.reason);
     options.signal.addEventListener('abort', onClientAbort, { once: true });
+    // A client gone before this call (while it was decided, or between two endpoints) fires no event: nothing is sent.
+    if (options.signal.aborted) onClientAbort();
     let stalled = false;
     const watchdog = setTimeout(() => {
       stalled = true;

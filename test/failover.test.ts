@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backends/backend.js';
@@ -160,6 +161,28 @@ describe('mid-stream continuation', () => {
     expect(text).toBe('Once upon a time there was a train');
     expect(finish).toBe('stop');
     expect(info).toMatchObject({ target: 'cloud', fallback: null });
+  });
+});
+
+describe('the local model worker dies', () => {
+  it('requests waiting for it are answered by the cloud, not failed', async () => {
+    const dying = createLocalBackend({ modelDir: fromPackageRoot('models', 'tiny-llama'), threads: 1, maxBatch: 1 });
+    await dying.settled;
+    const t = await start({ local: dying });
+    try {
+      const asks = Array.from({ length: 3 }, () => t.client.chat.completions.create({ model: 'local', messages, max_tokens: 900 }).withResponse());
+      await waitFor(() => dying.health().queueDepth === 3);
+      // What a native crash or an out-of-memory kill of the worker thread looks like from the main thread.
+      await (dying as unknown as { loaded: { worker: { worker: Worker } } }).loaded.worker.worker.terminate();
+      for (const { data, response } of await Promise.all(asks)) {
+        expect(response.headers.get('x-switchyard-target')).toBe('cloud');
+        expect(response.headers.get('x-switchyard-fallback')).toBe('local-unavailable');
+        expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
+      }
+      expect(dying.health().state).toBe('failed');
+    } finally {
+      await dying.close();
+    }
   });
 });
 

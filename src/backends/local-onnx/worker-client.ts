@@ -72,7 +72,7 @@ export class WorkerClient {
   }
 
   async close(): Promise<void> {
-    this.failure ??= new Error('local backend closed'); // set first: the exit that follows is not a crash
+    this.failure ??= new SwitchyardError('unavailable', 'local backend closed'); // set first: the exit that follows is not a crash
     await this.worker.terminate();
   }
 
@@ -91,8 +91,9 @@ export class WorkerClient {
 
   private fail(err: Error): Error {
     if (this.failure === undefined) this.onCrash(err);
-    this.failure ??= err;
-    for (const pending of this.pending.values()) pending.reject(err);
+    // Requests it held, and any sent later, were not answered here: another target may take them, as when no model is loaded.
+    this.failure ??= new SwitchyardError('unavailable', `local model worker stopped: ${err.message}`, { cause: err });
+    for (const pending of this.pending.values()) pending.reject(this.failure);
     this.pending.clear();
     return err;
   }

@@ -103,6 +103,22 @@ describe('cascade: answer locally, escalate when the local answer is unsure', ()
     }
   });
 
+  it('an empty local answer (the model ended at once) is escalated, not kept', async () => {
+    const t = await startTestService({ local: shared(), policyFile });
+    try {
+      // Seed 168 makes the tiny model end its answer before its first token.
+      const ask = { model: 'auto', messages: [{ role: 'user' as const, content: 'hi' }], max_tokens: 8, temperature: 1, seed: 168 };
+      const local = await t.client.chat.completions.create({ ...ask, model: 'local' });
+      expect(local.choices[0]?.message.content).toBe('');
+      const { data, response } = await t.client.chat.completions.create(ask).withResponse();
+      expect(response.headers.get('x-switchyard-target')).toBe('cloud');
+      expect(response.headers.get('x-switchyard-fallback')).toBe('low-confidence');
+      expect(data.choices[0]?.message.content).toBe('Echo: hi');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('an escalated stream whose client hung up is no longer counted in flight at the cloud pool', async () => {
     const gpu = await new FakeUpstream({ reply: () => 'one two three four five six seven eight', chunkDelayMs: 200 }).start();
     const targetsFile = join(mkdtempSync(join(tmpdir(), 'switchyard-cascade-')), 'targets.yaml');

@@ -128,8 +128,8 @@ export interface GenerateResult {
   /** Local backends: wall time spent in the model, in ms (feeds energy accounting). */
   computeMs?: number;
   /**
-   * Local backends: how sure the model was of its own answer, in (0,1]: the geometric mean of the chosen
-   * tokens' probabilities. Cascades escalate answers below a threshold.
+   * Local backends: how sure the model was of its own answer, in [0,1]: the geometric mean of the chosen
+   * tokens' probabilities (0 for an empty answer). Cascades escalate answers below a threshold.
    */
   confidence?: number;
 }

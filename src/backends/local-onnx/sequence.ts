@@ -125,7 +125,8 @@ export class Sequence {
       firstTokenMs: this.firstTokenMs,
       cachedTokens: this.cachedTokens,
     };
-    if (request.measureConfidence && this.generated > 0) outcome.confidence = Math.exp(this.logProbSum / this.generated);
+    // An empty answer (the model ended at once) has nothing to be sure of: 0, so a cascade escalates it.
+    if (request.measureConfidence) outcome.confidence = this.generated > 0 ? Math.exp(this.logProbSum / this.generated) : 0;
     if (constraint !== undefined) {
       outcome.grammarComplete = constraint.terminated || (outcome.finishReason !== 'aborted' && (await constraint.canEnd()));
     }

@@ -164,6 +164,11 @@ describe('mid-stream continuation', () => {
   });
 });
 
+/** What a native crash or an out-of-memory kill of the generation thread looks like from the main thread. */
+async function killWorkerThread(local: unknown): Promise<void> {
+  await (local as { loaded: { worker: { current: { worker: Worker } } } }).loaded.worker.current.worker.terminate();
+}
+
 describe('the local model worker dies', () => {
   it('requests waiting for it are answered by the cloud, not failed', async () => {
     const dying = createLocalBackend({ modelDir: fromPackageRoot('models', 'tiny-llama'), threads: 1, maxBatch: 1 });
@@ -172,8 +177,7 @@ describe('the local model worker dies', () => {
     try {
       const asks = Array.from({ length: 3 }, () => t.client.chat.completions.create({ model: 'local', messages, max_tokens: 900 }).withResponse());
       await waitFor(() => dying.health().queueDepth === 3);
-      // What a native crash or an out-of-memory kill of the worker thread looks like from the main thread.
-      await (dying as unknown as { loaded: { worker: { worker: Worker } } }).loaded.worker.worker.terminate();
+      await killWorkerThread(dying);
       for (const { data, response } of await Promise.all(asks)) {
         expect(response.headers.get('x-switchyard-target')).toBe('cloud');
         expect(response.headers.get('x-switchyard-fallback')).toBe('local-unavailable');
@@ -182,6 +186,25 @@ describe('the local model worker dies', () => {
       expect(dying.health().state).toBe('failed');
     } finally {
       await dying.close();
+    }
+  });
+
+  it('is started again by itself, so the device answers again (it may be offline for hours)', async () => {
+    const local = createLocalBackend({ modelDir: fromPackageRoot('models', 'tiny-llama'), threads: 1 });
+    await local.settled;
+    const t = await start({ local });
+    try {
+      await killWorkerThread(local);
+      await waitFor(() => local.health().state === 'failed');
+      const health = (await (await fetch(`${t.url}/healthz`)).json()) as { backends: { local: { state: string; detail: string } } };
+      expect(health.backends.local).toMatchObject({ state: 'failed', detail: expect.stringMatching(/worker stopped.*starting it again in 1 s/) });
+      await waitFor(() => local.health().state === 'ready', 15_000);
+      const { data, response } = await t.client.chat.completions.create({ model: 'local', messages, max_tokens: 8 }).withResponse();
+      expect(response.headers.get('x-switchyard-target')).toBe('local');
+      expect(response.headers.get('x-switchyard-fallback')).toBeNull();
+      expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    } finally {
+      await local.close();
     }
   });
 });

@@ -8,7 +8,7 @@ import { collectStream } from './collect-stream.js';
 import { RequestQueue } from './request-queue.js';
 import { ThroughputEstimate } from './throughput-estimate.js';
 import { defaultSessionSettings } from './session-defaults.js';
-import { WorkerClient } from './worker-client.js';
+import { SupervisedWorker } from './supervised-worker.js';
 import type { SessionSettings } from './worker-protocol.js';
 import { streamGeneration } from './stream-generation.js';
 import { fitsLocalContext } from '../../policy/request-facts.js';
@@ -46,7 +46,7 @@ interface Loaded {
   model: ModelFolder;
   formatter: PromptFormatter;
   weights: WeightsChoice;
-  worker: WorkerClient;
+  worker: SupervisedWorker;
 }
 
 /** A few seconds: long enough for a fast model to absorb a burst, short enough to shed load before users give up. */
@@ -185,16 +185,24 @@ export class LocalBackend implements Backend {
         intraOpThreads: this.options.threads ?? defaults.intraOpThreads,
         graphOptimizationLevel: this.options.graphOptimizationLevel ?? defaults.graphOptimizationLevel,
       };
-      const worker = new WorkerClient({
+      const init = {
         modelPath: weights.path,
         modelDir: model.dir,
         shape: { layers: model.config.num_hidden_layers, kvHeads: model.kvHeads, headDim: model.headDim, vocabSize: model.config.vocab_size },
         session,
         prefixCacheBytes: this.prefixCacheBudgetBytes(),
-      }, (err) => {
-        this.state = 'failed';
-        this.detail = `local model worker stopped: ${err.message}`;
-        log?.warn({ err }, this.detail);
+      };
+      const worker = new SupervisedWorker(init, {
+        stopped: (err, restartInMs) => {
+          this.state = 'failed';
+          this.detail = `local model worker stopped: ${err.message}${restartInMs === null ? '' : `; starting it again in ${Math.round(restartInMs / 1000)} s`}`;
+          log?.warn({ err }, this.detail);
+        },
+        restarted: () => {
+          this.state = 'ready';
+          this.detail = undefined;
+          log?.info({ model: model.id }, 'local model worker started again');
+        },
       });
       const loadMs = await worker.ready;
       this.loaded = { model, formatter, weights, worker };

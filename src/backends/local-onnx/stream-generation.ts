@@ -14,7 +14,7 @@ import { defaultMaxNewTokens } from '../../models/default-max-tokens.js';
 interface Runner {
   model: ModelFolder;
   formatter: PromptFormatter;
-  worker: WorkerClient;
+  worker: Pick<WorkerClient, 'generate'>;
 }
 
 /**

@@ -50,6 +50,11 @@ export interface CallOptions {
   /** The concrete model id on this backend. */
   model: string;
   maxTokens?: number;
+  /**
+   * A routing policy's cap on the answer when the client set no `max_tokens`: the answer stops there, but unlike
+   * `maxTokens` it is not a demand, so a prompt that leaves less room in a model's window is not refused for it.
+   */
+  maxTokensCap?: number;
   temperature?: number;
   topP?: number;
   stop?: string[];

@@ -185,8 +185,12 @@ function initialServed(decision: Decision): Served {
   return { target: decision.target, model: decision.model, fallback: null, computeMs: null };
 }
 
-/** The rule's token cap, applied over the client's own. */
+/**
+ * The rule's token cap, applied over the client's own `max_tokens` when it set one; otherwise a ceiling, which a
+ * long prompt may undercut (a local model then stops at its window instead of refusing the prompt).
+ */
 function capTokens(call: ChatTurn['call'], cap: number | null): ChatTurn['call'] {
   if (cap === null) return call;
-  return { ...call, maxTokens: Math.min(call.maxTokens ?? Number.POSITIVE_INFINITY, cap) };
+  if (call.maxTokens === undefined) return { ...call, maxTokensCap: cap };
+  return { ...call, maxTokens: Math.min(call.maxTokens, cap) };
 }

@@ -45,7 +45,7 @@ export async function* streamGeneration(runner: Runner, queue: RequestQueue, opt
   if (options.logprobs !== undefined && logprobs === undefined) warnings.push('logprobs are not reported for answers with tools on the local model');
   const request: GenerationRequest = {
     promptIds,
-    maxTokens: options.maxTokens ?? Math.min(room, defaultMaxNewTokens(model.generation, promptIds.length)),
+    maxTokens: options.maxTokens ?? Math.min(room, options.maxTokensCap ?? Number.POSITIVE_INFINITY, defaultMaxNewTokens(model.generation, promptIds.length)),
     sampling: {
       temperature: options.temperature ?? (model.generation.do_sample === true ? (model.generation.temperature ?? 1) : 0),
       topP: options.topP ?? model.generation.top_p ?? 1,

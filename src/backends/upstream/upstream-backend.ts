@@ -165,9 +165,10 @@ export class UpstreamBackend implements Backend {
       stream,
     };
     if (stream) body['stream_options'] = { include_usage: true };
-    if (options.maxTokens !== undefined) {
+    const maxTokens = options.maxTokens ?? options.maxTokensCap;
+    if (maxTokens !== undefined) {
       const field = 'max_completion_tokens' in options.extra ? 'max_completion_tokens' : 'max_tokens';
-      body[field] = options.maxTokens;
+      body[field] = maxTokens;
     }
     return body;
   }

@@ -124,7 +124,9 @@ const prefillRate = (s: Sample): number => s.promptTokens / (s.ttftMs / 1000);
 const decodeRate = (s: Sample): number => (s.completionTokens - 1) / ((s.totalMs - s.ttftMs) / 1000);
 
 function child(engine: string, c: Case): ChildReport {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', engine, JSON.stringify(c)], {
+  // BENCH_NODE_FLAGS (e.g. --single-threaded-gc) start both engines' children alike.
+  const flags = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+  const out = execFileSync(process.execPath, [...flags, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', engine, JSON.stringify(c)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
     maxBuffer: 1 << 24,

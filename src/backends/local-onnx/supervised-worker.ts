@@ -6,7 +6,7 @@ import { WorkerClient } from './worker-client.js';
 import type { WorkerInit } from './worker-protocol.js';
 
 export interface WorkerEvents {
-  /** The thread died (a native crash, an out-of-memory kill); `restartInMs` when it will be started again. */
+  /** The thread died (its heap ran out of memory, an uncaught error); `restartInMs` when it will be started again. */
   stopped(err: Error, restartInMs: number | null): void;
   /** A worker started after a crash is serving again. */
   restarted(): void;

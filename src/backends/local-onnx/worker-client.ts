@@ -22,7 +22,7 @@ export class WorkerClient {
   /** The worker's prefix cache as of the last finished request. */
   prefixCache: PrefixCacheStats | undefined;
 
-  /** `onCrash` fires once if the worker dies after it was ready (native crash, out of memory). */
+  /** `onCrash` fires once if the worker dies (its heap out of memory, an uncaught error; a native crash ends the process). */
   constructor(init: Omit<WorkerInit, 'abortFlags'>, private readonly onCrash: (err: Error) => void = () => undefined) {
     const shared = new SharedArrayBuffer(4 * ABORT_SLOTS);
     this.abortFlags = new Int32Array(shared);

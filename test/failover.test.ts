@@ -127,19 +127,25 @@ describe('the breaker', () => {
   });
 });
 
+/** A streamed answer as the client reads it: its text, the last finish_reason, and the decision on the last chunk. */
+async function readStream(stream: AsyncIterable<OpenAI.ChatCompletionChunk>): Promise<{ text: string; finish: string | null; info: Info | undefined }> {
+  let text = '';
+  let finish: string | null = null;
+  let info: Info | undefined;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta.content ?? '';
+    finish = chunk.choices[0]?.finish_reason ?? finish;
+    info = (chunk as unknown as { switchyard?: Info }).switchyard ?? info;
+  }
+  return { text, finish, info };
+}
+
 describe('mid-stream continuation', () => {
   it('an upstream stream cut after partial output is finished by the local model as one stream', async () => {
     const t = await start({ upstream: { reply: () => 'Once upon a time there was a little train that wanted to see the sea' } });
     t.fake.next({ kind: 'reset', afterChunks: 3 });
     const stream = await t.client.chat.completions.create({ model: 'cloud', messages, stream: true, max_tokens: 12 });
-    let text = '';
-    let finish: string | null = null;
-    let info: Info | undefined;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? '';
-      finish = chunk.choices[0]?.finish_reason ?? finish;
-      info = (chunk as unknown as { switchyard?: Info }).switchyard ?? info;
-    }
+    const { text, finish, info } = await readStream(stream);
     expect(text.startsWith('Once upon a ')).toBe(true);
     expect(text.length).toBeGreaterThan('Once upon a '.length);
     expect(finish).not.toBeNull();
@@ -150,14 +156,7 @@ describe('mid-stream continuation', () => {
     const t = await start({ upstream: { reply: () => 'Once upon a time there was a train' } });
     t.fake.next({ kind: 'drop-after-finish' });
     const stream = await t.client.chat.completions.create({ model: 'cloud', messages, stream: true });
-    let text = '';
-    let finish: string | null = null;
-    let info: Info | undefined;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? '';
-      finish = chunk.choices[0]?.finish_reason ?? finish;
-      info = (chunk as unknown as { switchyard?: Info }).switchyard ?? info;
-    }
+    const { text, finish, info } = await readStream(stream);
     expect(text).toBe('Once upon a time there was a train');
     expect(finish).toBe('stop');
     expect(info).toMatchObject({ target: 'cloud', fallback: null });

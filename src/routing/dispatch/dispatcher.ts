@@ -93,6 +93,10 @@ export class Dispatcher {
 async function openStream(backend: Backend, call: CallOptions): Promise<OpenedStream> {
   const iterator = backend.stream(call)[Symbol.asyncIterator]();
   const first = await iterator.next();
-  if (!first.done && first.value.type === 'error') throw first.value.error;
+  if (!first.done && first.value.type === 'error') {
+    // Finish the backend's stream first: its cleanup (abort listener, timers) runs when it is returned.
+    await iterator.return?.();
+    throw first.value.error;
+  }
   return { iterator, first };
 }

@@ -157,6 +157,10 @@ async function openFirstPart(backend: Backend, call: CallOptions): Promise<{ ite
   const iterator = backend.stream(call)[Symbol.asyncIterator]();
   const step = await iterator.next();
   if (step.done === true) throw new SwitchyardError('connection', 'The upstream stream ended before any output', { status: 502 });
-  if (step.value.type === 'error') throw step.value.error;
+  if (step.value.type === 'error') {
+    // Finish the endpoint's stream first: its cleanup (abort listener, timers) runs when it is returned.
+    await iterator.return?.();
+    throw step.value.error;
+  }
   return { iterator, first: step.value };
 }

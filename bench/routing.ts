@@ -8,7 +8,7 @@
  * With a GSM8K-format file (question + step-per-line answer; not shipped), it also reports how well the score
  * follows the number of solution steps (small models fail the many-step problems).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ChatMessage } from '../src/backends/backend.js';
 import { fromPackageRoot } from '../src/paths.js';
@@ -144,7 +144,7 @@ for (const [name, path] of Object.entries(CHAT_SETS)) {
   compare(`chat categories, ${name} (hand-written)`, 'AUC math/reasoning/coding vs writing/roleplay/humanities', xs, (s) => checkChatOrder(prompts, s).hardAboveEasy, `${prompts.length} prompts, ⅓ two-turn`);
 }
 for (const [name, file] of [['dev', 'obvious-pairs.jsonl'], ['holdout', 'obvious-pairs-holdout.jsonl']] as const) {
-  const items = readFileSync(fromPackageRoot('test', 'fixtures', 'scoring', file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; prompt: string });
+  const items = jsonl(fromPackageRoot('test', 'fixtures', 'scoring', file)) as Array<{ level: string; prompt: string }>;
   const xs = items.map((i) => vector(user(i.prompt)));
   const pairs = (s: number[]) => auc(s.filter((_, i) => items[i]?.level === 'hard'), s.filter((_, i) => items[i]?.level === 'easy'));
   compare(`obvious hard vs easy, ${name} (hand-written)`, 'AUC', xs, pairs, `${items.length} prompts, incl. long easy and one-line hard`);
@@ -165,7 +165,7 @@ for (const [name, file] of [['dev', 'obvious-pairs.jsonl'], ['holdout', 'obvious
 
 for (const [name, file] of [['dev', 'knowledge-pairs.jsonl'], ['holdout', 'knowledge-pairs-holdout.jsonl']] as const) {
   // A common-knowledge question and a long-tail one of the same form ("capital of France" / "capital of Tocantins").
-  const items = readFileSync(fromPackageRoot('test', 'fixtures', 'scoring', file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { pair: number; level: string; prompt: string });
+  const items = jsonl(fromPackageRoot('test', 'fixtures', 'scoring', file)) as Array<{ pair: number; level: string; prompt: string }>;
   const xs = items.map((i) => vector(user(i.prompt)));
   const withinPair = (s: number[]) => {
     let good = 0, total = 0;
@@ -194,7 +194,7 @@ const EVERYDAY = [
 const everyday = EVERYDAY.map(([name, file, note]) => ({
   name,
   note,
-  items: readFileSync(fromPackageRoot('test', 'fixtures', 'scoring', file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; task: Task; prompt: string }),
+  items: jsonl(fromPackageRoot('test', 'fixtures', 'scoring', file)) as Array<{ level: string; task: Task; prompt: string }>,
 }));
 for (const { name, note, items } of everyday) {
   const xs = items.map((i) => vector(user(i.prompt)));

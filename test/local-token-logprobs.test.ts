@@ -20,7 +20,7 @@ describe('token pieces', () => {
   ] as const) {
     it(`${name}: the pieces' bytes spell the text, split characters included`, () => {
       const tokenizer = tokenizerOf([...path]);
-      const pieces = new TokenPieces(tokenizer);
+      const pieces = TokenPieces.shared(tokenizer);
       const ids = tokenizer.encode(text, { add_special_tokens: false }).ids;
       const bytes = ids.flatMap((id: number) => pieces.of(id).bytes);
       // SentencePiece adds a leading space (▁) to the first word; OpenAI reports the token as it is.

@@ -87,7 +87,7 @@ export class LocalBackend implements Backend {
   measure(messages: CallOptions['messages'], maxTokens?: number, tools?: readonly ToolDefinition[]): Measurement {
     const { model, formatter } = this.requireTokenizer();
     // The prompt as it will run: with tools, the template (or the fallback format) lists them first.
-    const promptTokens = formatter.encode(messages, undefined, tools !== undefined && tools.length > 0 ? tools : undefined).length;
+    const promptTokens = formatter.encode(messages, undefined, tools).length;
     return { promptTokens, contextWindow: model.contextWindow, fits: fitsLocalContext(promptTokens, maxTokens ?? null, model.contextWindow) };
   }
 

@@ -56,7 +56,7 @@ export class Sequence {
     this.decoder = new StreamDecoder(tokenizer, request.continuation ? request.promptIds.slice(-5) : []);
     this.stops = new StopMatcher(request.stop);
     this.eos = new Set(request.eosTokenIds);
-    this.pieces = request.logprobs === undefined ? undefined : new TokenPieces(tokenizer);
+    this.pieces = request.logprobs === undefined ? undefined : TokenPieces.shared(tokenizer);
     this.cachedTokens = reused?.length ?? 0;
     this.past = reused?.past ?? emptyPast;
     this.fed = request.promptIds.slice(0, this.cachedTokens);

@@ -43,11 +43,22 @@ function topTokens(logits: Float32Array, k: number): number[] {
  * space as ▁ and falls back to <0xNN> byte tokens.
  */
 export class TokenPieces {
+  private static readonly byTokenizer = new WeakMap<Tokenizer, TokenPieces>();
   private readonly cache = new Map<number, { token: string; bytes: number[] }>();
   private readonly byteLevel: boolean;
   private readonly text = new TextDecoder();
 
-  constructor(private readonly tokenizer: Tokenizer) {
+  /** One per tokenizer, shared by every request that asks for logprobs (the pieces met so far stay cached). */
+  static shared(tokenizer: Tokenizer): TokenPieces {
+    let pieces = TokenPieces.byTokenizer.get(tokenizer);
+    if (pieces === undefined) {
+      pieces = new TokenPieces(tokenizer);
+      TokenPieces.byTokenizer.set(tokenizer, pieces);
+    }
+    return pieces;
+  }
+
+  private constructor(private readonly tokenizer: Tokenizer) {
     const decoder = (tokenizer as unknown as { decoder?: { config?: unknown } }).decoder;
     this.byteLevel = JSON.stringify(decoder?.config ?? null).includes('"ByteLevel"');
   }

@@ -30,11 +30,6 @@ export interface TargetsConfig {
   fallback: Target[];
 }
 
-/**
- * Parse, validate and check a targets file (YAML or JSON). `hasCloud` says whether SWITCHYARD_UPSTREAM_URL
- * already gives a `cloud` target (a file's own `cloud` replaces it). Throws PolicyError with every problem,
- * each at its file:line:column.
- */
 /** The endpoints' API keys (from `keyEnv`), which must never show in logs or error bodies. */
 export function endpointKeys(config: Pick<TargetsConfig, 'pools'>): string[] {
   return config.pools.flatMap((pool) => pool.endpoints.map((endpoint) => endpoint.apiKey)).filter((key) => key !== 'none');
@@ -47,6 +42,11 @@ export interface TargetsOptions {
   checkKeys?: boolean;
 }
 
+/**
+ * Parse, validate and check a targets file (YAML or JSON). `hasCloud` says whether SWITCHYARD_UPSTREAM_URL
+ * already gives a `cloud` target (a file's own `cloud` replaces it). Throws PolicyError with every problem,
+ * each at its file:line:column.
+ */
 export function compileTargets(text: string, fileName: string, options: TargetsOptions = {}): TargetsConfig {
   const env = options.env ?? process.env;
   const source = new YamlSource(text, fileName);

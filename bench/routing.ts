@@ -183,13 +183,16 @@ for (const [name, file] of [['dev', 'knowledge-pairs.jsonl'], ['holdout', 'knowl
 }
 
 /**
- * Everyday requests written for this project on 2026-12-03, each labelled hard (a 1–2B model would fall short of a
- * large one) or easy, and with its task. Set a's errors prompted 105 added training prompts (tasks-dev.jsonl); set b
- * was never looked at prompt by prompt, only as the two figures here.
+ * Everyday requests written for this project, each labelled hard (a 1–2B model would fall short of a large one) or
+ * easy, and with its task. Set a's errors prompted 105 added training prompts (tasks-dev.jsonl); set b's texts were
+ * never read, but its per-prompt scores, tasks and lengths were, while trying three changes (none shipped); set c
+ * (2026-12-03, written by someone who never saw the scorer, told to vary length in both groups so that length does
+ * not give the label away) has never been scored against anything but the shipped model.
  */
 const EVERYDAY = [
   ['a', 'everyday-a.jsonl', 'its errors prompted added training prompts'],
-  ['b', 'everyday-b.jsonl', 'never looked at prompt by prompt'],
+  ['b', 'everyday-b.jsonl', 'texts never read; scores looked at'],
+  ['c', 'everyday-c.jsonl', 'never tuned on; length balanced by design'],
 ] as const;
 const everyday = EVERYDAY.map(([name, file, note]) => ({
   name,

@@ -13,6 +13,11 @@ export const TASK_FIXTURES = {
   dev: new URL('../../test/fixtures/scoring/tasks-dev.jsonl', import.meta.url).pathname,
   /** Hand-written separately; never trained or tuned on. */
   holdout: new URL('../../test/fixtures/scoring/tasks-holdout.jsonl', import.meta.url).pathname,
+  /**
+   * Everyday requests of every kind, each marked hard or easy for a small model, written by helper sessions
+   * that never saw the scorer or its errors (lengths varied in both groups); trained on for the task only.
+   */
+  everyday: new URL('../../test/fixtures/scoring/everyday-train.jsonl', import.meta.url).pathname,
 } as const;
 
 export interface TaskExample {
@@ -111,6 +116,10 @@ export function loadTaskCorpus(dir: string = ROUTING_DEV): TaskExample[] {
     mbpp += 1;
     rows.push({ prompt: row.prompt, task: 'coding', source: 'routerbench:mbpp', split: 'train' });
   }
-  rows.push(...loadHandWritten(TASK_FIXTURES.dev, 'train'), ...loadHandWritten(TASK_FIXTURES.holdout, 'test'));
+  rows.push(
+    ...loadHandWritten(TASK_FIXTURES.dev, 'train'),
+    ...loadHandWritten(TASK_FIXTURES.everyday, 'train'),
+    ...loadHandWritten(TASK_FIXTURES.holdout, 'test'),
+  );
   return rows;
 }

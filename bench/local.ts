@@ -17,10 +17,12 @@
  * Then prefix reuse (support/prefix-reuse.ts): turn-2 TTFT after a 1,000-token history, cached vs cold.
  * Then the flapping-upstream scenario (support/flapping-upstream.ts) with stories260K as the local model;
  * `npm run bench:local -- --flapping` runs only that part.
+ * `npm run bench:local -- --gc` runs only our backend with V8's concurrent vs single-threaded garbage collector, at
+ * 1 thread and at every core (what `serve --gc auto` chooses between).
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChatMessage } from '../src/backends/backend.js';
@@ -123,9 +125,10 @@ const median = (xs: number[]): number => {
 const prefillRate = (s: Sample): number => s.promptTokens / (s.ttftMs / 1000);
 const decodeRate = (s: Sample): number => (s.completionTokens - 1) / ((s.totalMs - s.ttftMs) / 1000);
 
-function child(engine: string, c: Case): ChildReport {
-  // BENCH_NODE_FLAGS (e.g. --single-threaded-gc) start both engines' children alike.
-  const flags = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+/** BENCH_NODE_FLAGS (e.g. --single-threaded-gc) start both engines' children alike. */
+const NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+
+function child(engine: string, c: Case, flags: readonly string[] = NODE_FLAGS): ChildReport {
   const out = execFileSync(process.execPath, [...flags, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', engine, JSON.stringify(c)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -144,6 +147,8 @@ function smolShapedModel(attention: 'concat' | 'gqa' = 'concat'): string {
   return smol;
 }
 
+const SMOL_QUESTION = 'Please write a short poem about the sea. What is the capital of France? Thank you for your question. '.repeat(6);
+
 function cases(): Case[] {
   const list: Case[] = [];
   const stories = STORIES;
@@ -154,9 +159,8 @@ function cases(): Case[] {
     }
   }
   const smol = smolShapedModel();
-  const question = 'Please write a short poem about the sea. What is the capital of France? Thank you for your question. ';
   for (const threads of [1, 2]) {
-    list.push({ name: `SmolLM2-135M-shape q4 t${threads}`, dir: smol, dtype: 'q4', threads, messages: [{ role: 'user', content: question.repeat(6) }], maxTokens: 64 });
+    list.push({ name: `SmolLM2-135M-shape q4 t${threads}`, dir: smol, dtype: 'q4', threads, messages: [{ role: 'user', content: SMOL_QUESTION }], maxTokens: 64 });
   }
   return list;
 }
@@ -231,10 +235,43 @@ async function batched(): Promise<void> {
   );
 }
 
+/**
+ * Our decode tok/s with V8's concurrent collector vs `--single-threaded-gc`, interleaved round by round, at 1 thread
+ * and at every core: `serve --gc auto` relaunches itself with the flag in the second case only.
+ */
+function gcTable(): string {
+  const rows: string[] = [];
+  for (const threads of [...new Set([1, availableParallelism()])]) {
+    const c: Case = { name: 'SmolLM2-135M-shape q4', dir: smolShapedModel(), dtype: 'q4', threads, messages: [{ role: 'user', content: SMOL_QUESTION }], maxTokens: 64 };
+    const runs: Record<'concurrent' | 'single', ChildReport[]> = { concurrent: [], single: [] };
+    for (let round = 0; round < ROUNDS * 2; round++) {
+      const order: Array<'concurrent' | 'single'> = round % 2 === 0 ? ['concurrent', 'single'] : ['single', 'concurrent'];
+      for (const gc of order) runs[gc].push(child('ours', c, gc === 'single' ? ['--single-threaded-gc'] : []));
+    }
+    const decode = (gc: 'concurrent' | 'single') => median(runs[gc].flatMap((r) => r.samples).map(decodeRate));
+    const [concurrent, single] = [decode('concurrent'), decode('single')];
+    rows.push(`| ${c.name} | ${threads} of ${availableParallelism()} | ${concurrent.toFixed(1)} | ${single.toFixed(1)} | **${(single / concurrent).toFixed(2)}×** | ${threads >= availableParallelism() ? 'single-threaded' : 'concurrent'} |`);
+    process.stderr.write(`${rows.at(-1)}\n`);
+  }
+  return [
+    '',
+    `garbage collector — our decode tok/s, medians over ${ROUNDS * 2} interleaved rounds × ${REPEATS} generations (64 tokens, greedy); shared machine`,
+    '',
+    '| model | onnxruntime threads / cores | concurrent GC | --single-threaded-gc | ratio | serve --gc auto picks |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
 const rows: string[] = [];
 compileOurs();
 if (process.argv.includes('--batched')) {
   await batched();
+  process.exit(0);
+}
+if (process.argv.includes('--gc')) {
+  process.stdout.write(`${gcTable()}\n`);
   process.exit(0);
 }
 const structuredOnly = process.argv.includes('--structured');
@@ -312,4 +349,5 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
+if (!structuredOnly) process.stdout.write(`${gcTable()}\n`);
 if (!structuredOnly) await flapping();

@@ -32,8 +32,14 @@ describe('the scorer knows a hard request from an easy one', () => {
       // A named theorem (not among the training requests): 'Prove Fermat's little theorem' was once read as writing.
       ['Prove the Chinese remainder theorem', 'math'],
       ['Translate into Spanish: the library closes at six', 'rewrite'],
+      // A product trial found "What is 2+2?" read as math (and tier high) while "What's 2+2?" was utility, and a
+      // clinical vignette asking to "discuss" read as creative; neither prompt below is a training request.
+      ['What is 9+6?', 'utility'],
+      ['What is 40% of 250?', 'utility'],
+      ['A 72-year-old on digoxin develops nausea and visual changes after starting amiodarone; discuss the likely cause and management', 'analysis'],
     ];
     for (const [prompt, task] of cases) expect((await scorer.score(user(prompt))).task, prompt).toBe(task);
+    expect((await scorer.score(user('What is 9+6?'))).tier).toBe('low');
     expect(TASKS).toContain((await scorer.score(user(''))).task);
   });
 

@@ -89,4 +89,13 @@ describe('switchyard route --targets', () => {
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('names the line of a bad --signals file, as `switchyard signals` does, without a stack trace', { timeout: 60_000 }, async () => {
+    const bad = join(mkdtempSync(join(tmpdir(), 'sy-route-')), 'signals.yaml');
+    writeFileSync(bad, 'online: true\nbatery: { percent: 10 }\n');
+    const result = await routeAsync('hello', '--signals', bad);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(`switchyard route: ${bad}:2: (root): Unrecognized key: "batery" (did you mean "battery"?)`);
+    expect(result.stdout).toBe('');
+  });
 });

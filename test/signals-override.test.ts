@@ -90,7 +90,7 @@ describe('--signals override file', () => {
     const typo = join(dir, 'typo.yaml');
     writeFileSync(typo, 'online: true\nbattry: {percent: 5}\n');
     expect(() => readOverrideFile(typo)).toThrow(SignalInputError);
-    expect(() => readOverrideFile(typo)).toThrow(/typo\.yaml:2: \(root\): Unrecognized key.*battry/);
+    expect(() => readOverrideFile(typo)).toThrow('typo.yaml:2: (root): Unrecognized key: "battry" (did you mean "battery"?)');
     const range = join(dir, 'range.json');
     writeFileSync(range, '{\n  "online": true,\n  "battery": {\n    "percent": 140\n  }\n}\n');
     expect(() => readOverrideFile(range)).toThrow(/range\.json:4: battery\.percent: Too big/);

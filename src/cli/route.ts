@@ -13,6 +13,7 @@ import { estimateTokens, parseTags } from '../policy/request-facts.js';
 import { type PromptMeasure, RouteDecider } from '../routing/route-decider.js';
 import { loadScorer, TASK_DESCRIPTIONS } from '../scoring/index.js';
 import { formatSnapshotTable } from '../signals/format.js';
+import { SignalInputError } from '../signals/input-error.js';
 import { SignalHub } from '../signals/signal-hub.js';
 import type { TargetLink } from '../signals/target-link.js';
 import { openRouteTargets } from './route-targets.js';
@@ -48,9 +49,10 @@ export function registerRoute(program: Command): void {
       try {
         await routeOnce(prompt, opts);
       } catch (err) {
-        // A broken policy or targets file: its file:line lines, not a stack trace.
-        if (!(err instanceof PolicyError)) throw err;
-        process.stderr.write(`${err.message}\n`);
+        // A broken policy, targets or signals file: its file:line lines, not a stack trace.
+        if (err instanceof PolicyError) process.stderr.write(`${err.message}\n`);
+        else if (err instanceof SignalInputError) process.stderr.write(`switchyard route: ${err.message}\n`);
+        else throw err;
         process.exitCode = 1;
       }
     });
@@ -77,7 +79,12 @@ async function routeOnce(prompt: string, opts: RouteOptions): Promise<void> {
     link: { probeTimeoutMs: 2_000 },
   });
   if (targets.ownsCloud) hub.useCloudLink(() => targets.links()['cloud'] ?? null);
-  hub.start();
+  try {
+    hub.start();
+  } catch (err) {
+    await Promise.all([hub.stop(), targets.close(), scorer.close()]);
+    throw err;
+  }
   await hub.ready();
   const modelDir = opts.localModel === undefined ? findDefaultModelDir() : resolve(opts.localModel);
   const folder = modelDir === undefined ? null : loadModelFolder(modelDir);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { z } from 'zod';
+import { didYouMean, knownKeysAt } from '../policy/did-you-mean.js';
 import { YamlSource } from '../policy/yaml-source.js';
 import { SignalInputError, describeIssues } from './input-error.js';
 
@@ -68,7 +69,8 @@ export function readOverrideFile(path: string): SignalOverride {
     // An unknown key is pointed at by its own line, not its parent's.
     const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
     const at = source.at(key === undefined ? issue.path : [...issue.path, key], issue.message, key !== undefined);
-    return `${at.file}:${at.line}: ${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`;
+    const hint = key === undefined ? '' : didYouMean(key, knownKeysAt(SignalOverrideSchema, issue.path));
+    return `${at.file}:${at.line}: ${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}${hint}`;
   });
   throw new SignalInputError(lines.join('\n'));
 }

@@ -39,6 +39,19 @@ describe('decide with the default policy', () => {
     expect(d.rule).toBe('complex');
     expect(d.reasons).toEqual(['complexity 0.91 is high (asks for a proof)']);
   });
+
+  it('never explains a high score with a reason that pulled it down', () => {
+    // A product trial saw "complexity 0.467 is high (task math; no demanding math (a simple problem, or none))".
+    const reasons = [
+      { feature: 'task_math', weight: 0.9, detail: 'task math' },
+      { feature: 'math_demand', weight: -0.4, detail: 'no demanding math (a simple problem, or none)' },
+      { feature: 'proof_cues', weight: 0.3, detail: 'asks for a proof' },
+    ];
+    const high = decide(input({ score: { score: 0.47, tier: 'high', task: 'math', reasons } }), def);
+    expect(high.reasons).toEqual(['complexity 0.47 is high (task math; asks for a proof)']);
+    const onlyDown = decide(input({ score: { score: 0.47, tier: 'high', task: 'math', reasons: reasons.slice(0, 2) } }), def);
+    expect(onlyDown.reasons).toEqual(['complexity 0.47 is high (task math)']);
+  });
 });
 
 describe('decide: conditions and actions', () => {

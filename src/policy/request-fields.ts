@@ -35,7 +35,7 @@ export function compileRequestField(
           const text = `complexity >= ${num(threshold)} (the top ${num(share * 100)}% of traffic)`;
           parts.push(
             leaf(text, (ctx) => ctx.input.score.score >= threshold, (ctx) =>
-              `complexity ${num(ctx.input.score.score)} >= ${num(threshold)}, the calibrated cut for sending ${num(share * 100)}% of traffic to the cloud${scoreDetail(ctx.input.score)}`,
+              `complexity ${num(ctx.input.score.score)} >= ${num(threshold)}, the calibrated cut for sending ${num(share * 100)}% of traffic to the cloud${scoreDetail(ctx.input.score, true)}`,
             ),
           );
         }
@@ -145,8 +145,12 @@ export function compileRequestField(
  * " (task math; asks for a proof)": the task and the scorer's strongest reason besides the task itself,
  * whichever are known.
  */
-function scoreDetail(score: { task: string | null; reasons: readonly { feature: string; detail: string }[] }): string {
-  const reason = score.reasons.find((r) => !r.feature.startsWith('task_'));
+/**
+ * "(task math; asks for a proof)": the task and the strongest other reason pushing the score the way the condition
+ * read it (up for a high tier or a cut passed, down for a low tier), never a reason that argues the other way.
+ */
+function scoreDetail(score: { task: string | null; tier: string; reasons: readonly { feature: string; weight: number; detail: string }[] }, up = score.tier !== 'low'): string {
+  const reason = score.reasons.find((r) => !r.feature.startsWith('task_') && (up ? r.weight > 0 : r.weight < 0));
   const parts = [score.task === null ? null : `task ${score.task}`, reason?.detail ?? null].filter((p) => p !== null);
   return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
 }

@@ -246,6 +246,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     options.security === undefined ? null : createSecurity(options.security, { secrets, state });
   const app = createApp({
     pipeline,
+    decider,
     targets,
     ...(security === null ? {} : { before: security.before, bodyLimit: security.bodyLimit }),
     chat: {

@@ -125,6 +125,12 @@ describe('the task in what the service reports', () => {
     expect(response.headers.get('x-switchyard-rule')).toBe('code-and-math');
     expect((data as unknown as { switchyard: Record<string, unknown> }).switchyard).toMatchObject({ task: 'coding', target: 'cloud' });
     const dry = await fetch(`${t.url}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'auto', messages }) });
-    expect(await dry.json()).toMatchObject({ object: 'switchyard.decision', task: 'coding', rule: 'code-and-math', reasons: [expect.stringMatching(/^task coding/)] });
+    const body = (await dry.json()) as { tier: string; scoreReasons: Array<{ feature: string }>; context: { promptTokens: number } };
+    expect(body).toMatchObject({ object: 'switchyard.decision', task: 'coding', rule: 'code-and-math', reasons: [expect.stringMatching(/^task coding/)] });
+    // What `switchyard route --json` shows beside the decision: the tier policies match on, the score's reasons, the fit.
+    expect(['low', 'medium', 'high']).toContain(body.tier);
+    expect(body.scoreReasons.map((r) => r.feature)).toContain('task_coding');
+    expect(body.context).toMatchObject({ promptTokens: expect.any(Number), fitsLocal: expect.any(Boolean) });
+    expect(body.context.promptTokens).toBeGreaterThan(0);
   });
 });

@@ -112,8 +112,7 @@ async function routeOnce(prompt: string, opts: RouteOptions): Promise<void> {
     maxTokens: opts.maxTokens === undefined ? null : Number(opts.maxTokens),
     fallbackForbidden: false,
   };
-  const input = await decider.input(request);
-  const decision = await decider.decide(request);
+  const { decision, input } = await decider.explain(request);
   const links = targets.links();
   await Promise.all([hub.stop(), scorer.close(), targets.close()]);
   if (opts.json) {

@@ -71,13 +71,8 @@ interface Progress {
 export class RequestPipeline {
   constructor(private readonly deps: PipelineDeps) {}
 
-  /** Step 1 alone: the decision for a request (the dry-run endpoint). */
-  decide(request: RouteRequest): Promise<Decision> {
-    return this.deps.decider.decide(request);
-  }
-
   async handle(turn: ChatTurn, responder: Responder): Promise<RecordWithContent> {
-    const decision = turn.replay ? replayDecision(turn.route.requestedModel, this.deps.targets.defaultModel('cloud')) : await this.decide(turn.route);
+    const decision = turn.replay ? replayDecision(turn.route.requestedModel, this.deps.targets.defaultModel('cloud')) : await this.deps.decider.decide(turn.route);
     const progress: Progress = {
       served: null,
       error: null,

@@ -60,14 +60,19 @@ export class RouteDecider {
   }
 
   async decide(request: RouteRequest): Promise<Decision> {
-    const decision = await this.decideByPolicyOrPin(request);
-    if (this.deps.targets === undefined) return decision;
-    const { configured, fallback } = this.deps.targets();
-    return toExistingTarget(decision, configured, this.deps.models(), fallback);
+    return (await this.explain(request)).decision;
   }
 
-  private async decideByPolicyOrPin(request: RouteRequest): Promise<Decision> {
+  /** The decision and what it was made on (the score's tier and reasons, the prompt's fit): what dry runs show. */
+  async explain(request: RouteRequest): Promise<{ decision: Decision; input: DecisionInput }> {
     const input = await this.input(request);
+    const decision = this.decideByPolicyOrPin(request, input);
+    if (this.deps.targets === undefined) return { decision, input };
+    const { configured, fallback } = this.deps.targets();
+    return { decision: toExistingTarget(decision, configured, this.deps.models(), fallback), input };
+  }
+
+  private decideByPolicyOrPin(request: RouteRequest, input: DecisionInput): Decision {
     const byPolicy = decide(input, this.deps.policy());
     const pin = resolvePin(request.requestedModel, input.models);
     if (pin === null || (pin.target !== byPolicy.target && !byPolicy.allowFallback)) {

@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { DeferredStore } from '../routing/deferred/deferred-store.js';
 import type { RequestPipeline } from '../routing/handle-request.js';
+import type { RouteDecider } from '../routing/route-decider.js';
 import type { Targets } from '../routing/targets.js';
 import type { SignalHub } from '../signals/signal-hub.js';
 import { errorBody, errorHandler, notFoundHandler } from './openai-error.js';
@@ -13,6 +14,8 @@ import { createSignalsRouter } from './routes/signals.js';
 
 export interface AppOptions {
   pipeline: RequestPipeline;
+  /** POST /v1/route asks the decider alone: a dry run is not a request the pipeline records. */
+  decider: Pick<RouteDecider, 'explain'>;
   targets: Targets;
   chat?: ChatRouteOptions;
   /** Largest accepted request body (express/bytes syntax, e.g. `4mb`). */
@@ -40,7 +43,7 @@ export function createApp(options: AppOptions): Express {
   app.post('/v1/chat/completions', requireJson, chatCompletions(options.pipeline, options.chat));
   app.get('/v1/models', listModels(options.targets));
   app.get('/v1/models/*id', retrieveModel(options.targets));
-  app.post('/v1/route', routeDryRun(options.pipeline));
+  app.post('/v1/route', routeDryRun(options.decider));
   if (options.signals) app.use(createSignalsRouter(options.signals));
   if (options.deferred) app.get('/v1/deferred/:id', getDeferred(options.deferred));
   for (const router of options.routers ?? []) app.use(router);

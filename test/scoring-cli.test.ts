@@ -55,6 +55,15 @@ describe('switchyard score', () => {
     expect(result.stderr).toContain('stdin:2');
   });
 
+  it('refuses an empty prompt or empty input instead of scoring nothing', () => {
+    for (const [args, input, why] of [[[''], undefined, 'the prompt is empty'], [['--json'], '  \n', 'stdin is empty']] as const) {
+      const result = run([...args], input);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim()).toBe(`switchyard score: nothing to score: ${why}`);
+    }
+  });
+
   it('calibrates the threshold that sends a share of the file to the cloud', () => {
     const result = run(['--calibrate', '--cloud-share', '0.25', '--input', file]);
     expect(result.status, result.stderr).toBe(0);

@@ -45,6 +45,8 @@ async function runScore(prompt: string | undefined, options: ScoreOptions): Prom
   }
   const source = options.input ?? 'stdin';
   const raw = prompt ?? (options.input === undefined ? await text(process.stdin) : readFileSync(options.input, 'utf8'));
+  // An empty prompt has no task and no demand: a score for it would be a number about nothing.
+  if (raw.trim() === '') throw new Error(`nothing to score: ${prompt !== undefined ? 'the prompt is empty' : `${source} is empty`}`);
   const requests = prompt !== undefined || !looksLikeJsonl(raw) ? [[{ role: 'user' as const, content: raw.trim() }]] : parseScoreInput(raw, source); // every line is validated before anything is printed
   const scorer = await loadScorer(options.model === undefined ? {} : { modelPath: options.model });
   try {

@@ -40,6 +40,27 @@ describe('signal fields are range-checked', () => {
     expect(errorsOf('  - name: r\n    when: { complexity: { score: { gte: 41 } } }\n    route: cloud')[0]).toContain('did you mean 0.41?');
     expect(errorsOf('  - name: r\n    when: { battery: { percent: { lt: 20 } }, cpuLoad: 0.9, rttMs: 1500 }\n    route: cloud')).toEqual([]);
   });
+
+  it('a percentage written as a share: an error with the value it meant', () => {
+    expect(errorsOf('  - name: low\n    when: { battery: { percent: { lt: 0.2 } } }\n    route: cloud')).toEqual([
+      'p.yaml:4:39 rules[0].when.battery.percent.lt: 0.2 looks like a share: battery percent runs from 0 to 100; did you mean 20?',
+    ]);
+  });
+});
+
+describe('a condition written at the wrong level says where it belongs', () => {
+  // Mistakes a policy author made in a product trial, each with the line as it should read.
+  it('a tier where the complexity mapping goes, and a nested key straight under `when`', () => {
+    expect(errorsOf('  - name: hard\n    when: { complexity: high }\n    route: cloud')).toEqual([
+      'p.yaml:4:25 rules[0].when.complexity: expected a mapping, got "high" (write complexity: { tier: high })',
+    ]);
+    expect(errorsOf('  - name: hard\n    when: { tier: high }\n    route: cloud')).toEqual([
+      'p.yaml:4:13 rules[0].when.tier: unknown key "tier" (it belongs under "complexity": complexity: { tier: … })',
+    ]);
+    expect(errorsOf('  - name: low\n    when: { percent: { lt: 20 } }\n    route: cloud')[0]).toContain(
+      'unknown key "percent" (it belongs under "battery": battery: { percent: … })',
+    );
+  });
 });
 
 describe('content patterns that are not personal data', () => {

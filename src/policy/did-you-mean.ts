@@ -57,6 +57,7 @@ interface ZodDefLike {
   valueType?: z.ZodType;
   in?: z.ZodType;
   getter?: () => z.ZodType;
+  entries?: Record<string, string | number>;
 }
 
 function def(schema: z.ZodType): ZodDefLike {
@@ -88,6 +89,28 @@ function unwrap(schema: z.ZodType): z.ZodType[] {
  * from what the schema accepts).
  */
 export function knownKeysAt(root: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const keys = new Set<string>();
+  for (const node of nodesAt(root, path)) {
+    const d = def(node);
+    if (d.type === 'object' && d.shape !== undefined) for (const k of Object.keys(d.shape)) keys.add(k);
+  }
+  return [...keys];
+}
+
+/** The literal values a schema accepts at `path` (an enum's options, a list of enum items), for hints. */
+export function enumValuesAt(root: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const nodes = nodesAt(root, path).flatMap((node) => {
+    const d = def(node);
+    return d.type === 'array' && d.element !== undefined ? unwrap(d.element) : [node];
+  });
+  return nodes.flatMap((node) => {
+    const d = def(node);
+    return d.type === 'enum' && d.entries !== undefined ? Object.values(d.entries).map(String) : [];
+  });
+}
+
+/** The schemas (unions fanned out) that describe the value at `path`. */
+function nodesAt(root: z.ZodType, path: readonly PropertyKey[]): z.ZodType[] {
   let nodes = unwrap(root);
   for (const seg of path) {
     const next: z.ZodType[] = [];
@@ -99,10 +122,5 @@ export function knownKeysAt(root: z.ZodType, path: readonly PropertyKey[]): stri
     }
     nodes = next;
   }
-  const keys = new Set<string>();
-  for (const node of nodes) {
-    const d = def(node);
-    if (d.type === 'object' && d.shape !== undefined) for (const k of Object.keys(d.shape)) keys.add(k);
-  }
-  return [...keys];
+  return nodes;
 }

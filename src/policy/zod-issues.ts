@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
-import { didYouMean, knownKeysAt } from './did-you-mean.js';
+import { didYouMean, enumValuesAt, knownKeysAt } from './did-you-mean.js';
 import type { YamlSource } from './yaml-source.js';
 
 type Issue = z.core.$ZodIssue;
@@ -25,7 +25,7 @@ function toDiagnostics(issue: Issue, base: PropertyKey[], schema: z.ZodType, sou
     case 'unrecognized_keys': {
       const known = knownKeysAt(schema, path);
       return issue.keys.map((key) =>
-        source.at([...path, key], `unknown key "${key}"${didYouMean(key, known)}`, true),
+        source.at([...path, key], `unknown key "${key}"${didYouMean(key, known) || belongsUnder(schema, path, key, known)}`, true),
       );
     }
     case 'invalid_union': {
@@ -48,8 +48,11 @@ function toDiagnostics(issue: Issue, base: PropertyKey[], schema: z.ZodType, sou
     case 'invalid_key':
       // A record key that breaks its rule (`Edge:` for a target name): say which rule, at the key.
       return issue.issues.map((e) => source.at(path, `${e.code === 'invalid_format' || e.code === 'custom' ? `expected ${e.message}` : e.message}, got ${describe(issue.input)}`, true));
-    case 'invalid_type':
-      return [source.at(path, issue.input === undefined ? `missing; expected ${noun(issue.expected)}` : `expected ${noun(issue.expected)}, got ${describe(issue.input)}`)];
+    case 'invalid_type': {
+      if (issue.input === undefined) return [source.at(path, `missing; expected ${noun(issue.expected)}`)];
+      const hint = issue.expected === 'object' ? mappingHint(schema, path, issue.input) : '';
+      return [source.at(path, `expected ${noun(issue.expected)}, got ${describe(issue.input)}${hint}`)];
+    }
     case 'invalid_value': {
       const options = issue.values.map((v) => JSON.stringify(v));
       const hint = typeof issue.input === 'string' ? didYouMean(issue.input, issue.values.map(String)) : '';
@@ -69,6 +72,20 @@ function toDiagnostics(issue: Issue, base: PropertyKey[], schema: z.ZodType, sou
     default:
       return [source.at(path, issue.message)];
   }
+}
+
+/** `tier: high` written straight under `when`: the key of a nested mapping it belongs in, shown as it should read. */
+function belongsUnder(schema: z.ZodType, path: PropertyKey[], key: string, known: readonly string[]): string {
+  const parent = known.find((k) => knownKeysAt(schema, [...path, k]).includes(key));
+  return parent === undefined ? '' : ` (it belongs under "${parent}": ${parent}: { ${key}: … })`;
+}
+
+/** `complexity: high` where a mapping is expected: the key of that mapping whose values include it. */
+function mappingHint(schema: z.ZodType, path: PropertyKey[], input: unknown): string {
+  const last = path.at(-1);
+  if (typeof last !== 'string' || (typeof input !== 'string' && typeof input !== 'number')) return '';
+  const key = knownKeysAt(schema, path).find((k) => enumValuesAt(schema, [...path, k]).includes(String(input)));
+  return key === undefined ? '' : ` (write ${last}: { ${key}: ${String(input)} })`;
 }
 
 function noun(expected: string): string {

@@ -9,9 +9,9 @@ import { estimateParameters, ModelConfigSchema } from '../models/model-config.js
 /**
  * V8's concurrent garbage collector runs on helper threads. When the local model's onnxruntime threads already
  * take every core, those helpers compete with the matmuls: every decode step hands back the KV cache as fresh
- * buffers, so the collector is busy all the time. Measured on a 2-core machine, SmolLM2-135M-shaped q4 at 2
- * threads decodes 53–56 → 64–69 tok/s with `--single-threaded-gc`; with a core left free (1 thread) the flag
- * costs about 9 % instead. The flag cannot be set once V8 runs (it aborts in the next collection) nor through
+ * buffers, so the collector is busy all the time. Measured on a 2-core machine (`npm run bench:local -- --gc`),
+ * SmolLM2-135M-shaped q4 at 2 threads decodes 55 → 64 tok/s with `--single-threaded-gc`; with a core left free
+ * (1 thread) the flag costs 5–9 % instead. The flag cannot be set once V8 runs (it aborts in the next collection) nor through
  * NODE_OPTIONS, so `serve` starts itself again with it and stays as a thin parent that passes signals on.
  */
 export const GC_MODES = ['auto', 'single', 'concurrent'] as const;
@@ -26,13 +26,13 @@ export function localModelThreads(opts: { local: boolean; localModel?: string; t
   if (opts.threads !== undefined) return opts.threads;
   const dir = opts.localModel === undefined ? findDefaultModelDir() : resolve(opts.localModel);
   if (dir === undefined) return null;
-  let text: string;
+  let raw: unknown;
   try {
-    text = readFileSync(join(dir, 'config.json'), 'utf8');
+    raw = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
   } catch {
-    return null; // no such folder: serve itself says so, with the reason
+    return null; // no such folder, or a broken config: serve itself says so, with the reason
   }
-  const config = ModelConfigSchema.safeParse(JSON.parse(text));
+  const config = ModelConfigSchema.safeParse(raw);
   return config.success ? defaultSessionSettings(estimateParameters(config.data)).intraOpThreads : null;
 }
 

@@ -142,12 +142,9 @@ export function compileRequestField(
 }
 
 /**
- * " (task math; asks for a proof)": the task and the scorer's strongest reason besides the task itself,
- * whichever are known.
- */
-/**
- * "(task math; asks for a proof)": the task and the strongest other reason pushing the score the way the condition
- * read it (up for a high tier or a cut passed, down for a low tier), never a reason that argues the other way.
+ * " (task math; asks for a proof)": the task and the scorer's strongest reason besides the task itself that pushed
+ * the score the way the condition read it (up for a high or medium tier or a cut passed, down for a low tier),
+ * whichever are known; never a reason that argues the other way.
  */
 function scoreDetail(score: { task: string | null; tier: string; reasons: readonly { feature: string; weight: number; detail: string }[] }, up = score.tier !== 'low'): string {
   const reason = score.reasons.find((r) => !r.feature.startsWith('task_') && (up ? r.weight > 0 : r.weight < 0));

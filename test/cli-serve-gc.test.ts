@@ -3,12 +3,24 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { localModelThreads, wantsSingleThreadedGc } from '../src/cli/gc-relaunch.js';
 import { fromPackageRoot } from '../src/paths.js';
 import { freePort } from './helpers/redis-server.js';
 
 const CORES = availableParallelism();
+/** Every serve a test started: a test that fails half-way must not leave a server (and its child) running. */
+const started: Array<{ parent: ChildProcess; dataDir: string }> = [];
+afterEach(() => {
+  for (const { parent, dataDir } of started.splice(0)) {
+    parent.kill('SIGKILL');
+    try {
+      process.kill(Number.parseInt(readFileSync(join(dataDir, 'serve.lock'), 'utf8'), 10), 'SIGKILL');
+    } catch {
+      // already gone, lock released
+    }
+  }
+});
 
 interface Serve {
   child: ChildProcess;
@@ -27,6 +39,7 @@ async function serve(...args: string[]): Promise<Serve> {
     env: { PATH: process.env['PATH'] ?? '', SWITCHYARD_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push({ parent: child, dataDir });
   let stderr = '';
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));

@@ -241,6 +241,23 @@ describe('store-and-forward', () => {
     expect(done.completion.choices[0]?.message.content).toBe('Echo: summarise the quarterly report');
     await first.fake.close();
   });
+
+  it('answers a request pinned to the device there, and refuses a streamed one with a reason, while offline', async () => {
+    // Found in an app developer's trial: a `local` request with the header was journalled and later sent to the
+    // cloud, and a streamed one got a 202 JSON body that the SDK read as an empty stream.
+    const t = await start({ breakerThreshold: 1 });
+    await t.fake.refuse();
+    await t.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 }); // the link is found dead
+    const headers = { 'x-switchyard-defer': '1' };
+    const { data, response } = await t.client.chat.completions.create({ model: 'local', messages, max_tokens: 4 }, { headers }).withResponse();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchyard-target')).toBe('local');
+    expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    const streamed = t.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4, stream: true }, { headers });
+    await expect(streamed).rejects.toMatchObject({ status: 400, param: 'stream', message: expect.stringContaining('x-switchyard-defer needs a non-streamed request') });
+    // Nothing was journalled for the cloud: no request was answered 202.
+    expect(await (await fetch(`${t.url}/metrics`)).text()).not.toMatch(/switchyard_requests_total\{[^}]*status="202"/);
+  });
 });
 
 describe('flapping under concurrent load', () => {

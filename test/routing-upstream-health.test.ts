@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { classifyError } from '../src/backends/errors.js';
 import { causeOfError, renderCause } from '../src/routing/fallback-cause.js';
 import { CircuitBreaker } from '../src/routing/upstream-health/circuit-breaker.js';
@@ -45,6 +45,37 @@ describe('CircuitBreaker', () => {
     expect(breaker.tryAcquire()).toBe(true);
     breaker.release();
     expect(breaker.tryAcquire()).toBe(true);
+  });
+
+  it('after HTTP errors the probes cannot see, lets a trial through after 1 s, then 2 s, … while they go on', () => {
+    // Found in a trial: after three 500s the upstream recovered, but the breaker stayed open until the link
+    // monitor's 30 s idle probe, because the upstream had answered every probe.
+    vi.useFakeTimers();
+    try {
+      const status = { kind: 'upstream-status', cause: 'upstream-5xx', detail: 'HTTP 500' } as const;
+      const breaker = new CircuitBreaker({ failureThreshold: 1 });
+      breaker.recordFailure(status);
+      expect(breaker.state).toBe('open');
+      vi.advanceTimersByTime(999);
+      expect(breaker.state).toBe('open');
+      vi.advanceTimersByTime(1);
+      expect(breaker.state).toBe('half-open');
+      expect(breaker.tryAcquire()).toBe(true);
+      breaker.recordFailure(status); // the trial fails: the next wait is 2 s
+      vi.advanceTimersByTime(1_999);
+      expect(breaker.state).toBe('open');
+      vi.advanceTimersByTime(1);
+      expect(breaker.tryAcquire()).toBe(true);
+      breaker.recordSuccess();
+      expect(breaker.state).toBe('closed');
+      // A connection failure is the link monitor's to end (its probes find the upstream again): no timer.
+      breaker.recordFailure(failure);
+      vi.advanceTimersByTime(60_000);
+      expect(breaker.state).toBe('open');
+      breaker.detach();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a failed probe opens it and says so', () => {

@@ -98,11 +98,15 @@ export class RequestPipeline {
     return this.record(turn, decision, progress, progress.error !== null && !progress.started ? progress.error.status : 200);
   }
 
-  /** A privacy decision (local, no fallback) is never deferred to the cloud. */
+  /**
+   * A deferred job is replayed to the cloud, so neither a privacy decision (local, no fallback) nor a request pinned
+   * to the device is ever deferred: those are answered here, as they asked.
+   */
   private async deferIfAsked(turn: ChatTurn, decision: Decision): Promise<DeferredJob | null> {
     const deferred = this.deps.deferred;
     if (turn.deferrable === null || deferred === null || deferred.upstreamReachable()) return null;
     if (!decision.allowFallback && decision.target !== 'cloud') return null;
+    if (decision.target === 'local' && decision.rule.startsWith('pinned:')) return null;
     return deferred.queue.enqueue(turn.deferrable, turn.route.tags);
   }
 

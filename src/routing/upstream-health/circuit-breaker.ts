@@ -29,13 +29,20 @@ export interface BreakerOptions {
 
 /** How long a breaker another replica opened keeps this one open before a trial, in ms. */
 const SHARED_OPEN_MS = 15_000;
+/**
+ * After opening on HTTP errors (5xx, 429), the wait before a trial, in ms, doubling up to the maximum while
+ * trials keep failing. The link monitor's probes cannot end such an outage: the upstream answers them.
+ */
+const STATUS_TRIAL_MS = 1_000;
+const STATUS_TRIAL_MAX_MS = 30_000;
 
 /**
  * The circuit breaker on the upstream. Closed: requests go out. Open (after `failureThreshold` consecutive
  * failures, or when the link monitor finds the upstream unreachable): no request is sent, so nobody pays a
  * connect attempt or a timeout; traffic is answered locally while the link monitor's probes keep checking.
  * When a probe reaches the upstream again it turns half-open: one real request is let through as the trial;
- * its success closes the breaker, its failure opens it again.
+ * its success closes the breaker, its failure opens it again. An upstream that is reachable but answers with
+ * errors (5xx, 429) gets its trial from a timer instead: 1 s after opening, doubling to 30 s.
  */
 export class CircuitBreaker {
   private current: BreakerState = 'closed';
@@ -45,6 +52,8 @@ export class CircuitBreaker {
   private readonly threshold: number;
   private readonly now: () => number;
   private peerTimer: NodeJS.Timeout | null = null;
+  private statusTimer: NodeJS.Timeout | null = null;
+  private statusTrialMs = STATUS_TRIAL_MS;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly options: BreakerOptions = {}) {
@@ -57,6 +66,7 @@ export class CircuitBreaker {
   detach(): void {
     this.unsubscribe();
     if (this.peerTimer !== null) clearTimeout(this.peerTimer);
+    if (this.statusTimer !== null) clearTimeout(this.statusTimer);
   }
 
   get state(): BreakerState {
@@ -87,6 +97,9 @@ export class CircuitBreaker {
   recordSuccess(): void {
     this.consecutive = 0;
     this.trialInFlight = false;
+    this.statusTrialMs = STATUS_TRIAL_MS;
+    if (this.statusTimer !== null) clearTimeout(this.statusTimer);
+    this.statusTimer = null;
     this.set('closed');
   }
 
@@ -95,7 +108,21 @@ export class CircuitBreaker {
     this.trialInFlight = false;
     this.last = { at: this.now(), ...failure };
     this.options.onFailure?.(this.last);
-    if (this.current === 'half-open' || this.consecutive >= this.threshold) this.set('open');
+    if (this.current !== 'half-open' && this.consecutive < this.threshold) return;
+    this.set('open');
+    if (failure.kind === 'upstream-status') this.trialAfterStatusErrors();
+  }
+
+  /** Half-open after the current wait (then the next wait doubles): see STATUS_TRIAL_MS. */
+  private trialAfterStatusErrors(): void {
+    if (this.statusTimer !== null) clearTimeout(this.statusTimer);
+    const wait = this.statusTrialMs;
+    this.statusTrialMs = Math.min(STATUS_TRIAL_MAX_MS, wait * 2);
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = null;
+      if (this.current === 'open') this.set('half-open');
+    }, wait);
+    this.statusTimer.unref();
   }
 
   /** The link monitor's verdict from its probes (null = not known yet). */

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { SwitchyardError } from '../../backends/errors.js';
 import type { RequestPipeline } from '../../routing/handle-request.js';
 import { ChatRequestSchema } from '../chat-request.js';
 import { jsonResponder, sseResponder } from '../http-responders.js';
@@ -26,6 +27,12 @@ export function chatCompletions(pipeline: RequestPipeline, options: ChatRouteOpt
       return;
     }
     const request = parsed.data;
+    const defer = wantsDefer(req.headers['x-switchyard-defer']);
+    if (defer && request.stream === true) {
+      // A 202 with a job id is JSON: a streaming client would read it as an empty stream and never learn the id.
+      sendError(res, new SwitchyardError('invalid-request', 'x-switchyard-defer needs a non-streamed request (stream: false): a deferred answer is fetched later from GET /v1/deferred/{id}', { code: 'invalid_request', param: 'stream' }));
+      return;
+    }
     // A closed client connection cancels the work behind it (upstream request or local generation).
     const controller = new AbortController();
     res.on('close', () => {
@@ -34,7 +41,7 @@ export function chatCompletions(pipeline: RequestPipeline, options: ChatRouteOpt
     const apiKeyId = res.locals['apiKeyId'];
     const turn = toChatTurn(request, req.headers, {
       signal: controller.signal,
-      defer: wantsDefer(req.headers['x-switchyard-defer']),
+      defer,
       replay: false,
       apiKeyId: typeof apiKeyId === 'string' ? apiKeyId : null,
       captureContent,

@@ -55,4 +55,15 @@ describe('tool-call parser', () => {
     const cut = renderToolCall('get_weather', '{"city": "Os').slice(0, -'}\n</tool_call>'.length);
     expect(assemble(parse(cut, 4)).calls).toEqual([{ id: 'call_0', name: 'get_weather', arguments: '{"city": "Os' }]);
   });
+
+  it('a call cut inside its opening (max_tokens) is a call without arguments, never its syntax as content', () => {
+    // Found in a trial: max_tokens 10 gave content '<tool_call>\n{"name": "get_weather", "arg' and no tool_calls.
+    const opening = renderToolCall('get_weather', '{}');
+    const cut = opening.slice(0, opening.indexOf('"arguments"') + 4);
+    expect(assemble(parse(cut, 3))).toEqual({ content: '', calls: [{ id: 'call_0', name: 'get_weather', arguments: '' }] });
+    // Cut before the name tells the tools apart: no call can be named, and nothing is content either.
+    expect(assemble(parse('<tool_call>\n{"name": "get_', 3))).toEqual({ content: '', calls: [] });
+    expect(assemble(parse('Checking.\n<tool_ca', 2))).toEqual({ content: 'Checking.', calls: [] });
+    expect(assemble(parse('if a <', 2))).toEqual({ content: 'if a <', calls: [] });
+  });
 });

@@ -42,11 +42,25 @@ export class ToolCallParser {
     return parts;
   }
 
-  /** The end of the output: whatever is held back is content (a call cut short keeps its partial arguments). */
+  /**
+   * The end of the output: whatever is held back is content, except a call cut short (max_tokens). That keeps its
+   * partial arguments, one cut inside its opening becomes a call to the one tool it can still be, with no
+   * arguments yet, and one cut before its name is dropped: the call syntax never reaches the content.
+   */
   flush(): Part[] {
     const rest = this.pending;
     this.pending = '';
     if (this.state === 'arguments') return rest === '' ? [] : [this.argumentsPart(rest)];
+    // Held back as the start of `<tool_call>` (longer than a lone "<"): a call cut before it could be named.
+    if (this.state === 'text' && rest.length > 1) return [];
+    if (this.state === 'begin') {
+      const names = [...this.begins].filter(([begin]) => begin.startsWith(rest)).map(([, name]) => name);
+      if (names.length > 0) {
+        if (names.length > 1) return [];
+        this.index++;
+        return [{ type: 'tool-call-delta', delta: { index: this.index, id: this.newId(), name: names[0]! } }];
+      }
+    }
     return this.content(rest, true);
   }
 

@@ -68,7 +68,10 @@ describe('CircuitBreaker', () => {
       expect(breaker.tryAcquire()).toBe(true);
       breaker.recordSuccess();
       expect(breaker.state).toBe('closed');
-      // A connection failure is the link monitor's to end (its probes find the upstream again): no timer.
+      // A connection failure is the link monitor's to end (its probes find the upstream again): no timer, and
+      // one pending from earlier HTTP errors is cancelled.
+      breaker.recordFailure(status);
+      breaker.recordFailure(status);
       breaker.recordFailure(failure);
       vi.advanceTimersByTime(60_000);
       expect(breaker.state).toBe('open');

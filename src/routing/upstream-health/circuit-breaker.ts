@@ -66,7 +66,7 @@ export class CircuitBreaker {
   detach(): void {
     this.unsubscribe();
     if (this.peerTimer !== null) clearTimeout(this.peerTimer);
-    if (this.statusTimer !== null) clearTimeout(this.statusTimer);
+    this.cancelStatusTrial();
   }
 
   get state(): BreakerState {
@@ -98,8 +98,7 @@ export class CircuitBreaker {
     this.consecutive = 0;
     this.trialInFlight = false;
     this.statusTrialMs = STATUS_TRIAL_MS;
-    if (this.statusTimer !== null) clearTimeout(this.statusTimer);
-    this.statusTimer = null;
+    this.cancelStatusTrial();
     this.set('closed');
   }
 
@@ -111,11 +110,17 @@ export class CircuitBreaker {
     if (this.current !== 'half-open' && this.consecutive < this.threshold) return;
     this.set('open');
     if (failure.kind === 'upstream-status') this.trialAfterStatusErrors();
+    else this.cancelStatusTrial(); // an unreachable upstream is the link monitor's to watch
+  }
+
+  private cancelStatusTrial(): void {
+    if (this.statusTimer !== null) clearTimeout(this.statusTimer);
+    this.statusTimer = null;
   }
 
   /** Half-open after the current wait (then the next wait doubles): see STATUS_TRIAL_MS. */
   private trialAfterStatusErrors(): void {
-    if (this.statusTimer !== null) clearTimeout(this.statusTimer);
+    this.cancelStatusTrial();
     const wait = this.statusTrialMs;
     this.statusTrialMs = Math.min(STATUS_TRIAL_MAX_MS, wait * 2);
     this.statusTimer = setTimeout(() => {

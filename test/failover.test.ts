@@ -242,6 +242,22 @@ describe('store-and-forward', () => {
     await first.fake.close();
   });
 
+  it('keeps the request that finds the link down, instead of answering it locally', async () => {
+    // Found in a trial: the first deferrable request after the upstream died was answered by the device (with
+    // x-switchyard-fallback), because Switchyard still believed the link up; only the ones after it were kept.
+    const t = await start({});
+    await t.fake.refuse();
+    const body = JSON.stringify({ model: 'cloud', messages: [{ role: 'user', content: 'draft the board memo' }] });
+    const res = await fetch(`${t.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchyard-defer': '1' }, body });
+    expect(res.status).toBe(202);
+    const job = (await res.json()) as { id: string };
+    await t.fake.accept();
+    t.service.deferred?.kick();
+    await waitUntil(async () => (await t.service.deferred?.lookup(job.id))?.status === 'completed', 8_000);
+    const done = (await (await fetch(`${t.url}/v1/deferred/${job.id}`)).json()) as { completion: { choices: Array<{ message: { content: string } }> } };
+    expect(done.completion.choices[0]?.message.content).toBe('Echo: draft the board memo');
+  });
+
   it('answers a request pinned to the device there, and refuses a streamed one with a reason, while offline', async () => {
     // Found in an app developer's trial: a `local` request with the header was journalled and later sent to the
     // cloud, and a streamed one got a 202 JSON body that the SDK read as an empty stream.

@@ -1,5 +1,5 @@
 import type { CallOptions, GenerateResult, StreamPart, Usage } from '../backends/backend.js';
-import { classifyError, type SwitchyardError } from '../backends/errors.js';
+import { classifyError, SwitchyardError } from '../backends/errors.js';
 import type { RecordWithContent } from '../observability/decision-line.js';
 import type { Decision, Served } from './decision.js';
 import type { DeferredJob } from './deferred/deferred-queue.js';
@@ -88,6 +88,12 @@ export class RequestPipeline {
     }
     const call = capTokens(turn.call, decision.maxTokensCap);
     try {
+      const kept = await this.keepIfLinkFails(turn, decision, call, responder, progress);
+      if (kept !== null) {
+        responder.deferred(kept, decision);
+        return this.record(turn, decision, progress, 202);
+      }
+      if (progress.served !== null) return this.record(turn, decision, progress, 200);
       if (turn.stream) await this.streamed(turn, decision, call, responder, progress);
       else await this.whole(decision, call, responder, progress);
     } catch (err) {
@@ -108,6 +114,29 @@ export class RequestPipeline {
     if (!decision.allowFallback && decision.target !== 'cloud') return null;
     if (decision.target === 'local' && decision.rule.startsWith('pinned:')) return null;
     return deferred.queue.enqueue(turn.deferrable, turn.route.tags);
+  }
+
+  /**
+   * The request that finds the link down: Switchyard still believed the upstream reachable, so it was not kept at
+   * once. A deferrable request bound for the cloud is tried there without fallback; if it cannot connect (or times
+   * out), it is kept for later like the ones after it, and not answered locally. A success is answered here
+   * (progress.served set); any other failure (a 5xx, a 4xx) goes the usual way: tried again, then fallback.
+   */
+  private async keepIfLinkFails(turn: ChatTurn, decision: Decision, call: ChatTurn['call'], responder: Responder, progress: Progress): Promise<DeferredJob | null> {
+    const deferred = this.deps.deferred;
+    if (turn.deferrable === null || deferred === null || turn.stream || decision.target !== 'cloud') return null;
+    const dispatched = await this.deps.dispatcher.generate({ ...decision, allowFallback: false }, call);
+    if (dispatched.ok) {
+      progress.served = dispatched.served;
+      progress.usage = dispatched.result.usage;
+      progress.output?.push(dispatched.result.content);
+      responder.answer(dispatched.result, decision, dispatched.served);
+      return null;
+    }
+    // Without fallback an outage comes back as `unavailable`, the upstream's own error as its cause.
+    const error = dispatched.error.cause instanceof SwitchyardError ? dispatched.error.cause : dispatched.error;
+    const linkDown = error.kind === 'connection' || error.kind === 'timeout';
+    return linkDown ? deferred.queue.enqueue(turn.deferrable, turn.route.tags) : null;
   }
 
   private async whole(decision: Decision, call: ChatTurn['call'], responder: Responder, progress: Progress): Promise<void> {

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { localModelThreads, wantsSingleThreadedGc } from '../src/cli/gc-relaunch.js';
 import { fromPackageRoot } from '../src/paths.js';
 import { freePort } from './helpers/redis-server.js';
+import { waitFor } from './helpers/service.js';
 
 const CORES = availableParallelism();
 /** Every serve a test started: a test that fails half-way must not leave a server (and its child) running. */
@@ -75,12 +76,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-async function until(check: () => boolean, ms = 15_000): Promise<void> {
-  for (const end = Date.now() + ms; !check(); ) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("serve picks V8's garbage collector for the device", () => {
   it('goes single-threaded only when the local model takes every core, or when asked', () => {
@@ -111,7 +106,7 @@ describe('serve relaunched with --single-threaded-gc', { timeout: 90_000 }, () =
     expect(s.log()).toContain('"gc":"single-threaded"');
     s.child.kill('SIGTERM');
     expect(await s.exited).toEqual({ code: 0, signal: null });
-    await until(() => !alive(pid));
+    await waitFor(() => !alive(pid), 15_000);
     expect(existsSync(join(s.dataDir, 'serve.lock'))).toBe(false);
   });
 
@@ -119,7 +114,7 @@ describe('serve relaunched with --single-threaded-gc', { timeout: 90_000 }, () =
     const s = await serve('--threads', String(CORES));
     const pid = servingPid(s);
     s.child.kill('SIGKILL');
-    await until(() => !alive(pid) && !existsSync(join(s.dataDir, 'serve.lock')));
+    await waitFor(() => !alive(pid) && !existsSync(join(s.dataDir, 'serve.lock')), 15_000);
   });
 
   it('--gc concurrent serves from the process that was started', async () => {

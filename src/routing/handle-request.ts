@@ -127,10 +127,7 @@ export class RequestPipeline {
     if (turn.deferrable === null || deferred === null || turn.stream || decision.target !== 'cloud') return null;
     const dispatched = await this.deps.dispatcher.generate({ ...decision, allowFallback: false }, call);
     if (dispatched.ok) {
-      progress.served = dispatched.served;
-      progress.usage = dispatched.result.usage;
-      progress.output?.push(dispatched.result.content);
-      responder.answer(dispatched.result, decision, dispatched.served);
+      this.answer(dispatched, decision, responder, progress);
       return null;
     }
     // Without fallback an outage comes back as `unavailable`, the upstream's own error as its cause.
@@ -147,6 +144,12 @@ export class RequestPipeline {
       responder.fail(dispatched.error, decision, dispatched.served, false);
       return;
     }
+    this.answer(dispatched, decision, responder, progress);
+  }
+
+  /** A whole answer to the client, and into the request's progress. */
+  private answer(dispatched: { result: GenerateResult; served: Served }, decision: Decision, responder: Responder, progress: Progress): void {
+    progress.served = dispatched.served;
     progress.usage = dispatched.result.usage;
     progress.output?.push(dispatched.result.content);
     responder.answer(dispatched.result, decision, dispatched.served);

@@ -24,7 +24,7 @@ import { trainClassifier, trainMathDemand, trainScoreModel } from '../scripts/sc
 import { routingQuality } from '../scripts/scorer/routing-metrics.js';
 import { loadMathLevels, loadScoreRows, type ScoreRow, type ScoreSource } from '../scripts/scorer/score-data.js';
 import { jsonl, loadTaskCorpus, ROUTING_DEV, type TaskExample } from '../scripts/scorer/task-corpus.js';
-import { loadWordProblems, spearman } from '../scripts/scorer/word-problems.js';
+import { loadGsm8kSteps, loadWordProblems, spearman } from '../scripts/scorer/word-problems.js';
 import { table } from './support/stats.js';
 
 const { values } = parseArgs({ options: { 'word-problems': { type: 'string' } } });
@@ -203,6 +203,18 @@ for (const { name, note, items } of everyday) {
   const xs = items.map((i) => vector(user(i.prompt)));
   const split = (s: number[]) => auc(s.filter((_, i) => items[i]?.level === 'hard'), s.filter((_, i) => items[i]?.level === 'easy'));
   compare(`everyday requests ${name} (hand-written)`, 'AUC hard vs easy', xs, split, `${items.length} prompts; ${note}`);
+}
+
+{
+  // Math word problems: GSM8K train problems ranked against their reference solution's number of calculations
+  // (small models fail word problems mostly when many steps are needed).
+  const problems = loadGsm8kSteps(fromPackageRoot('test', 'fixtures', 'scoring', 'gsm8k-steps.jsonl'), `${ROUTING_DEV}math-train.jsonl`);
+  for (const split of ['tune', 'holdout'] as const) {
+    const list = problems.filter((p) => p.split === split);
+    const many = (s: number[]) => auc(s.filter((_, i) => (list[i]?.steps ?? 0) >= 5), s.filter((_, i) => (list[i]?.steps ?? 0) <= 2));
+    const note = split === 'tune' ? 'math_numbers prior chosen on these' : 'never tuned on';
+    compare(`GSM8K word problems, ${split} half`, 'AUC ≥5 calculations vs ≤2', list.map((p) => vector(user(p.question))), many, `${list.length} problems; ${note}`);
+  }
 }
 
 if (values['word-problems'] !== undefined) {

@@ -49,3 +49,31 @@ function ranks(values: readonly number[]): number[] {
   }
   return out;
 }
+
+/**
+ * 338 GSM8K train problems (from four stretches of the public train.jsonl, openai/grade-school-math, MIT) with
+ * their reference solution's number of calculations (`<<…>>` annotations): test/fixtures/scoring/gsm8k-steps.jsonl
+ * holds ids and counts only; the questions are read from ../shared's math-train.jsonl. Half is `tune` (the
+ * math_numbers prior was chosen on it), half `holdout` (never tuned on).
+ */
+const StepsRow = z.object({ id: z.string(), steps: z.number().int().min(0), lines: z.number().int().min(0), split: z.enum(['tune', 'holdout']) });
+const MathRow = z.object({ source: z.string(), id: z.string(), prompt: z.string() });
+
+export interface CountedProblem extends WordProblem {
+  split: 'tune' | 'holdout';
+}
+
+export function loadGsm8kSteps(stepsPath: string, mathTrainPath: string): CountedProblem[] {
+  const questions = new Map<string, string>();
+  for (const line of readFileSync(mathTrainPath, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const row = MathRow.parse(JSON.parse(line));
+    if (row.source === 'gsm8k') questions.set(row.id, row.prompt);
+  }
+  return readFileSync(stepsPath, 'utf8').split('\n').filter((l) => l.trim() !== '').map((line, i) => {
+    const row = StepsRow.parse(JSON.parse(line));
+    const question = questions.get(row.id);
+    if (question === undefined) throw new Error(`${stepsPath}:${i + 1}: GSM8K ${row.id} is not in ${mathTrainPath}`);
+    return { question, steps: row.steps, split: row.split };
+  });
+}

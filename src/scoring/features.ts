@@ -53,6 +53,7 @@ export const FEATURES: readonly FeatureSpec[] = [
   cue('puzzle_cues', 'logic puzzle', 'no puzzle'),
   cue('fact_cues', 'asks for long-tail facts (names, dates, records)', 'no long-tail facts asked'),
   cue('depth_cues', 'asks for depth (detailed, rigorous, trade-offs)', 'no depth asked'),
+  cue('number_words', 'quantities in words (twice, half, three)', 'no quantities in words'),
   { name: 'years', more: 'mentions specific years', less: 'no specific years' },
   { name: 'conversation_depth', more: 'deep in a conversation', less: 'first turn' },
 ];

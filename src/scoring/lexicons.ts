@@ -21,7 +21,8 @@ export type CueGroup =
   | 'creative_cues'
   | 'puzzle_cues'
   | 'fact_cues'
-  | 'depth_cues';
+  | 'depth_cues'
+  | 'number_words';
 
 const words = (text: string): string[] => text.trim().split(/\s+/);
 
@@ -86,4 +87,10 @@ export const CUE_LEXICON: Readonly<Record<CueGroup, readonly string[]>> = {
   depth_cues: words(`detailed comprehensive thorough thoroughly in-depth in_depth critically critique nuanced
     tradeoffs trade-offs failure_modes edge_cases fault-tolerant scalable architecture distributed consensus
     rigorous cite citing doctrine mechanism mechanisms pathophysiology differential systematically`),
+  // Quantities written as words, which a word problem's steps work on as much as its digits ("twice as many",
+  // "half of the rest", "three times"). Counted into math_numbers only; no weight of their own.
+  number_words: words(`one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+    seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand
+    thousands million millions dozen dozens half halves twice double triple thrice quadruple quarter quarters third
+    thirds fifth fifths tenth tenths percent`),
 };

@@ -25,7 +25,7 @@ const STEPWISE: readonly Task[] = ['math', 'coding', 'reasoning', 'analysis', 'l
 const NUMERIC: readonly Task[] = ['math', 'reasoning'];
 export const DEMAND_FEATURES: readonly FeatureSpec[] = [
   { name: 'stepwise_length', more: 'a long problem in a step-by-step task', less: 'a short or not step-by-step problem' },
-  { name: 'math_numbers', more: 'many quantities in a math or logic problem', less: 'few quantities to track' },
+  { name: 'math_numbers', more: 'many quantities (numbers or number words) in a math or logic problem', less: 'few quantities to track' },
   { name: 'math_demand', more: 'a demanding math problem (long, formula-heavy)', less: 'no demanding math (a simple problem, or none)' },
   { name: 'coding_length', more: 'a long programming task', less: 'no long programming task' },
   { name: 'knowledge_demand', more: 'a factual question about little-known names or terms', less: 'no little-known names or terms' },
@@ -40,6 +40,7 @@ const LOOKUP = TASKS.indexOf('lookup');
 const RARE_NAMES = featureIndex('rare_names');
 const RARE_WORDS = featureIndex('rare_words');
 const NUMBERS = featureIndex('numbers');
+const NUMBER_WORDS = featureIndex('number_words');
 const share = (p: Float32Array, tasks: readonly Task[]) => tasks.reduce((s, t) => s + (p[TASKS.indexOf(t)] ?? 0), 0);
 
 export interface ScoreVector {
@@ -56,7 +57,9 @@ export function scoreVector(messages: readonly ChatMessage[], classifier: TaskCl
   x.set(guess.probabilities, FEATURE_COUNT);
   const p = guess.probabilities;
   x[DEMAND] = (features[LENGTH] ?? 0) * share(p, STEPWISE);
-  x[DEMAND + 1] = (features[NUMBERS] ?? 0) * share(p, NUMERIC);
+  // Quantities to track: "twice as many", "half of the remaining", "three hundred years" count with the digits.
+  const quantities = Math.log1p(Math.expm1(features[NUMBERS] ?? 0) + Math.expm1(features[NUMBER_WORDS] ?? 0));
+  x[DEMAND + 1] = quantities * share(p, NUMERIC);
   x[DEMAND + 2] = (p[MATH] ?? 0) * classifier.mathDemand(features);
   x[DEMAND + 3] = (features[LENGTH] ?? 0) * (p[CODING] ?? 0);
   x[DEMAND + 4] = ((features[RARE_NAMES] ?? 0) + (features[RARE_WORDS] ?? 0)) * (p[LOOKUP] ?? 0);

@@ -70,6 +70,21 @@ function fitFree(xs: readonly Float32Array[], ys: ArrayLike<number>, options: Fi
     return o;
   });
   const beta = new Float64Array(p);
+  const l2Of = (k: number) => options.l2ByFeature?.get(free[k] ?? -1) ?? options.l2;
+  /** The penalised log-loss Newton minimises (log(1 + e^η) − yη per row, written to stay finite at any η). */
+  const loss = (b: Float64Array): number => {
+    let total = 0;
+    for (let i = 0; i < n; i += 1) {
+      const row = z[i] as Float64Array;
+      let eta = offset[i] ?? 0;
+      for (let k = 0; k < p; k += 1) eta += (row[k] ?? 0) * (b[k] ?? 0);
+      const softplus = eta > 0 ? eta + Math.log1p(Math.exp(-eta)) : Math.log1p(Math.exp(eta));
+      total += (options.rowWeights?.[i] ?? 1) * (softplus - (ys[i] ?? 0) * eta);
+    }
+    for (let k = 0; k < p - 1; k += 1) total += (l2Of(k) / 2) * (b[k] ?? 0) ** 2;
+    return total;
+  };
+  let current = loss(beta);
   for (let iter = 0; iter < (options.iterations ?? 25); iter += 1) {
     const grad = new Float64Array(p);
     const hess = new Float64Array(p * p);
@@ -90,17 +105,27 @@ function fitFree(xs: readonly Float32Array[], ys: ArrayLike<number>, options: Fi
     for (let a = 0; a < p; a += 1) {
       for (let b = 0; b < a; b += 1) hess[b * p + a] = hess[a * p + b] ?? 0;
       if (a < p - 1) {
-        const l2 = options.l2ByFeature?.get(free[a] ?? -1) ?? options.l2;
+        const l2 = l2Of(a);
         grad[a] = (grad[a] ?? 0) + l2 * (beta[a] ?? 0);
         hess[a * p + a] = (hess[a * p + a] ?? 0) + l2;
       }
     }
+    // A full Newton step can overshoot where the Hessian is nearly flat (a fold whose rows the model already
+    // separates well): it is halved until the loss goes down, so the fit never diverges.
     const step = solve(hess, grad, p);
-    let change = 0;
-    for (let k = 0; k < p; k += 1) {
-      beta[k] = (beta[k] ?? 0) - (step[k] ?? 0);
-      change = Math.max(change, Math.abs(step[k] ?? 0));
+    let scaleStep = 1;
+    let next = beta.map((b, k) => b - (step[k] ?? 0));
+    let nextLoss = loss(next);
+    while (!(nextLoss <= current) && scaleStep > 1e-6) {
+      scaleStep /= 2;
+      next = beta.map((b, k) => b - scaleStep * (step[k] ?? 0));
+      nextLoss = loss(next);
     }
+    let change = 0;
+    for (let k = 0; k < p; k += 1) change = Math.max(change, Math.abs((next[k] ?? 0) - (beta[k] ?? 0)));
+    if (!(nextLoss <= current)) break;
+    beta.set(next);
+    current = nextLoss;
     if (change < 1e-9) break;
   }
   const weights = new Array<number>(d).fill(0);

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ChatMessage } from '../src/backends/backend.js';
 import { fromPackageRoot } from '../src/paths.js';
-import { DEFAULT_SCORER_PATH, readModelCard } from '../src/scoring/index.js';
+import { DEFAULT_SCORER_PATH, loadLanguageId, readModelCard } from '../src/scoring/index.js';
 import { readTaskClassifier, type TaskClassifier } from '../src/scoring/task-classifier.js';
 import { mathDemand } from '../src/scoring/math-demand.js';
 import { scoreVector, withMathDemand } from '../src/scoring/task-features.js';
@@ -20,7 +20,7 @@ import { TASKS, type Task } from '../src/scoring/tasks.js';
 import { CHAT_SETS, checkChatOrder, loadChatSet } from '../scripts/scorer/chat-categories.js';
 import { auc, groupFolds, seededRandom } from '../scripts/scorer/cross-validate.js';
 import { logit, type LogisticModel } from '../scripts/scorer/logistic.js';
-import { trainClassifier, trainMathDemand, trainScoreModel } from '../scripts/scorer/recipe.js';
+import { RECIPE, trainClassifier, trainMathDemand, trainScoreModel } from '../scripts/scorer/recipe.js';
 import { routingQuality } from '../scripts/scorer/routing-metrics.js';
 import { loadMathLevels, loadScoreRows, type ScoreRow, type ScoreSource } from '../scripts/scorer/score-data.js';
 import { jsonl, loadTaskCorpus, ROUTING_DEV, type TaskExample } from '../scripts/scorer/task-corpus.js';
@@ -32,7 +32,8 @@ const started = Date.now();
 const classifier = readTaskClassifier(DEFAULT_SCORER_PATH.replace(/scorer\.onnx$/, 'task-classifier.json'));
 const card = readModelCard(DEFAULT_SCORER_PATH.replace(/\.onnx$/, '.json'));
 const shipped: LogisticModel = { mean: card.mean, scale: card.scale, weights: card.weights, bias: card.bias };
-const vector = (messages: readonly ChatMessage[]) => scoreVector(messages, classifier).x;
+const languageOf = await loadLanguageId();
+const vector = (messages: readonly ChatMessage[]) => scoreVector(messages, classifier, languageOf).x;
 const user = (content: string): ChatMessage[] => [{ role: 'user', content }];
 const RANDOM_DRAWS = 20;
 const random = seededRandom(11);
@@ -51,7 +52,7 @@ function compare(set: string, metric: string, xs: Float32Array[], fn: (scores: n
 }
 
 // ---- labelled pool: grouped cross-validation of the score model (the classifier is the shipped one) ----
-const rows = loadScoreRows(classifier);
+const rows = loadScoreRows(classifier, languageOf);
 /**
  * Out-of-fold scores for one source's rows: each fold's groups are held out of that source for training.
  * `refit` rewrites every row's vector for a fold (MATH: the within-math demand model refitted without the
@@ -217,6 +218,18 @@ for (const { name, note, items } of everyday) {
   }
 }
 
+/**
+ * Requests in ten other languages (zh, ja, ko, ru, ar, es, fr, de, pt, hi), 12 per language, one per task, half
+ * labelled hard: written on 2026-12-04 by a helper session apart from the training requests, never trained or
+ * tuned on. Scored with their language, as served.
+ */
+const multilingual = jsonl(fromPackageRoot('test', 'fixtures', 'scoring', 'multilingual-holdout.jsonl')) as Array<{ lang: string; level: string; task: Task; prompt: string }>;
+{
+  const xs = multilingual.map((i) => vector(user(i.prompt)));
+  const split = (s: number[]) => auc(s.filter((_, i) => multilingual[i]?.level === 'hard'), s.filter((_, i) => multilingual[i]?.level === 'easy'));
+  compare('requests in 10 other languages (hand-written)', 'AUC hard vs easy', xs, split, `${multilingual.length} prompts; never tuned on`);
+}
+
 if (values['word-problems'] !== undefined) {
   const problems = loadWordProblems(values['word-problems']);
   const steps = problems.map((p) => p.steps);
@@ -226,7 +239,7 @@ if (values['word-problems'] !== undefined) {
 // ---- the task classifier ----
 const held = corpus.filter((e) => e.split === 'test');
 const confusion = TASKS.map(() => new Array<number>(TASKS.length).fill(0));
-const guessOf = (c: TaskClassifier, e: TaskExample) => scoreVector(user(e.prompt), c).guess.task;
+const guessOf = (c: TaskClassifier, e: TaskExample) => scoreVector(user(e.prompt), c, languageOf).guess.task;
 for (const e of held) {
   const row = confusion[TASKS.indexOf(e.task)];
   if (row) row[TASKS.indexOf(guessOf(classifier, e))] = (row[TASKS.indexOf(guessOf(classifier, e))] ?? 0) + 1;
@@ -240,7 +253,7 @@ const foldOf = groupFolds(autoj.map((e) => e.source), 5, 3);
 let unseenHits = 0;
 for (let f = 0; f < 5; f += 1) {
   const heldOut = new Set(autoj.filter((_, i) => foldOf[i] === f));
-  const retrained = trainClassifier(corpus.filter((e) => !heldOut.has(e)), classifier.card.mathDemand).classifier;
+  const retrained = trainClassifier(corpus.filter((e) => !heldOut.has(e)), classifier.card.mathDemand, RECIPE, languageOf).classifier;
   for (const e of heldOut) unseenHits += guessOf(retrained, e) === e.task ? 1 : 0;
 }
 // GSM8K word problems the classifier never saw (it trains on the first 200): how many does it call math?
@@ -257,7 +270,13 @@ const classifierRows = [
     const list = items.map((i): TaskExample => ({ prompt: i.prompt, task: i.task, source: 'hand', split: 'test' }));
     return [`everyday requests ${name} (hand-written)`, accuracy(list, classifier), majority(list)] as const;
   }),
+  (() => {
+    const list = multilingual.map((i): TaskExample => ({ prompt: i.prompt, task: i.task, source: 'hand', split: 'test' }));
+    return ['requests in 10 other languages (hand-written holdout)', accuracy(list, classifier), majority(list)] as const;
+  })(),
 ];
+// The language the scorer names for the same requests (fastText's language ID, letters only).
+const languageHits = multilingual.filter((i) => languageOf(i.prompt).language === i.lang).length;
 
 const report = [
   `Routing quality per dev set: the shipped scorer vs length-only and random routing, measured in one run.`,
@@ -268,6 +287,8 @@ const report = [
   '',
   `Task classifier accuracy (${TASKS.length} tasks) vs always guessing the most common task:`,
   table(['held-out prompts', 'accuracy', 'majority class'], classifierRows.map(([a, b, c]) => [String(a), Number(b).toFixed(3), c === null ? '—' : Number(c).toFixed(3)])),
+  '',
+  `Language named right on the requests in 10 other languages: ${languageHits}/${multilingual.length}.`,
   '',
   'Confusion on held-out prompts (Auto-J test split + hand-written holdout): rows = true task, columns = predicted.',
   table(['true \\ predicted', ...TASKS], TASKS.map((t, i) => [t, ...(confusion[i] ?? []).map(String)])),

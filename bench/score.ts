@@ -7,7 +7,7 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { fromPackageRoot } from '../src/paths.js';
-import { DEFAULT_SCORER_PATH, extractFeatures, loadScorer, readModelCard, scoreVector } from '../src/scoring/index.js';
+import { DEFAULT_SCORER_PATH, extractFeatures, loadLanguageId, loadScorer, readModelCard, scoreVector } from '../src/scoring/index.js';
 import { readTaskClassifier } from '../src/scoring/task-classifier.js';
 import { quantile, table } from './support/stats.js';
 
@@ -26,11 +26,12 @@ const scorer = await loadScorer();
 const floor = await ort.InferenceSession.create(DEFAULT_SCORER_PATH, { intraOpNumThreads: 1, interOpNumThreads: 1 });
 const width = readModelCard(DEFAULT_SCORER_PATH.replace(/\.onnx$/, '.json')).features.length;
 const floorInput = new ort.Tensor('float32', new Float32Array(width), [1, width]);
+const languageOf = await loadLanguageId();
 const classifier = readTaskClassifier(DEFAULT_SCORER_PATH.replace(/scorer\.onnx$/, 'task-classifier.json'));
 
-type Column = 'score short' | 'score 2000 chars' | 'features short' | 'features 2000 chars' | 'features + task 2000 chars' | 'session.run only';
+type Column = 'score short' | 'score 2000 chars' | 'features short' | 'features 2000 chars' | 'features + task 2000 chars' | 'language 2000 chars' | 'session.run only';
 const samples: Record<Column, number[]> = {
-  'score short': [], 'score 2000 chars': [], 'features short': [], 'features 2000 chars': [], 'features + task 2000 chars': [], 'session.run only': [],
+  'score short': [], 'score 2000 chars': [], 'features short': [], 'features 2000 chars': [], 'features + task 2000 chars': [], 'language 2000 chars': [], 'session.run only': [],
 };
 const micros = (start: bigint) => Number(process.hrtime.bigint() - start) / 1000;
 
@@ -53,6 +54,9 @@ for (let i = 0; i < ITERATIONS + 2000; i += 1) {
   t = process.hrtime.bigint();
   scoreVector(l, classifier);
   if (!warm) samples['features + task 2000 chars'].push(micros(t));
+  t = process.hrtime.bigint();
+  languageOf(l[0]?.content ?? '');
+  if (!warm) samples['language 2000 chars'].push(micros(t));
   t = process.hrtime.bigint();
   await floor.run({ features: floorInput });
   if (!warm) samples['session.run only'].push(micros(t));

@@ -6,6 +6,7 @@
  * SGD visits rows in a seeded order, IRLS has no random state, so rerunning reproduces the files byte for byte.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadLanguageId } from '../src/scoring/language.js';
 import { quantiles, type ModelCard } from '../src/scoring/model-card.js';
 import { SCORE_FEATURES, scoreVector } from '../src/scoring/task-features.js';
 import { fromPackageRoot } from '../src/paths.js';
@@ -18,10 +19,13 @@ import { loadMathLevels, loadScoreRows } from './scorer/score-data.js';
 import { loadTaskCorpus } from './scorer/task-corpus.js';
 
 const started = Date.now();
+// The classifier reads requests outside English with their language (text-hash.ts); so do the reference
+// traffic, probes and chat sets below, scored as served.
+const languageOf = await loadLanguageId();
 const corpus = loadTaskCorpus();
 const mathDemand = trainMathDemand(loadMathLevels());
-const { card: taskCard, table, classifier } = trainClassifier(corpus, mathDemand);
-const rows = loadScoreRows(classifier);
+const { card: taskCard, table, classifier } = trainClassifier(corpus, mathDemand, RECIPE, languageOf);
+const rows = loadScoreRows(classifier, languageOf);
 const fitted = trainScoreModel(rows);
 // Fixed-weight features are fitted around 0; the demand features are re-centred on a typical labelled prompt
 // (the bias absorbs the shift), so `reasons` says "long for its task" only when it is. Task weights stay
@@ -35,17 +39,17 @@ SCORE_FEATURES.forEach((f, j) => {
   model.bias += ((model.weights[j] ?? 0) * centre) / (model.scale[j] ?? 1);
 });
 const round = (v: number, digits = 6) => Math.round(v * 10 ** digits) / 10 ** digits;
-const scoreOf = (content: string) => sigmoid(logit(model, scoreVector([{ role: 'user', content }], classifier).x));
+const scoreOf = (content: string) => sigmoid(logit(model, scoreVector([{ role: 'user', content }], classifier, languageOf).x));
 
 const held = corpus.filter((e) => e.split === 'test');
-const accuracy = held.filter((e) => scoreVector([{ role: 'user', content: e.prompt }], classifier).guess.task === e.task).length / held.length;
+const accuracy = held.filter((e) => scoreVector([{ role: 'user', content: e.prompt }], classifier, languageOf).guess.task === e.task).length / held.length;
 // "Typical traffic" for tiers and cloud shares: Auto-J's real user queries (every kind of task), not the
 // exam-heavy labelled pool nor the math and code rows added to teach the classifier.
 const reference = quantiles(corpus.filter((e) => e.source.startsWith('autoj:')).map((e) => scoreOf(e.prompt)));
 const sanity = loadSanityPrompts().map((p) => ({ ...p, score: scoreOf(p.prompt) }));
 const chat = Object.fromEntries(Object.entries(CHAT_SETS).map(([name, path]) => {
   const prompts = loadChatSet(path);
-  return [name, round(checkChatOrder(prompts, prompts.map((p) => logit(model, scoreVector(p.messages, classifier).x))).hardAboveEasy, 4)];
+  return [name, round(checkChatOrder(prompts, prompts.map((p) => logit(model, scoreVector(p.messages, classifier, languageOf).x))).hardAboveEasy, 4)];
 }));
 
 const card: ModelCard = {

@@ -21,7 +21,13 @@ describe('switchyard route', () => {
   it('shows the decision for a request that would use images, and rejects an unknown capability', { timeout: 90_000 }, () => {
     const plain = route('What is the capital of France?', '--signals', signals, '--json');
     expect(plain.status).toBe(0);
-    expect(JSON.parse(plain.stdout)).toMatchObject({ target: 'local', rule: 'local-by-default' });
+    expect(JSON.parse(plain.stdout)).toMatchObject({ target: 'local', rule: 'local-by-default', language: 'en' });
+
+    // The plain output names the language, and the english-model policy sends another one to the cloud.
+    const german = route('Was ist die Hauptstadt von Frankreich?', '--signals', signals, '--policy', 'policies/english-model.yaml');
+    expect(german.stdout).toContain('→ cloud');
+    expect(german.stdout).toContain('rule "other-language"');
+    expect(german.stdout).toContain('  language: German (de)');
 
     const image = route('What is in this picture?', '--signals', signals, '--uses', 'images', '--json');
     expect(JSON.parse(image.stdout)).toMatchObject({ target: 'cloud', rule: 'needs-cloud-features', reasons: ['the request uses images'] });

@@ -27,6 +27,7 @@ export function decision(overrides: Partial<Decision> = {}): Decision {
     reasons: ['score 0.12 < 0.4'],
     score: 0.12,
     task: 'chat',
+    language: 'en',
     allowFallback: true,
     cascade: false,
     maxTokensCap: null,

@@ -16,7 +16,7 @@ describe('bundled policies pass their cases', () => {
   it('ships a cases file for every policy', () => {
     const policies = readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.cases.yaml')).sort();
     expect(casesFiles.map((f) => f.replace('.cases.yaml', '.yaml'))).toEqual(policies);
-    expect(policies).toEqual(['battery-saver.yaml', 'cost-saver.yaml', 'default.yaml', 'offline-first.yaml', 'privacy-first.yaml', 'quality-first.yaml', 'task-aware.yaml']);
+    expect(policies).toEqual(['battery-saver.yaml', 'cost-saver.yaml', 'default.yaml', 'english-model.yaml', 'offline-first.yaml', 'privacy-first.yaml', 'quality-first.yaml', 'task-aware.yaml']);
   });
 
   it.each(casesFiles)('%s', async (casesFile) => {

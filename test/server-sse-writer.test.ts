@@ -21,7 +21,7 @@ function sink() {
   return { res: res as unknown as ServerResponse, out, events };
 }
 
-const info: SwitchyardInfo = { target: 'cloud', model: 'big-2', rule: 'r', reasons: [], score: null, task: null, decided: 'cloud', fallback: null, signals: null };
+const info: SwitchyardInfo = { target: 'cloud', model: 'big-2', rule: 'r', reasons: [], score: null, task: null, language: null, decided: 'cloud', fallback: null, signals: null };
 
 describe('SseWriter', () => {
   it('role on the first delta, finish_reason on the finish chunk, switchyard on the last, then [DONE]', () => {

@@ -1,4 +1,5 @@
 import { analysePrompt, featureIndex } from '../../src/scoring/features.js';
+import type { LanguageOf } from '../../src/scoring/language.js';
 import { MATH_DEMAND_INPUTS, type MathDemandModel } from '../../src/scoring/math-demand.js';
 import { TaskClassifier, type TaskCard } from '../../src/scoring/task-classifier.js';
 import { SCORE_FEATURES } from '../../src/scoring/task-features.js';
@@ -76,6 +77,9 @@ export const RECIPE: Recipe = {
       // solution's step count (bench:routing; AUC ≥5 steps vs ≤2: tune half 0.849 → 0.856, held-out half 0.779 → 0.830).
       math_numbers: { weight: 0.4, why: 'more quantities (numbers, number words) to track in a math or logic problem (per log-count unit)' },
       number_words: { weight: 0, why: 'quantities in words count only inside math_numbers' },
+      // No labelled pool has a non-English row. Multilingual comparisons agree that 1–2B models lose more
+      // outside English than large ones do (and many on-device models are trained mostly on English).
+      non_english: { weight: 0.5, why: 'not written in English: a small model trails a large one further' },
       // The pool fits both at 0 (its math-looking rows are mostly exam questions, whose difficulty for the weak
       // model is not the length of the problem). Chosen by bench:routing on held-out MATH subjects and the
       // chat/obvious-pair sets: math_demand 0 → 0.6 moved MATH level AUC 0.735 → 0.77 (length 0.760) at no cost
@@ -127,14 +131,15 @@ export function trainMathDemand(problems: readonly MathLevelRow[], recipe: Recip
 }
 
 /** Trains the task classifier on the corpus's `train` rows and quantises it exactly as it ships. */
-export function trainClassifier(corpus: readonly TaskExample[], mathDemand: MathDemandModel, recipe: Recipe = RECIPE): TrainedClassifier {
+export function trainClassifier(corpus: readonly TaskExample[], mathDemand: MathDemandModel, recipe: Recipe = RECIPE, languageOf?: LanguageOf): TrainedClassifier {
   const train = corpus.filter((e) => e.split === 'train');
   const counts = TASKS.map((t) => train.filter((e) => e.task === t).length);
   const mean = train.length / TASKS.length;
   const rows: SparseRow[] = train.map((e) => {
     const { words, flags } = analysePrompt([{ role: 'user', content: e.prompt }]);
     const label = TASKS.indexOf(e.task);
-    return { ids: [...hashFeatures(words, flags, [])], label, weight: (mean / Math.max(1, counts[label] ?? 1)) ** recipe.classifier.classBalance };
+    const language = languageOf?.(e.prompt).language;
+    return { ids: [...hashFeatures(words, { ...flags, language }, [])], label, weight: (mean / Math.max(1, counts[label] ?? 1)) ** recipe.classifier.classBalance };
   });
   const c = recipe.classifier;
   const runs = c.seeds.map((seed) => trainSoftmax(rows, { buckets: 1 << HASH_BITS, classes: TASKS.length, epochs: c.epochs, lr: c.lr, l2: c.l2, seed }));

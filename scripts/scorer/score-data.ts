@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TaskClassifier } from '../../src/scoring/task-classifier.js';
+import type { LanguageOf } from '../../src/scoring/language.js';
 import { scoreVector } from '../../src/scoring/task-features.js';
 import { jsonl, ROUTING_DEV } from './task-corpus.js';
 
@@ -52,8 +53,9 @@ export function loadMathLevels(dir: string = ROUTING_DEV): MathLevelRow[] {
 /** MATH rows kept: every this-many-th (MATH's 7,500 would outweigh everything else and repeat one style). */
 const MATH_STRIDE = 5;
 
-export function loadScoreRows(classifier: TaskClassifier, dir: string = ROUTING_DEV): ScoreRow[] {
-  const x = (prompt: string) => scoreVector([{ role: 'user', content: prompt }], classifier).x;
+/** Labelled rows as the scorer sees them when served: with `languageOf`, their language counts too (a few FLASK rows are not English). */
+export function loadScoreRows(classifier: TaskClassifier, languageOf?: LanguageOf, dir: string = ROUTING_DEV): ScoreRow[] {
+  const x = (prompt: string) => scoreVector([{ role: 'user', content: prompt }], classifier, languageOf).x;
   const rows: ScoreRow[] = [];
   for (const raw of jsonl(`${dir}mmlu-dev.jsonl`)) {
     const r = Mmlu.parse(raw);

@@ -18,6 +18,13 @@ export const TASK_FIXTURES = {
    * that never saw the scorer or its errors (lengths varied in both groups); trained on for the task only.
    */
   everyday: new URL('../../test/fixtures/scoring/everyday-train.jsonl', import.meta.url).pathname,
+  /**
+   * 913 requests in twelve other languages (zh, ja, ko, ru, ar, es, fr, de, pt, hi, it, tr; 3–7 per task and
+   * language), written natively by two helper sessions for this project on 2026-12-04; trained on for the task
+   * only. Duplicates, and 10 near-twins of a multilingual-holdout request (half its words shared), were dropped
+   * by script before any training.
+   */
+  multilingual: new URL('../../test/fixtures/scoring/multilingual-train.jsonl', import.meta.url).pathname,
 } as const;
 
 export interface TaskExample {
@@ -119,6 +126,7 @@ export function loadTaskCorpus(dir: string = ROUTING_DEV): TaskExample[] {
   rows.push(
     ...loadHandWritten(TASK_FIXTURES.dev, 'train'),
     ...loadHandWritten(TASK_FIXTURES.everyday, 'train'),
+    ...loadHandWritten(TASK_FIXTURES.multilingual, 'train'),
     ...loadHandWritten(TASK_FIXTURES.holdout, 'test'),
   );
   return rows;

@@ -11,7 +11,7 @@ import { PolicyError } from '../policy/diagnostics.js';
 import { defaultPolicyPath, loadPolicyFile } from '../policy/index.js';
 import { estimateTokens, parseTags } from '../policy/request-facts.js';
 import { type PromptMeasure, RouteDecider } from '../routing/route-decider.js';
-import { loadScorer, TASK_DESCRIPTIONS } from '../scoring/index.js';
+import { languageName, loadScorer, TASK_DESCRIPTIONS } from '../scoring/index.js';
 import { formatSnapshotTable } from '../signals/format.js';
 import { SignalInputError } from '../signals/input-error.js';
 import { SignalHub } from '../signals/signal-hub.js';
@@ -123,6 +123,7 @@ async function routeOnce(prompt: string, opts: RouteOptions): Promise<void> {
     `→ ${decision.target}${decision.cascade ? ' (cascade: escalates to the cloud if the local answer is unsure)' : ''} · model ${decision.model} · rule "${decision.rule}"`,
     ...decision.reasons.map((r) => `  why: ${r}`),
     `  task: ${input.score.task === null ? 'unknown' : `${input.score.task} (${TASK_DESCRIPTIONS[input.score.task]})`}`,
+    `  language: ${languageName(input.score.language)}`,
     `  complexity: ${input.score.score.toFixed(3)} (${input.score.tier})${input.score.reasons.length ? ' — ' + input.score.reasons.map((r) => `${r.detail} (${r.weight > 0 ? '+' : ''}${r.weight.toFixed(2)})`).join(', ') : ''}`,
     `  prompt: ${input.context.promptTokens} tokens; local window ${input.context.contextWindow ?? 'none'}; fits locally: ${input.context.fitsLocal ? 'yes' : 'no'}`,
     `  fallback to another target: ${decision.allowFallback ? 'allowed' : 'never'}${decision.maxTokensCap === null ? '' : `; max_tokens capped at ${decision.maxTokensCap}`}`,

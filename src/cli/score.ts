@@ -19,7 +19,7 @@ export function registerScore(program: Command): void {
     .description('Score prompts for complexity: a prompt given as text, or JSONL with "prompt" or "messages" per line → one score per line, in order')
     .argument('[prompt...]', 'the prompt to score (instead of --input or stdin)')
     .option('-i, --input <file>', 'JSONL file, or plain text as one prompt (default: stdin)')
-    .option('--json', 'print {"score","tier","task","reasons"} per line instead of the bare score')
+    .option('--json', 'print {"score","tier","task","language","reasons"} per line instead of the bare score')
     .option('--calibrate', 'print the score threshold that sends --cloud-share of these prompts to the cloud')
     .option('--cloud-share <share>', 'share of prompts to send to the cloud, 0..1 (with --calibrate)')
     .option('--model <path>', 'scorer .onnx file (default: the bundled models/scorer/scorer.onnx)')

@@ -33,6 +33,7 @@ export function toDecisionLine(
       rule: decision.rule,
       score: decision.score,
       task: decision.task,
+      language: decision.language,
       reasons: decision.reasons.map((r) => redactor.text(r)),
       allowFallback: decision.allowFallback,
       cascade: decision.cascade,

@@ -16,6 +16,7 @@ export function toFeedDecision(record: RequestRecord, accounting: RequestAccount
     rule: decision.rule,
     score: decision.score,
     task: decision.task,
+    language: decision.language,
     reasons: decision.reasons.slice(0, 4).map((r) => redactor.text(r)),
     fallback: fallback === null ? null : { cause: fallback.cause, from: fallback.from, to: fallback.to },
     status: record.status,

@@ -15,6 +15,8 @@ export interface FeedDecision {
   score: number | null;
   /** The scorer's task (`coding`, `chat`, …); null when not scored. */
   task: string | null;
+  /** The request's language (`en`, `zh`, `und`); null when not scored. */
+  language: string | null;
   reasons: string[];
   fallback: { cause: string; from: Target; to: Target } | null;
   status: number;

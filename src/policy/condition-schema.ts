@@ -22,6 +22,11 @@ export const NumberConditionSchema = z.union([z.number(), ComparisonSchema]);
 export const TierSchema = z.enum(['low', 'medium', 'high']);
 /** What kind of request the scorer's task classifier says this is (see TASK_DESCRIPTIONS). */
 export const TaskSchema = z.enum(TASKS);
+/**
+ * A language as the scorer names it: an ISO 639-1 code ("en", "zh", "pt"), fastText's code for languages without
+ * one ("ceb"), or "und" for a request too short to tell. Lowercase letters only, so "EN" or "english" are errors.
+ */
+export const LanguageCodeSchema = z.string().regex(/^[a-z]{2,3}$/, 'a language code such as en, zh, pt or und (ISO 639-1, lowercase)');
 export const LocalStateSchema = z.enum(['absent', 'loading', 'ready', 'failed']);
 
 /** One name or a list of names (any of them). */
@@ -126,6 +131,8 @@ const conditionFields = {
   complexity: ComplexityConditionSchema.optional(),
   /** The request is any of these tasks, e.g. `[coding, math]`. */
   task: OneOrMany(TaskSchema).optional(),
+  /** The request is written in any of these languages, e.g. `[en, de]`; `und` = too short to tell. */
+  language: OneOrMany(LanguageCodeSchema).optional(),
   tokens: TokensConditionSchema.optional(),
   model: ModelConditionSchema.optional(),
   tags: TagsConditionSchema.optional(),

@@ -5,10 +5,11 @@ import type { CompileEnv } from './compile-env.js';
 import { leaf, numberLeaf } from './compile-env.js';
 import { contentMatchCondition } from './content-match.js';
 import { didYouMean } from './did-you-mean.js';
+import { languageName } from '../scoring/language.js';
 
 /** Conditions over the request itself: complexity, task, token counts, requested model, tags, content flags. */
 export function compileRequestField(
-  key: 'complexity' | 'task' | 'tokens' | 'model' | 'tags' | 'content' | 'uses',
+  key: 'complexity' | 'task' | 'language' | 'tokens' | 'model' | 'tags' | 'content' | 'uses',
   cond: Condition,
   p: PropertyKey[],
   env: CompileEnv,
@@ -48,6 +49,16 @@ export function compileRequestField(
       parts.push(
         leaf(`task ${[...tasks].join(' or ')}`, (ctx) => ctx.input.score.task !== null && tasks.has(ctx.input.score.task), (ctx) =>
           `task ${ctx.input.score.task} (complexity ${num(ctx.input.score.score)})`,
+        ),
+      );
+      break;
+    }
+    case 'language': {
+      const languages: ReadonlySet<string> = new Set(Array.isArray(cond.language) ? cond.language : [cond.language!]);
+      // A pinned score without a language matches nothing, like an unknown task.
+      parts.push(
+        leaf(`language ${[...languages].join(' or ')}`, (ctx) => ctx.input.score.language !== undefined && languages.has(ctx.input.score.language), (ctx) =>
+          `the request is in ${languageName(ctx.input.score.language)}`,
         ),
       );
       break;

@@ -39,6 +39,7 @@ function toDecision(action: CompiledAction, reasons: string[], input: DecisionIn
     reasons,
     score: input.score.score,
     task: input.score.task,
+    language: input.score.language ?? null,
     allowFallback: action.allowFallback,
     cascade: action.route === 'cascade',
     maxTokensCap: action.maxTokens,

@@ -24,6 +24,8 @@ export interface Decision {
   score: number | null;
   /** What kind of request the scorer saw (e.g. `coding`); null when it was not scored. */
   task: Task | null;
+  /** The request's language ("en", "zh", "und" when too short to tell); null when it was not scored. */
+  language: string | null;
   /** Whether the router may answer from another target when this one fails. */
   allowFallback: boolean;
   /** Cascade: answer locally, escalate to the cloud when the local answer's confidence is low. */

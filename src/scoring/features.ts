@@ -4,6 +4,7 @@ import type { CueGroup } from './lexicons.js';
 import { promptText } from './prompt-text.js';
 import type { TextFlags } from './text-hash.js';
 import { isRare, isWordLetter } from './word-rarity.js';
+import { isLetterOfAnyScript, isUnspacedScript } from './scripts.js';
 
 /**
  * The feature vector the scorer's model reads. Every feature is something any chat prompt has (length,
@@ -126,11 +127,13 @@ classify('0123456789', DIGIT);
 classify('=+*^<>\\√∫∑π×÷≤≥±∞∂θλσμΔ', MATH);
 classify('⊃∨∧≡~¬→↔∀∃⊢', LOGIC);
 classify('{};[]`', CODE);
-classify('.?!', SENTENCE_END);
+// CJK full stop and question/exclamation marks, the Arabic question mark.
+classify('.?!。？！؟', SENTENCE_END);
 classify('\n', NEWLINE);
 classify("'-", WORD_JOINER);
 classify('$', DOLLAR);
-const classOf = (c: number): number => (c < 128 ? (ASCII_CLASS[c] ?? 0) : (OTHER_CLASS.get(c) ?? (isWordLetter(c) ? LETTER : 0)));
+const classOf = (c: number): number => (c < 128 ? (ASCII_CLASS[c] ?? 0) : (OTHER_CLASS.get(c) ?? (isLetterOfAnyScript(c) ? LETTER : 0)));
+const QUESTION_MARKS = new Set([63, 0xff1f, 0x061f]);
 
 /** Words shorter than this are never judged rare: every 1–2 letter word is common or an abbreviation. */
 const MIN_RARE_LETTERS = 3;
@@ -149,31 +152,27 @@ function textFeatures(text: string, x: Float32Array): string[] {
   const rareSeen: string[] = [];
   /** Value and digit count of the digit run in progress, to count years (1000–2099) without a regex. */
   let run = 0, runDigits = 0, years = 0;
-  for (let i = 0; i <= n; i += 1) {
-    const c = i < n ? text.charCodeAt(i) : 32;
-    let kind = classOf(c);
-    // An apostrophe or hyphen inside a word ("don't", "well-known") keeps the word going.
-    if (kind === WORD_JOINER && wordStart >= 0 && classOf(text.charCodeAt(i + 1)) === LETTER) {
-      kind = LETTER;
-      joiners += 1;
-    }
-    if (kind === LETTER) {
-      if (wordStart < 0) {
-        wordStart = i;
-        if (c <= 90 && !atSentenceStart) properNouns += 1;
-      }
-    } else if (wordStart >= 0) {
-      const length = i - wordStart;
-      letters += length;
+  /** The word in progress is in Chinese or Japanese script; or only in Latin letters (rarity is judged on those). */
+  let wordUnspaced = false, wordLatin = true;
+  const endWord = (i: number): void => {
+    const length = i - wordStart;
+    letters += length;
+    if (wordUnspaced) {
+      // No spaces to split on: each pair of adjacent characters stands for a word, as in CJK search engines.
+      const chars = lower.slice(wordStart, i);
+      if (chars.length === 1) words.push(chars);
+      for (let k = 0; k + 1 < chars.length; k += 1) words.push(chars.slice(k, k + 2));
+    } else {
       if (length >= 9) longWords += 1;
       const word = lower.slice(wordStart, i);
       words.push(word);
       // Rarity is judged as spelt: "Smith" is a common name, "Kindsfather" a rare one. A capitalised first word
       // of a sentence is rare only if its lowercase form is too. A possessive is judged without its 's; other
-      // words with ' or - are left out (their parts are common words as a rule).
+      // words with ' or - are left out (their parts are common words as a rule). Only Latin-script words are
+      // judged: the list is of English (and other Latin-script) tokens.
       const possessive = joiners === 1 && length > 2 && text.charCodeAt(i - 2) === 39 && (text.charCodeAt(i - 1) | 32) === 115;
       const end = possessive ? i - 2 : i;
-      if (end - wordStart >= MIN_RARE_LETTERS && (joiners === 0 || possessive)) {
+      if (wordLatin && end - wordStart >= MIN_RARE_LETTERS && (joiners === 0 || possessive)) {
         const bare = possessive ? word.slice(0, -2) : word;
         const capitalised = lower.charCodeAt(wordStart) !== text.charCodeAt(wordStart);
         const rare = capitalised ? isRare(text.slice(wordStart, end)) && (!atSentenceStart || isRare(bare)) : isRare(bare);
@@ -183,9 +182,32 @@ function textFeatures(text: string, x: Float32Array): string[] {
           else rareWords += 1;
         }
       }
-      joiners = 0;
-      wordStart = -1;
-      atSentenceStart = false;
+    }
+    joiners = 0;
+    wordStart = -1;
+    atSentenceStart = false;
+  };
+  for (let i = 0; i <= n; i += 1) {
+    const c = i < n ? text.charCodeAt(i) : 32;
+    let kind = classOf(c);
+    // An apostrophe or hyphen inside a word ("don't", "well-known") keeps the word going.
+    if (kind === WORD_JOINER && wordStart >= 0 && classOf(text.charCodeAt(i + 1)) === LETTER) {
+      kind = LETTER;
+      joiners += 1;
+    }
+    // Chinese and Japanese are written without spaces: a switch between such a script and a spaced one
+    // ("用Python写") ends a word, and an unspaced run is read as character pairs (endWord).
+    if (kind === LETTER && wordStart >= 0 && isUnspacedScript(c) !== wordUnspaced) endWord(i);
+    if (kind === LETTER) {
+      if (wordStart < 0) {
+        wordStart = i;
+        wordUnspaced = isUnspacedScript(c);
+        wordLatin = true;
+        if (c <= 90 && !atSentenceStart) properNouns += 1;
+      }
+      if (classOf(c) === LETTER && !isWordLetter(c)) wordLatin = false;
+    } else if (wordStart >= 0) {
+      endWord(i);
     }
     if (atLineStart && c !== 32 && c !== 9 && kind !== NEWLINE) {
       // "- item", "* item", "1. item", "1) item", "I. item": a multi-part request.
@@ -220,7 +242,7 @@ function textFeatures(text: string, x: Float32Array): string[] {
       case LOGIC: logicSymbols += 1; break;
       case CODE: codeSyntax += 1; break;
       case SENTENCE_END:
-        if (c === 63) questions += 1;
+        if (QUESTION_MARKS.has(c)) questions += 1;
         if (classOf(text.charCodeAt(i + 1)) !== DIGIT) {
           sentences += 1;
           atSentenceStart = true;

@@ -4,4 +4,5 @@ export { analysePrompt, extractFeatures, FEATURES, FEATURE_COUNT, featureIndex, 
 export { promptText, stripMultipleChoice } from './prompt-text.js';
 export { readModelCard, thresholdForShare, quantiles, type ModelCard } from './model-card.js';
 export { TASKS, TASK_DESCRIPTIONS, isTask, type Task } from './tasks.js';
+export { languageName, loadLanguageId, type LanguageGuess } from './language.js';
 export { SCORE_FEATURES, scoreVector } from './task-features.js';

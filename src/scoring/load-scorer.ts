@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import type { ChatMessage } from '../backends/backend.js';
 import { fromPackageRoot } from '../paths.js';
 import { explain, tierOf } from './explain.js';
+import { loadLanguageId, type LanguageOf } from './language.js';
 import { readModelCard, thresholdForShare, type ModelCard } from './model-card.js';
 import type { ScoreResult } from './score-result.js';
 import { readTaskClassifier, type TaskClassifier } from './task-classifier.js';
@@ -32,9 +33,10 @@ export async function loadScorer(options: LoadScorerOptions = {}): Promise<Score
   }
   const classifier = readTaskClassifier(join(dirname(modelPath), card.taskClassifier));
   loadCommonWords();
+  const languageOf = await loadLanguageId();
   // One thread: a single ~40-wide dot product gains nothing from a pool, and the service runs other work.
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  return new OnnxScorer(card, session, classifier);
+  return new OnnxScorer(card, session, classifier, languageOf);
 }
 
 class OnnxScorer implements Scorer {
@@ -42,16 +44,17 @@ class OnnxScorer implements Scorer {
     private readonly card: ModelCard,
     private readonly session: ort.InferenceSession,
     private readonly classifier: TaskClassifier,
+    private readonly languageOf: LanguageOf,
   ) {}
 
   async score(messages: ChatMessage[]): Promise<ScoreResult> {
     // A fresh feature tensor per call: a shared input buffer is overwritten by concurrent score() calls
     // before onnxruntime reads it, which gave every request in a Promise.all the same score.
-    const { x, guess } = scoreVector(messages, this.classifier);
+    const { x, guess, language } = scoreVector(messages, this.classifier, this.languageOf);
     const output = await this.session.run({ features: new ort.Tensor('float32', x, [1, x.length]) });
     const value = output.score?.data[0];
     if (typeof value !== 'number') throw new Error('scorer model returned no score');
-    return { score: value, tier: tierOf(this.card, value), task: guess.task, reasons: explain(this.card, x) };
+    return { score: value, tier: tierOf(this.card, value), task: guess.task, language: language.language, reasons: explain(this.card, x) };
   }
 
   thresholdForCloudShare(share: number): number {

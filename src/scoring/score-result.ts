@@ -22,6 +22,12 @@ export interface ScoreResult {
    * without `task`), and then a policy's `task:` condition does not match.
    */
   task: Task | null;
+  /**
+   * The request's language as an ISO 639-1 code ("en", "zh"), "und" when too short to tell. Absent where a score
+   * was given rather than computed (a `policy test` case pinning `score` without `language`); then a policy's
+   * `language:` condition does not match.
+   */
+  language?: string | undefined;
   /** The features that pushed the score most, strongest first. */
   reasons: ScoreReason[];
 }

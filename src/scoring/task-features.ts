@@ -1,5 +1,7 @@
 import type { ChatMessage } from '../backends/backend.js';
 import { analysePrompt, FEATURE_COUNT, FEATURES, featureIndex, type FeatureSpec } from './features.js';
+import { UNDETERMINED, type LanguageGuess, type LanguageOf } from './language.js';
+import { promptText } from './prompt-text.js';
 import type { TaskClassifier, TaskGuess } from './task-classifier.js';
 import { TASK_DESCRIPTIONS, TASKS, type Task } from './tasks.js';
 
@@ -31,7 +33,15 @@ export const DEMAND_FEATURES: readonly FeatureSpec[] = [
   { name: 'knowledge_demand', more: 'a factual question about little-known names or terms', less: 'no little-known names or terms' },
 ];
 
-export const SCORE_FEATURES: readonly FeatureSpec[] = [...FEATURES, ...TASK_FEATURES, ...DEMAND_FEATURES];
+/**
+ * The request's language (language.ts): 1–2B models trail large ones further outside English. No labelled
+ * pool has non-English rows, so its weight is a stated prior (recipe.ts).
+ */
+export const LANGUAGE_FEATURES: readonly FeatureSpec[] = [
+  { name: 'non_english', more: 'not in English: small models trail large ones further', less: 'in English' },
+];
+
+export const SCORE_FEATURES: readonly FeatureSpec[] = [...FEATURES, ...TASK_FEATURES, ...DEMAND_FEATURES, ...LANGUAGE_FEATURES];
 const LENGTH = featureIndex('length');
 const DEMAND = FEATURE_COUNT + TASKS.length;
 const MATH = TASKS.indexOf('math');
@@ -41,17 +51,23 @@ const RARE_NAMES = featureIndex('rare_names');
 const RARE_WORDS = featureIndex('rare_words');
 const NUMBERS = featureIndex('numbers');
 const NUMBER_WORDS = featureIndex('number_words');
+const NON_ENGLISH = DEMAND + DEMAND_FEATURES.length;
 const share = (p: Float32Array, tasks: readonly Task[]) => tasks.reduce((s, t) => s + (p[TASKS.indexOf(t)] ?? 0), 0);
 
 export interface ScoreVector {
   x: Float32Array;
   guess: TaskGuess;
+  language: LanguageGuess;
 }
 
-/** The score model's input for one request: one text pass, one classifier pass. Pure. */
-export function scoreVector(messages: readonly ChatMessage[], classifier: TaskClassifier): ScoreVector {
+/**
+ * The score model's input for one request: one text pass, one classifier pass, one language guess (none without
+ * `languageOf`: the labelled pools are English). Pure.
+ */
+export function scoreVector(messages: readonly ChatMessage[], classifier: TaskClassifier, languageOf?: LanguageOf): ScoreVector {
   const { features, words, flags } = analysePrompt(messages);
-  const guess = classifier.classify(words, flags);
+  const language = languageOf === undefined ? UNDETERMINED : languageOf(promptText(messages).task);
+  const guess = classifier.classify(words, { ...flags, language: language.language });
   const x = new Float32Array(SCORE_FEATURES.length);
   x.set(features);
   x.set(guess.probabilities, FEATURE_COUNT);
@@ -63,7 +79,8 @@ export function scoreVector(messages: readonly ChatMessage[], classifier: TaskCl
   x[DEMAND + 2] = (p[MATH] ?? 0) * classifier.mathDemand(features);
   x[DEMAND + 3] = (features[LENGTH] ?? 0) * (p[CODING] ?? 0);
   x[DEMAND + 4] = ((features[RARE_NAMES] ?? 0) + (features[RARE_WORDS] ?? 0)) * (p[LOOKUP] ?? 0);
-  return { x, guess };
+  x[NON_ENGLISH] = language.language === 'en' || language.language === 'und' ? 0 : 1;
+  return { x, guess, language };
 }
 
 /** Index of `math_demand` in the score vector (the benchmark refits the math model per held-out subject). */

@@ -12,6 +12,8 @@ export interface SwitchyardInfo {
   score: number | null;
   /** What kind of request the scorer saw (`coding`, `chat`, …); null when not scored. */
   task: Task | null;
+  /** The request's language (`en`, `zh`, `und` when too short to tell); null when not scored. */
+  language: string | null;
   /** Where the decision sent the request, before any fallback. */
   decided: Target;
   fallback: Fallback | null;
@@ -26,6 +28,7 @@ export function switchyardInfo(decision: Decision, served: Served): SwitchyardIn
     reasons: decision.reasons,
     score: decision.score,
     task: decision.task,
+    language: decision.language,
     decided: decision.target,
     fallback: served.fallback,
     signals: decision.signals,
@@ -41,6 +44,7 @@ export function switchyardHeaders(decision: Decision, served: Served): Record<st
   };
   if (decision.score !== null) headers['x-switchyard-score'] = decision.score.toFixed(4);
   if (decision.task !== null) headers['x-switchyard-task'] = decision.task;
+  if (decision.language !== null) headers['x-switchyard-language'] = decision.language;
   if (served.fallback !== null) headers['x-switchyard-fallback'] = served.fallback.cause;
   return headers;
 }

@@ -82,6 +82,7 @@ export function decisionFor(target: Target, overrides: Partial<Decision> = {}): 
     reasons: [],
     score: 0.5,
     task: null,
+    language: null,
     allowFallback: true,
     cascade: false,
     maxTokensCap: null,

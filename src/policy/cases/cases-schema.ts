@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CapabilitySchema, TaskSchema } from '../condition-schema.js';
+import { CapabilitySchema, LanguageCodeSchema, TaskSchema } from '../condition-schema.js';
 import { DEFAULT_TARGETS } from '../schema.js';
 import { BatterySchema, LocalModelSignalSchema, ThermalSchema, SignalSnapshotSchema } from '../../signals/snapshot.js';
 
@@ -54,6 +54,8 @@ export const caseSchema = (targets: readonly string[]) => z
           tier: z.enum(['low', 'medium', 'high']).optional(),
           /** Pins the task too; without it the task is unknown and `task:` conditions do not match. */
           task: TaskSchema.optional(),
+          /** Pins the language ("en", "zh"); without it the language is told from the prompt, as when served. */
+          language: LanguageCodeSchema.optional(),
         }),
       ])
       .optional(),

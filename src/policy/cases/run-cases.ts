@@ -1,6 +1,8 @@
 import type { ChatMessage } from '../../backends/backend.js';
 import { decide } from '../../routing/decide.js';
 import type { Decision } from '../../routing/decision.js';
+import { loadLanguageId } from '../../scoring/language.js';
+import { promptText } from '../../scoring/prompt-text.js';
 import type { ScoreResult } from '../../scoring/score-result.js';
 import type { SignalSnapshot } from '../../signals/snapshot.js';
 import type { CompiledPolicy } from '../compile.js';
@@ -72,7 +74,14 @@ async function caseInput(c: PolicyCase, models: DecisionInput['models'], options
   const score: ScoreResult =
     pinned === undefined
       ? await options.score(messages)
-      : { score: pinned.score, tier: pinned.tier ?? tierOf(pinned.score), task: pinned.task ?? null, reasons: [] };
+      : {
+          score: pinned.score,
+          tier: pinned.tier ?? tierOf(pinned.score),
+          task: pinned.task ?? null,
+          // The language needs no scorer: unless pinned, it is told from the prompt as a served request's is.
+          language: pinned.language ?? (await loadLanguageId())(promptText(messages).task).language,
+          reasons: [],
+        };
   const maxTokens = c.maxTokens ?? null;
   const promptTokens = c.promptTokens ?? estimateTokens(messages);
   const contextWindow = c.contextWindow === undefined ? NEUTRAL_CONTEXT_WINDOW : c.contextWindow;

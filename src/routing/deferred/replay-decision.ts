@@ -13,6 +13,7 @@ export function replayDecision(requestedModel: string, upstreamModel: string | n
     reasons: ['deferred while the upstream was unreachable; run once it was back'],
     score: null,
     task: null,
+    language: null,
     allowFallback: false,
     cascade: false,
     maxTokensCap: null,

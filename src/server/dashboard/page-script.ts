@@ -149,7 +149,7 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     }
     cell(tr, d.model);
     cell(tr, d.rule, 'rule');
-    cell(tr, num(d.score, 2) + (d.task ? ' · ' + d.task : ''));
+    cell(tr, num(d.score, 2) + (d.task ? ' · ' + d.task : '') + (d.language && d.language !== 'en' && d.language !== 'und' ? ' · ' + d.language : ''));
     cell(tr, d.fallback ? d.fallback.cause + ' → ' + d.fallback.to : '—', d.fallback ? 'fallback' : '');
     cell(tr, String(d.status), d.status >= 400 ? 'err' : '');
     cell(tr, Math.round(d.latencyMs) + ' ms');

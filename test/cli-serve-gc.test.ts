@@ -108,6 +108,8 @@ describe('serve relaunched with --single-threaded-gc', { timeout: 90_000 }, () =
     expect(await s.exited).toEqual({ code: 0, signal: null });
     await waitFor(() => !alive(pid), 15_000);
     expect(existsSync(join(s.dataDir, 'serve.lock'))).toBe(false);
+    // The decision log is kept in --data-dir with the rest of the durable state, not in ./.switchyard.
+    expect(readFileSync(join(s.dataDir, 'decisions.jsonl'), 'utf8')).toContain('"servedBy":"local"');
   });
 
   it('stops when the process that was started is killed outright, releasing the data dir', async () => {

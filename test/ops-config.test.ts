@@ -9,6 +9,11 @@ describe('observability settings from env', () => {
     });
   });
 
+  it('keeps the decision log in the data dir serve was given', () => {
+    expect(observabilityConfigFromEnv({}, '/srv/switchyard').decisionLog?.file).toBe('/srv/switchyard/decisions.jsonl');
+    expect(observabilityConfigFromEnv({ SWITCHYARD_DECISION_LOG: '/var/log/sy.jsonl' }, '/srv/switchyard').decisionLog?.file).toBe('/var/log/sy.jsonl');
+  });
+
   it('honours size, file count, content opt-in, level, and "off"', () => {
     const cfg = observabilityConfigFromEnv({
       SWITCHYARD_DECISION_LOG: '/var/log/sy.jsonl',

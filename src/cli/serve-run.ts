@@ -38,7 +38,8 @@ async function serve(opts: ServeOptions, cleanup: Array<() => Promise<unknown>>)
   if (envUpstream === null && !opts.local && opts.targets === undefined) {
     throw new StartupError('--no-local and no upstream configured: nothing could answer; set SWITCHYARD_UPSTREAM_URL, pass --targets FILE or drop --no-local');
   }
-  const obsConfig = fromEnvironment(observabilityConfigFromEnv);
+  // The decision log lives in the data dir with the rest of the durable state (a trial found --data-dir ignored).
+  const obsConfig = fromEnvironment(() => observabilityConfigFromEnv(process.env, opts.dataDir));
   const security = fromEnvironment(loadSecurityConfig);
   const redisUrl = opts.redis ?? fromEnvironment(redisUrlFromEnv);
   const replicas = fromEnvironment(replicaTimingsFromEnv);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { LevelWithSilent } from 'pino';
 
@@ -15,17 +16,18 @@ export interface ObservabilityEnvConfig {
 }
 
 /**
- * SWITCHYARD_LOG_LEVEL (default info); SWITCHYARD_DECISION_LOG = path (default `.switchyard/decisions.jsonl`,
- * `off` disables); SWITCHYARD_DECISION_LOG_MAX_MB (10); SWITCHYARD_DECISION_LOG_FILES (3);
- * SWITCHYARD_LOG_CONTENT=1 to include message content (redacted) in decision-log lines.
+ * SWITCHYARD_LOG_LEVEL (default info); SWITCHYARD_DECISION_LOG = path (default `decisions.jsonl` in the data
+ * dir, `.switchyard/` unless serve's --data-dir says otherwise; `off` disables); SWITCHYARD_DECISION_LOG_MAX_MB
+ * (10); SWITCHYARD_DECISION_LOG_FILES (3); SWITCHYARD_LOG_CONTENT=1 to include message content (redacted) in
+ * decision-log lines.
  */
-export function observabilityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ObservabilityEnvConfig {
+export function observabilityConfigFromEnv(env: NodeJS.ProcessEnv = process.env, dataDir = '.switchyard'): ObservabilityEnvConfig {
   const level = z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .safeParse(env.SWITCHYARD_LOG_LEVEL === '' ? undefined : env.SWITCHYARD_LOG_LEVEL);
   if (!level.success) throw new Error(`SWITCHYARD_LOG_LEVEL: ${z.prettifyError(level.error)}`);
-  const file = env.SWITCHYARD_DECISION_LOG ?? '.switchyard/decisions.jsonl';
+  const file = env.SWITCHYARD_DECISION_LOG ?? join(dataDir, 'decisions.jsonl');
   if (file === 'off' || file === '') return { logLevel: level.data, decisionLog: null };
   const parsed = DecisionLogEnvSchema.safeParse({
     file,

@@ -27,12 +27,30 @@ describe('requests in other languages', () => {
       ['明日の天気を教えてください。', 'ja'],
       ['Как приготовить борщ без свёклы?', 'ru'],
       ['Write a haiku about the first snow', 'en'],
-      // Formulas and code are not read as a language: this was Italian to fastText before letters were kept alone.
-      ['x^2 + 3x - 4 = 0, solve for x', 'en'],
+      // Formulas are not read as a language: this was Italian to fastText before letters were kept alone; what
+      // is left ("x x solve for x") is too few words to tell.
+      ['x^2 + 3x - 4 = 0, solve for x', 'und'],
       ['2+2', 'und'],
       ['ok', 'und'],
     ];
     for (const [prompt, language] of cases) expect((await scorer.score(user(prompt))).language, prompt).toBe(language);
+  });
+
+  it('names whole sentences a trial found undetermined, and keeps short English notes and code out of it', async () => {
+    // A product trial (a note-taking app's developer) found these `und` under a flat 0.7 cut, so an English-only
+    // device answered them, while two-word English notes passed for Spanish.
+    const cases: Array<[string, string[]]> = [
+      ['¿Cuál es la capital de Australia?', ['es']],
+      ['今天天气怎么样', ['zh']],
+      ['帮我总结一下这篇笔记', ['zh']],
+      ['添加牛奶到清单', ['zh']], // fastText has no guess for it: the script decides
+      ['Pourquoi ce code ne marche pas ? `for i in range(10): print(i`', ['fr']],
+      ['Explique-moi ce que fait ce code :\n```python\nfor i in range(3):\n    print(i)\n```', ['fr']],
+      ['todo: fix bug', ['en', 'und']],
+      ['Buy pão de queijo', ['en', 'und']],
+      ['convert 72 fahrenheit to celsius', ['en', 'und']],
+    ];
+    for (const [prompt, languages] of cases) expect(languages, prompt).toContain((await scorer.score(user(prompt))).language);
   });
 
   it('names the task of requests in other languages, which used to read as coding or analysis', async () => {
@@ -93,15 +111,20 @@ describe('the language condition', () => {
   const score = { score: 0.1, tier: 'low' as const, task: null, reasons: [] };
 
   it('matches the scorer\'s language and says which in the reasons', () => {
-    expect(decide(input({ score: { ...score, language: 'de' } }), policy)).toMatchObject({ target: 'cloud', rule: 'other-language', language: 'de', reasons: ['not (language en or und)'] });
+    expect(decide(input({ score: { ...score, language: 'de' } }), policy)).toMatchObject({ target: 'cloud', rule: 'other-language', language: 'de', reasons: ['the request is in German (de), not (language en or und)'] });
     expect(decide(input({ score: { ...score, language: 'en' } }), policy)).toMatchObject({ target: 'local', language: 'en' });
     expect(decide(input({ score: { ...score, language: 'und' } }), policy)).toMatchObject({ target: 'local' });
   });
 
-  it('rejects a language written as a name or in capitals', () => {
+  it('rejects a language the scorer never names, suggesting the code meant', () => {
     const text = (value: string) => `version: 1\nrules:\n  - name: x\n    when: { language: ${value} }\n    route: cloud\ndefault: { route: local }\n`;
-    expect(() => compilePolicy(text('english'), 'lang.yaml')).toThrow(/lang\.yaml:4:23 rules\[0\]\.when\.language: expected a language code such as en, zh, pt or und \(ISO 639-1, lowercase\), got "english"/);
-    expect(() => compilePolicy(text('[EN]'), 'lang.yaml')).toThrow(/a language code such as en/);
+    // A product trial wrote country codes and names; each was accepted and could never match.
+    expect(() => compilePolicy(text('[fr, es, cn]'), 'lang.yaml')).toThrow(/lang\.yaml:4:32 rules\[0\]\.when\.language\[2\]: "cn" is not a language the scorer names \(did you mean "zh"\?\)/);
+    expect(() => compilePolicy(text('english'), 'lang.yaml')).toThrow(/"english" is not a language the scorer names \(did you mean "en"\?\)/);
+    expect(() => compilePolicy(text('pt-BR'), 'lang.yaml')).toThrow(/"pt-BR" is not a language the scorer names \(did you mean "pt"\?\)/);
+    expect(() => compilePolicy(text('[EN]'), 'lang.yaml')).toThrow(/did you mean "en"/);
+    expect(() => compilePolicy(text('zz'), 'lang.yaml')).toThrow(/"zz" is not a language the scorer names; use ISO 639-1 codes/);
+    expect(() => compilePolicy(text('[en, und, ceb]'), 'lang.yaml')).not.toThrow();
   });
 });
 

@@ -53,5 +53,6 @@ function or(parts: CompiledCondition[]): CompiledCondition {
 
 function not(inner: CompiledCondition): CompiledCondition {
   const text = `not (${inner.describe})`;
-  return { describe: text, test: (ctx) => !inner.test(ctx), explain: () => [text] };
+  const instead = inner.explainFalse;
+  return { describe: text, test: (ctx) => !inner.test(ctx), explain: (ctx) => [instead === undefined ? text : `${instead(ctx)}, ${text}`] };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CAPABILITIES } from '../capabilities.js';
+import { LANGUAGE_CODES, suggestLanguageCode } from '../scoring/language-codes.js';
 import { TASKS } from '../scoring/tasks.js';
 import { inRange } from './ranged-number.js';
 
@@ -24,9 +25,17 @@ export const TierSchema = z.enum(['low', 'medium', 'high']);
 export const TaskSchema = z.enum(TASKS);
 /**
  * A language as the scorer names it: an ISO 639-1 code ("en", "zh", "pt"), fastText's code for languages without
- * one ("ceb"), or "und" for a request too short to tell. Lowercase letters only, so "EN" or "english" are errors.
+ * one ("ceb"), or "und" for a request too short to tell. Anything else ("cn", "EN", "english", "pt-BR") is an
+ * error with a suggestion: it could never match.
  */
-export const LanguageCodeSchema = z.string().regex(/^[a-z]{2,3}$/, 'a language code such as en, zh, pt or und (ISO 639-1, lowercase)');
+export const LanguageCodeSchema = z.string().superRefine((code, ctx) => {
+  if (LANGUAGE_CODES.has(code)) return;
+  const guess = suggestLanguageCode(code);
+  ctx.addIssue({
+    code: 'custom',
+    message: `"${code}" is not a language the scorer names${guess === null ? '' : ` (did you mean "${guess}"?)`}; use ISO 639-1 codes such as en, zh, pt, or und for too short to tell`,
+  });
+});
 export const LocalStateSchema = z.enum(['absent', 'loading', 'ready', 'failed']);
 
 /** One name or a list of names (any of them). */

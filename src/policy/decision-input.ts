@@ -45,6 +45,8 @@ export interface CompiledCondition {
   explain(ctx: EvalContext): string[];
   /** Static text, used when the condition appears under `not`. */
   describe: string;
+  /** Under `not`, when `test` returned false: what held instead ("the request is in Spanish (es)"); else `not (describe)`. */
+  explainFalse?: (ctx: EvalContext) => string;
 }
 
 /** Default model id per target name; `local` and `cloud` always (null when not configured). */

@@ -1,6 +1,6 @@
 import { num } from './comparison.js';
 import type { Condition } from './condition-schema.js';
-import type { CompiledCondition } from './decision-input.js';
+import type { CompiledCondition, EvalContext } from './decision-input.js';
 import type { CompileEnv } from './compile-env.js';
 import { leaf, numberLeaf } from './compile-env.js';
 import { contentMatchCondition } from './content-match.js';
@@ -56,11 +56,11 @@ export function compileRequestField(
     case 'language': {
       const languages: ReadonlySet<string> = new Set(Array.isArray(cond.language) ? cond.language : [cond.language!]);
       // A pinned score without a language matches nothing, like an unknown task.
-      parts.push(
-        leaf(`language ${[...languages].join(' or ')}`, (ctx) => ctx.input.score.language !== undefined && languages.has(ctx.input.score.language), (ctx) =>
-          `the request is in ${languageName(ctx.input.score.language)}`,
-        ),
-      );
+      const inLanguage = (ctx: EvalContext) => `the request is in ${languageName(ctx.input.score.language)}`;
+      parts.push({
+        ...leaf(`language ${[...languages].join(' or ')}`, (ctx) => ctx.input.score.language !== undefined && languages.has(ctx.input.score.language), inLanguage),
+        explainFalse: inLanguage,
+      });
       break;
     }
     case 'tokens': {

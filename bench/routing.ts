@@ -253,7 +253,7 @@ const foldOf = groupFolds(autoj.map((e) => e.source), 5, 3);
 let unseenHits = 0;
 for (let f = 0; f < 5; f += 1) {
   const heldOut = new Set(autoj.filter((_, i) => foldOf[i] === f));
-  const retrained = trainClassifier(corpus.filter((e) => !heldOut.has(e)), classifier.card.mathDemand, RECIPE, languageOf).classifier;
+  const retrained = trainClassifier(corpus.filter((e) => !heldOut.has(e)), classifier.card.mathDemand, RECIPE, languageOf, classifier.card.foreignTemperature).classifier;
   for (const e of heldOut) unseenHits += guessOf(retrained, e) === e.task ? 1 : 0;
 }
 // GSM8K word problems the classifier never saw (it trains on the first 200): how many does it call math?

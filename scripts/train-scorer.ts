@@ -13,7 +13,7 @@ import { fromPackageRoot } from '../src/paths.js';
 import { CHAT_SETS, checkChatOrder, loadChatSet } from './scorer/chat-categories.js';
 import { logit, sigmoid } from './scorer/logistic.js';
 import { exportLogisticOnnx } from './scorer/onnx-export.js';
-import { RECIPE, trainClassifier, trainMathDemand, trainScoreModel } from './scorer/recipe.js';
+import { fitForeignTemperature, RECIPE, trainClassifier, trainMathDemand, trainScoreModel } from './scorer/recipe.js';
 import { loadSanityPrompts, pairwiseOrder } from './scorer/sanity.js';
 import { loadMathLevels, loadScoreRows } from './scorer/score-data.js';
 import { loadTaskCorpus } from './scorer/task-corpus.js';
@@ -24,7 +24,8 @@ const started = Date.now();
 const languageOf = await loadLanguageId();
 const corpus = loadTaskCorpus();
 const mathDemand = trainMathDemand(loadMathLevels());
-const { card: taskCard, table, classifier } = trainClassifier(corpus, mathDemand, RECIPE, languageOf);
+const foreignTemperature = fitForeignTemperature(corpus, mathDemand, languageOf);
+const { card: taskCard, table, classifier } = trainClassifier(corpus, mathDemand, RECIPE, languageOf, foreignTemperature);
 const rows = loadScoreRows(classifier, languageOf);
 const fitted = trainScoreModel(rows);
 // Fixed-weight features are fitted around 0; the demand features are re-centred on a typical labelled prompt
@@ -87,7 +88,7 @@ writeFileSync(`${outDir}/scorer.onnx`, exportLogisticOnnx({ mean: card.mean, sca
 writeFileSync(`${outDir}/scorer.json`, JSON.stringify(card, null, 2) + '\n');
 
 console.log(`trained in ${Date.now() - started} ms → ${outDir}/{task-classifier.json,task-classifier.bin,scorer.onnx,scorer.json}`);
-console.log(`task classifier: ${taskCard.training.rows} prompts; accuracy on held-out prompts (Auto-J test split + hand-written holdout) ${accuracy.toFixed(3)}`);
+console.log(`task classifier: ${taskCard.training.rows} prompts; accuracy on held-out prompts (Auto-J test split + hand-written holdout) ${accuracy.toFixed(3)}; temperature outside English ${foreignTemperature}`);
 console.log(`math demand (MATH levels): ${mathDemand.inputs.map((n, k) => `${n} ${mathDemand.weights[k]}`).join(', ')}; bias ${mathDemand.bias}`);
 console.log(`score model: ${rows.length} labelled prompts; chat categories hard-above-easy ${JSON.stringify(chat)}`);
 console.log('weights (per standard deviation of the feature; priors are fixed):');

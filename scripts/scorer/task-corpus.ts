@@ -88,11 +88,11 @@ const MathRow = z.object({ prompt: z.string(), subject: z.string(), id: z.union(
 const BenchRow = z.object({ prompt: z.string(), dataset: z.string() });
 const HandRow = z.object({ prompt: z.string(), task: z.string() });
 
-export function loadHandWritten(path: string, split: 'train' | 'test'): TaskExample[] {
+export function loadHandWritten(path: string, split: 'train' | 'test', source = 'hand'): TaskExample[] {
   return jsonl(path).map((raw, i) => {
     const row = HandRow.parse(raw);
     if (!isTask(row.task)) throw new Error(`${path}:${i + 1}: unknown task ${row.task}`);
-    return { prompt: row.prompt, task: row.task, source: 'hand', split };
+    return { prompt: row.prompt, task: row.task, source, split };
   });
 }
 
@@ -126,7 +126,7 @@ export function loadTaskCorpus(dir: string = ROUTING_DEV): TaskExample[] {
   rows.push(
     ...loadHandWritten(TASK_FIXTURES.dev, 'train'),
     ...loadHandWritten(TASK_FIXTURES.everyday, 'train'),
-    ...loadHandWritten(TASK_FIXTURES.multilingual, 'train'),
+    ...loadHandWritten(TASK_FIXTURES.multilingual, 'train', 'multilingual'),
     ...loadHandWritten(TASK_FIXTURES.holdout, 'test'),
   );
   return rows;

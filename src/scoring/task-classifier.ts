@@ -19,6 +19,11 @@ export const TaskCardSchema = z.object({
   bias: z.array(z.number()),
   /** Demand within math (MATH-level model over surface features); see math-demand.ts. */
   mathDemand: MathDemandSchema,
+  /**
+   * Outside English the logits are divided by this before the softmax: trained on far fewer requests there, the
+   * classifier is surer than it is right. Fitted by cross-validation on the multilingual training requests.
+   */
+  foreignTemperature: z.number().positive().default(1),
   training: z.record(z.string(), z.unknown()),
 });
 export type TaskCard = z.infer<typeof TaskCardSchema>;
@@ -62,7 +67,12 @@ export class TaskClassifier {
   }
 
   classify(words: readonly string[], flags: TextFlags): TaskGuess {
-    const probabilities = softmax(this.logits(words, flags));
+    const logits = this.logits(words, flags);
+    const language = flags.language;
+    if (language !== undefined && language !== 'en' && language !== 'und') {
+      for (let t = 0; t < logits.length; t += 1) logits[t] = (logits[t] ?? 0) / this.card.foreignTemperature;
+    }
+    const probabilities = softmax(logits);
     let best = 0;
     for (let t = 1; t < probabilities.length; t += 1) if ((probabilities[t] ?? 0) > (probabilities[best] ?? 0)) best = t;
     return { task: TASKS[best] ?? 'chat', probabilities };

@@ -49,8 +49,27 @@ describe('requests in other languages', () => {
       ['todo: fix bug', ['en', 'und']],
       ['Buy pão de queijo', ['en', 'und']],
       ['convert 72 fahrenheit to celsius', ['en', 'und']],
+      // English with French loanwords is fr 0.72 to fastText, with English at 0.19: not sure enough.
+      ['Remind me to buy croissants and café au lait', ['en', 'und']],
     ];
     for (const [prompt, languages] of cases) expect(languages, prompt).toContain((await scorer.score(user(prompt))).language);
+  });
+
+  it('reads the language of the turn being answered, not of a long first turn', async () => {
+    // A re-check trial: a 335-character English first turn filled the characters read, so the French follow-up
+    // was answered by an English-only device.
+    const first = 'Here are my meeting notes from this morning: we agreed to move the product launch to the second week of June, '
+      + 'Sarah will own the press kit, Tom will update the pricing page and the FAQ, and we still need a decision on the '
+      + 'regional rollout order. Please turn this into a short list of action items with owners and dates where we have them.';
+    const messages = [
+      { role: 'user' as const, content: first },
+      { role: 'assistant' as const, content: '- Move the launch to the second week of June (all)\n- Press kit: Sarah\n- Pricing page and FAQ: Tom' },
+      { role: 'user' as const, content: "Maintenant, réécris cette liste en français, s'il te plaît, avec les mêmes responsables." },
+    ];
+    expect(first.length).toBeGreaterThan(300);
+    expect((await scorer.score(messages)).language).toBe('fr');
+    // A short follow-up says little; the earlier turns decide.
+    expect((await scorer.score([...messages.slice(0, 2), { role: 'user' as const, content: 'ok, thanks' }])).language).toBe('en');
   });
 
   it('names the task of requests in other languages, which used to read as coding or analysis', async () => {

@@ -25,8 +25,9 @@ const READ_CHARS = 300;
  * When fastText's best guess counts, for text in the Latin script (where English, French or Turkish look
  * alike in few words). Chosen on the project's hand-written requests (1,385 English, 913 + 120 in twelve other
  * languages) and the short notes and greetings of a product trial:
- * - five words or more: the best guess at 0.5 or more, with English at 0.2 or less ("What are the tinctures
- *   on the coat of arms of Nowy Sącz?" is pl 0.57 but en 0.29: English);
+ * - five words or more: the best guess at 0.5 or more, with English at 0.1 or less ("What are the tinctures
+ *   on the coat of arms of Nowy Sącz?" is pl 0.57 but en 0.29, "Remind me to buy croissants and café au lait"
+ *   fr 0.72 but en 0.19: neither is another language);
  * - two to four words: the best guess, English or not, at 0.9 or more ("Wie spät ist es?", "Supprime cette
  *   note"); "todo: fix bug" is es 0.77, "convert 72 fahrenheit to celsius" de 0.66 and "converte 72 km/h pra
  *   m/s" en 0.53, so fewer words need more certainty;
@@ -35,7 +36,7 @@ const READ_CHARS = 300;
  * guess when it is at least 0.5, else the script's main language (a short "添加牛奶到清单" gets no guess at all).
  */
 const MIN_CONFIDENCE = 0.5;
-const MAX_ENGLISH = 0.2;
+const MAX_ENGLISH = 0.1;
 const FEW_WORDS = 5;
 const FEW_WORDS_CONFIDENCE = 0.9;
 
@@ -95,6 +96,16 @@ function identify(model: FastTextModel, text: string): LanguageGuess {
   const english = guesses.find(([l]) => l === 'en')?.[1] ?? 0;
   const sure = words < FEW_WORDS ? p >= FEW_WORDS_CONFIDENCE : p >= MIN_CONFIDENCE && (best === 'en' || english <= MAX_ENGLISH);
   return sure ? { language: best, confidence: round(p) } : UNDETERMINED;
+}
+
+/**
+ * The language of a conversation: the turn being answered says which language the answer must be in
+ * ("Maintenant, réécris-le en français" after a long English turn); the earlier turns, latest first, decide only
+ * when it is too short to tell ("ok, thanks").
+ */
+export function requestLanguage(turnsLatestFirst: readonly string[], languageOf: LanguageOf): LanguageGuess {
+  const latest = languageOf(turnsLatestFirst[0] ?? '');
+  return latest.language === 'und' && turnsLatestFirst.length > 1 ? languageOf(turnsLatestFirst.join('\n')) : latest;
 }
 
 const NAMES = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });

@@ -19,6 +19,13 @@ export function promptText(messages: readonly ChatMessage[]): PromptText {
   return { task: userTurns.join('\n'), priorUserTurns: Math.max(0, userTurns.length - 1) };
 }
 
+/** The user turns, the latest first (what the language is read from: see language.ts, requestLanguage). */
+export function userTurnsLatestFirst(messages: readonly ChatMessage[]): string[] {
+  const turns: string[] = [];
+  for (const message of messages) if (message.role === 'user') turns.unshift(message.content);
+  return turns;
+}
+
 const ANSWER_CUE = 'Answer:';
 
 /**

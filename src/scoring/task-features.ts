@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../backends/backend.js';
 import { analysePrompt, FEATURE_COUNT, FEATURES, featureIndex, type FeatureSpec } from './features.js';
-import { UNDETERMINED, type LanguageGuess, type LanguageOf } from './language.js';
-import { promptText } from './prompt-text.js';
+import { requestLanguage, UNDETERMINED, type LanguageGuess, type LanguageOf } from './language.js';
+import { userTurnsLatestFirst } from './prompt-text.js';
 import type { TaskClassifier, TaskGuess } from './task-classifier.js';
 import { TASK_DESCRIPTIONS, TASKS, type Task } from './tasks.js';
 
@@ -66,7 +66,7 @@ export interface ScoreVector {
  */
 export function scoreVector(messages: readonly ChatMessage[], classifier: TaskClassifier, languageOf?: LanguageOf): ScoreVector {
   const { features, words, flags } = analysePrompt(messages);
-  const language = languageOf === undefined ? UNDETERMINED : languageOf(promptText(messages).task);
+  const language = languageOf === undefined ? UNDETERMINED : requestLanguage(userTurnsLatestFirst(messages), languageOf);
   const guess = classifier.classify(words, { ...flags, language: language.language });
   const x = new Float32Array(SCORE_FEATURES.length);
   x.set(features);

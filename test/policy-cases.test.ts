@@ -24,7 +24,7 @@ describe('policy test (cases runner)', () => {
       'FAIL  wrongly expects the cloud → local (default)',
       '        target: expected cloud, got local',
       '        rule: expected hrad, got default — the policy has no rule "hrad" (did you mean "hard"?)',
-      '        because: no rule matched (complexity 0.05, low); default route local',
+      '        because: no rule matched (language und, complexity 0.05, low); default route local',
       '1 passed, 1 failed',
     ]);
   });

@@ -132,7 +132,10 @@ describe('the language condition', () => {
   it('matches the scorer\'s language and says which in the reasons', () => {
     expect(decide(input({ score: { ...score, language: 'de' } }), policy)).toMatchObject({ target: 'cloud', rule: 'other-language', language: 'de', reasons: ['the request is in German (de), not (language en or und)'] });
     expect(decide(input({ score: { ...score, language: 'en' } }), policy)).toMatchObject({ target: 'local', language: 'en' });
-    expect(decide(input({ score: { ...score, language: 'und' } }), policy)).toMatchObject({ target: 'local' });
+    expect(decide(input({ score: { ...score, language: 'und' } }), policy)).toMatchObject({
+      target: 'local',
+      reasons: ['no rule matched (language und, complexity 0.1, low); default route local'],
+    });
   });
 
   it('rejects a language the scorer never names, suggesting the code meant', () => {

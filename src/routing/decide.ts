@@ -20,9 +20,10 @@ export function decide(input: DecisionInput, policy: CompiledPolicy): Decision {
     if (rule.when.test(ctx)) return toDecision(rule, rule.when.explain(ctx), input, policy);
   }
   const { score, tier, task, language } = input.score;
-  // The language only when it is not English: it is what a language rule that did not fire would be about.
-  const other = language === undefined || language === 'en' || language === 'und' ? '' : `language ${language}, `;
-  const why = `no rule matched (${task === null ? '' : `task ${task}, `}${other}complexity ${Number(score.toFixed(3))}, ${tier}); default route ${policy.defaultAction.route}`;
+  // The language too, `und` included: it is what a language rule that did not fire is about (a re-check trial
+  // debugging a Portuguese "Obrigado!" case saw no sign that it had been read as und).
+  const lang = language === undefined ? '' : `language ${language}, `;
+  const why = `no rule matched (${task === null ? '' : `task ${task}, `}${lang}complexity ${Number(score.toFixed(3))}, ${tier}); default route ${policy.defaultAction.route}`;
   return toDecision(policy.defaultAction, [why], input, policy);
 }
 

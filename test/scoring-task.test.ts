@@ -40,6 +40,9 @@ describe('the scorer knows a hard request from an easy one', () => {
     ];
     for (const [prompt, task] of cases) expect((await scorer.score(user(prompt))).task, prompt).toBe(task);
     expect((await scorer.score(user('What is 9+6?'))).tier).toBe('low');
+    // A bare expression has no words: it was `reasoning` and tier high (0.81) until wordless requests got a
+    // feature of their own. Neither is among the 22 bare expressions trained on.
+    for (const bare of ['2+2', '12*7', '9 - 3 * 2']) expect(await scorer.score(user(bare)), bare).toMatchObject({ task: 'utility', tier: 'low' });
     expect(TASKS).toContain((await scorer.score(user(''))).task);
   });
 

@@ -258,6 +258,26 @@ describe('store-and-forward', () => {
     expect(done.completion.choices[0]?.message.content).toBe('Echo: draft the board memo');
   });
 
+  it('asks the cloud once about a deferrable request it answers with an error: a 5xx falls back, a 4xx passes through', async () => {
+    // The request that might find the link down used to be tried without fallback first and, on any answer but a
+    // refused connection or a timeout, dispatched again: the cloud saw every such request twice.
+    const t = await start({});
+    const headers = { 'x-switchyard-defer': '1' };
+    const before = t.fake.requests.length;
+    t.fake.next({ kind: 'status', status: 500 });
+    const { data, response } = await t.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 }, { headers }).withResponse();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchyard-fallback')).toBe('upstream-500');
+    expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    expect(t.fake.requests.length - before).toBe(1);
+    t.fake.next({ kind: 'status', status: 400 });
+    await expect(t.client.chat.completions.create({ model: 'cloud', messages, max_tokens: 4 }, { headers })).rejects.toMatchObject({ status: 400 });
+    expect(t.fake.requests.length - before).toBe(2);
+    // Both ended in a record with the status the client saw.
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/switchyard_requests_total\{[^}]*status="400"[^}]*\} 1/);
+  });
+
   it('answers a request pinned to the device there, and refuses a streamed one with a reason, while offline', async () => {
     // Found in an app developer's trial: a `local` request with the header was journalled and later sent to the
     // cloud, and a streamed one got a 202 JSON body that the SDK read as an empty stream.

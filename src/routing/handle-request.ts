@@ -93,7 +93,7 @@ export class RequestPipeline {
         responder.deferred(kept, decision);
         return this.record(turn, decision, progress, 202);
       }
-      if (progress.served !== null) return this.record(turn, decision, progress, 200);
+      if (progress.served !== null) return this.record(turn, decision, progress, progress.error === null ? 200 : progress.error.status);
       if (turn.stream) await this.streamed(turn, decision, call, responder, progress);
       else await this.whole(decision, call, responder, progress);
     } catch (err) {
@@ -118,22 +118,26 @@ export class RequestPipeline {
 
   /**
    * The request that finds the link down: Switchyard still believed the upstream reachable, so it was not kept at
-   * once. A deferrable request bound for the cloud is tried there without fallback; if it cannot connect (or times
-   * out), it is kept for later like the ones after it, and not answered locally. A success is answered here
-   * (progress.served set); any other failure (a 5xx, a 4xx) goes the usual way: tried again, then fallback.
+   * once. A deferrable request bound for the cloud is dispatched as usual, except that a refused connection or a
+   * timeout does not fall back: the request is kept for later like the ones after it, not answered locally. Any
+   * other outcome (an answer, a 5xx that falls back, a 4xx) is answered here, in the one upstream call: the cloud
+   * used to be asked a second time when its first answer was an error.
    */
   private async keepIfLinkFails(turn: ChatTurn, decision: Decision, call: ChatTurn['call'], responder: Responder, progress: Progress): Promise<DeferredJob | null> {
     const deferred = this.deps.deferred;
     if (turn.deferrable === null || deferred === null || turn.stream || decision.target !== 'cloud') return null;
-    const dispatched = await this.deps.dispatcher.generate({ ...decision, allowFallback: false }, call);
+    const dispatched = await this.deps.dispatcher.generate(decision, call, { holdOnLinkFailure: true });
     if (dispatched.ok) {
       this.answer(dispatched, decision, responder, progress);
       return null;
     }
     // Without fallback an outage comes back as `unavailable`, the upstream's own error as its cause.
     const error = dispatched.error.cause instanceof SwitchyardError ? dispatched.error.cause : dispatched.error;
-    const linkDown = error.kind === 'connection' || error.kind === 'timeout';
-    return linkDown ? deferred.queue.enqueue(turn.deferrable, turn.route.tags) : null;
+    if (error.kind === 'connection' || error.kind === 'timeout') return deferred.queue.enqueue(turn.deferrable, turn.route.tags);
+    progress.served = dispatched.served;
+    progress.error = dispatched.error;
+    responder.fail(dispatched.error, decision, dispatched.served, false);
+    return null;
   }
 
   private async whole(decision: Decision, call: ChatTurn['call'], responder: Responder, progress: Progress): Promise<void> {

@@ -5,7 +5,7 @@ import type { Targets } from '../targets.js';
 import { Cascade } from './cascade.js';
 import { continuationTarget, continueOn, SentSoFar } from './continuation.js';
 import { type DispatchedPart, nextPart, settled } from './served.js';
-import { abortableSleep, openWithFallback, type Sleep, type SwitchDeps } from './switch-target.js';
+import { abortableSleep, openWithFallback, type DispatchHow, type Sleep, type SwitchDeps } from './switch-target.js';
 import type { UpstreamGate } from './upstream-gate.js';
 
 export interface DispatcherOptions {
@@ -42,9 +42,9 @@ export class Dispatcher {
     this.cascade = new Cascade(targets, gate, options.cascadeMinConfidence);
   }
 
-  async generate(decision: Decision, options: Omit<CallOptions, 'model'>): Promise<Dispatched> {
+  async generate(decision: Decision, options: Omit<CallOptions, 'model'>, how: DispatchHow = {}): Promise<Dispatched> {
     const call = decision.cascade ? { ...options, wantConfidence: true } : options;
-    const opened = await openWithFallback(decision, call, this.deps, (backend, c) => backend.generate(c));
+    const opened = await openWithFallback(decision, call, this.deps, (backend, c) => backend.generate(c), how);
     if (!opened.ok) return opened;
     const local = { result: opened.value, served: settled(opened.served, opened.value.model, opened.value.computeMs) };
     return { ok: true, ...(decision.cascade ? await this.cascade.generate(decision, local, options) : local) };

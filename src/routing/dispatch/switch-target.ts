@@ -16,6 +16,14 @@ export interface SwitchDeps {
   sleep: Sleep;
 }
 
+/**
+ * `holdOnLinkFailure`: a refused connection or a timeout is returned as the final error instead of moving to the
+ * next target (store-and-forward keeps such a request for later); every other failure falls back as usual.
+ */
+export interface DispatchHow {
+  holdOnLinkFailure?: boolean;
+}
+
 /** How opening went: the value and who serves it, or the final error and who was tried last. */
 export type Opened<T> = { ok: true; value: T; served: Served } | { ok: false; error: SwitchyardError; served: Served };
 
@@ -30,6 +38,7 @@ export async function openWithFallback<T>(
   options: Omit<CallOptions, 'model'>,
   deps: SwitchDeps,
   open: (backend: Backend, call: CallOptions) => Promise<T>,
+  how: DispatchHow = {},
 ): Promise<Opened<T>> {
   let served: Served = { target: decision.target, model: decision.model, fallback: null, computeMs: null };
   let retried = false;
@@ -52,7 +61,8 @@ export async function openWithFallback<T>(
         }
         continue;
       }
-      const alternative = decision.allowFallback && canMove(error) ? deps.targets.alternativeTo(target, tried) : null;
+      const held = how.holdOnLinkFailure === true && (error.kind === 'connection' || error.kind === 'timeout');
+      const alternative = decision.allowFallback && canMove(error) && !held ? deps.targets.alternativeTo(target, tried) : null;
       if (alternative === null) return { ok: false, error: deps.gate.finalError(target, error, decision.allowFallback), served };
       served = {
         target: alternative.target,

@@ -242,7 +242,8 @@ const confusion = TASKS.map(() => new Array<number>(TASKS.length).fill(0));
 const guessOf = (c: TaskClassifier, e: TaskExample) => scoreVector(user(e.prompt), c, languageOf).guess.task;
 for (const e of held) {
   const row = confusion[TASKS.indexOf(e.task)];
-  if (row) row[TASKS.indexOf(guessOf(classifier, e))] = (row[TASKS.indexOf(guessOf(classifier, e))] ?? 0) + 1;
+  const guessed = TASKS.indexOf(guessOf(classifier, e));
+  if (row) row[guessed] = (row[guessed] ?? 0) + 1;
 }
 const accuracy = (list: TaskExample[], c: TaskClassifier) => list.filter((e) => guessOf(c, e) === e.task).length / Math.max(1, list.length);
 const majority = (list: TaskExample[]) => Math.max(...TASKS.map((t) => list.filter((e) => e.task === t).length)) / Math.max(1, list.length);

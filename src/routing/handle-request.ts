@@ -5,7 +5,7 @@ import type { Decision, Served } from './decision.js';
 import type { DeferredJob } from './deferred/deferred-queue.js';
 import type { DeferredStore } from './deferred/deferred-store.js';
 import { replayDecision } from './deferred/replay-decision.js';
-import type { Dispatcher } from './dispatch/dispatcher.js';
+import type { Dispatched, Dispatcher } from './dispatch/dispatcher.js';
 import type { RequestObserver } from './request-record.js';
 import type { RouteDecider } from './route-decider.js';
 import type { RouteRequest } from './route-request.js';
@@ -127,33 +127,27 @@ export class RequestPipeline {
     const deferred = this.deps.deferred;
     if (turn.deferrable === null || deferred === null || turn.stream || decision.target !== 'cloud') return null;
     const dispatched = await this.deps.dispatcher.generate(decision, call, { holdOnLinkFailure: true });
-    if (dispatched.ok) {
-      this.answer(dispatched, decision, responder, progress);
-      return null;
+    if (!dispatched.ok) {
+      // Without fallback an outage comes back as `unavailable`, the upstream's own error as its cause.
+      const error = dispatched.error.cause instanceof SwitchyardError ? dispatched.error.cause : dispatched.error;
+      if (error.kind === 'connection' || error.kind === 'timeout') return deferred.queue.enqueue(turn.deferrable, turn.route.tags);
     }
-    // Without fallback an outage comes back as `unavailable`, the upstream's own error as its cause.
-    const error = dispatched.error.cause instanceof SwitchyardError ? dispatched.error.cause : dispatched.error;
-    if (error.kind === 'connection' || error.kind === 'timeout') return deferred.queue.enqueue(turn.deferrable, turn.route.tags);
-    progress.served = dispatched.served;
-    progress.error = dispatched.error;
-    responder.fail(dispatched.error, decision, dispatched.served, false);
+    this.settle(dispatched, decision, responder, progress);
     return null;
   }
 
   private async whole(decision: Decision, call: ChatTurn['call'], responder: Responder, progress: Progress): Promise<void> {
-    const dispatched = await this.deps.dispatcher.generate(decision, call);
+    this.settle(await this.deps.dispatcher.generate(decision, call), decision, responder, progress);
+  }
+
+  /** A dispatched whole request, answered or failed to the client and into its progress. */
+  private settle(dispatched: Dispatched, decision: Decision, responder: Responder, progress: Progress): void {
     progress.served = dispatched.served;
     if (!dispatched.ok) {
       progress.error = dispatched.error;
       responder.fail(dispatched.error, decision, dispatched.served, false);
       return;
     }
-    this.answer(dispatched, decision, responder, progress);
-  }
-
-  /** A whole answer to the client, and into the request's progress. */
-  private answer(dispatched: { result: GenerateResult; served: Served }, decision: Decision, responder: Responder, progress: Progress): void {
-    progress.served = dispatched.served;
     progress.usage = dispatched.result.usage;
     progress.output?.push(dispatched.result.content);
     responder.answer(dispatched.result, decision, dispatched.served);

@@ -1,4 +1,6 @@
 import { getLIDModel, type FastTextModel } from 'fasttext.wasm.js';
+import type { ChatMessage } from '../backends/backend.js';
+import { userTurnsLatestFirst } from './prompt-text.js';
 import { isLetterOfAnyScript } from './scripts.js';
 import { isWordLetter } from './word-rarity.js';
 
@@ -18,6 +20,11 @@ export interface LanguageGuess {
 export type LanguageOf = (text: string) => LanguageGuess;
 
 export const UNDETERMINED: LanguageGuess = { language: 'und', confidence: 0 };
+
+/** A language known and not English: what the score's `non_english`, the classifier's tags and temperature act on. */
+export function isOtherThanEnglish(language: string | undefined): boolean {
+  return language !== undefined && language !== 'en' && language !== 'und';
+}
 
 /** Characters read: the opening of a request says its language, and 300 cost about 40 µs (600: 75 µs). */
 const READ_CHARS = 300;
@@ -103,7 +110,8 @@ function identify(model: FastTextModel, text: string): LanguageGuess {
  * ("Maintenant, réécris-le en français" after a long English turn); the earlier turns, latest first, decide only
  * when it is too short to tell ("ok, thanks").
  */
-export function requestLanguage(turnsLatestFirst: readonly string[], languageOf: LanguageOf): LanguageGuess {
+export function requestLanguage(messages: readonly ChatMessage[], languageOf: LanguageOf): LanguageGuess {
+  const turnsLatestFirst = userTurnsLatestFirst(messages);
   const latest = languageOf(turnsLatestFirst[0] ?? '');
   return latest.language === 'und' && turnsLatestFirst.length > 1 ? languageOf(turnsLatestFirst.join('\n')) : latest;
 }

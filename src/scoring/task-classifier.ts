@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { mathDemand, MathDemandSchema } from './math-demand.js';
+import { isOtherThanEnglish } from './language.js';
 import { hashFeatures, HASH_BITS, type TextFlags } from './text-hash.js';
 import { TASKS, type Task } from './tasks.js';
 
@@ -68,8 +69,7 @@ export class TaskClassifier {
 
   classify(words: readonly string[], flags: TextFlags): TaskGuess {
     const logits = this.logits(words, flags);
-    const language = flags.language;
-    if (language !== undefined && language !== 'en' && language !== 'und') {
+    if (isOtherThanEnglish(flags.language)) {
       for (let t = 0; t < logits.length; t += 1) logits[t] = (logits[t] ?? 0) / this.card.foreignTemperature;
     }
     const probabilities = softmax(logits);

@@ -1,7 +1,6 @@
 import type { ChatMessage } from '../backends/backend.js';
 import { analysePrompt, FEATURE_COUNT, FEATURES, featureIndex, type FeatureSpec } from './features.js';
-import { requestLanguage, UNDETERMINED, type LanguageGuess, type LanguageOf } from './language.js';
-import { userTurnsLatestFirst } from './prompt-text.js';
+import { isOtherThanEnglish, requestLanguage, UNDETERMINED, type LanguageGuess, type LanguageOf } from './language.js';
 import type { TaskClassifier, TaskGuess } from './task-classifier.js';
 import { TASK_DESCRIPTIONS, TASKS, type Task } from './tasks.js';
 
@@ -66,7 +65,7 @@ export interface ScoreVector {
  */
 export function scoreVector(messages: readonly ChatMessage[], classifier: TaskClassifier, languageOf?: LanguageOf): ScoreVector {
   const { features, words, flags } = analysePrompt(messages);
-  const language = languageOf === undefined ? UNDETERMINED : requestLanguage(userTurnsLatestFirst(messages), languageOf);
+  const language = languageOf === undefined ? UNDETERMINED : requestLanguage(messages, languageOf);
   const guess = classifier.classify(words, { ...flags, language: language.language });
   const x = new Float32Array(SCORE_FEATURES.length);
   x.set(features);
@@ -79,7 +78,7 @@ export function scoreVector(messages: readonly ChatMessage[], classifier: TaskCl
   x[DEMAND + 2] = (p[MATH] ?? 0) * classifier.mathDemand(features);
   x[DEMAND + 3] = (features[LENGTH] ?? 0) * (p[CODING] ?? 0);
   x[DEMAND + 4] = ((features[RARE_NAMES] ?? 0) + (features[RARE_WORDS] ?? 0)) * (p[LOOKUP] ?? 0);
-  x[NON_ENGLISH] = language.language === 'en' || language.language === 'und' ? 0 : 1;
+  x[NON_ENGLISH] = isOtherThanEnglish(language.language) ? 1 : 0;
   return { x, guess, language };
 }
 

@@ -1,3 +1,5 @@
+import { isOtherThanEnglish } from './language.js';
+
 /**
  * The task classifier's input: a prompt's words turned into hashed feature ids, fastText style — each word,
  * each pair of adjacent words, and the opening words of the request once more with their position ("write …",
@@ -57,7 +59,7 @@ export function hashFeatures(words: readonly string[], flags: TextFlags, out: nu
   // Outside English each word also counts tagged with its language, so "comment" in "Bonjour, comment ça va ?"
   // learns from French requests instead of only carrying the English word's weight (code comments). Chosen by
   // 3-fold cross-validation on the multilingual training requests: 0.441 → 0.465 of tasks right.
-  const tag = lang !== undefined && lang !== 'en' && lang !== 'und' ? fnv(`${lang}:`, LANG) : undefined;
+  const tag = isOtherThanEnglish(lang) ? fnv(`${lang}:`, LANG) : undefined;
   if (tag !== undefined) out.push(tag & MASK);
   for (let i = 0; i < n; i += 1) {
     if (!take(i)) continue;

@@ -2,7 +2,6 @@ import type { ChatMessage } from '../../backends/backend.js';
 import { decide } from '../../routing/decide.js';
 import type { Decision } from '../../routing/decision.js';
 import { loadLanguageId, requestLanguage } from '../../scoring/language.js';
-import { userTurnsLatestFirst } from '../../scoring/prompt-text.js';
 import type { ScoreResult } from '../../scoring/score-result.js';
 import type { SignalSnapshot } from '../../signals/snapshot.js';
 import type { CompiledPolicy } from '../compile.js';
@@ -79,7 +78,7 @@ async function caseInput(c: PolicyCase, models: DecisionInput['models'], options
           tier: pinned.tier ?? tierOf(pinned.score),
           task: pinned.task ?? null,
           // The language needs no scorer: unless pinned, it is told from the prompt as a served request's is.
-          language: pinned.language ?? requestLanguage(userTurnsLatestFirst(messages), await loadLanguageId()).language,
+          language: pinned.language ?? requestLanguage(messages, await loadLanguageId()).language,
           reasons: [],
         };
   const maxTokens = c.maxTokens ?? null;

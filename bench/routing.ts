@@ -24,7 +24,7 @@ import { RECIPE, trainClassifier, trainMathDemand, trainScoreModel } from '../sc
 import { routingQuality } from '../scripts/scorer/routing-metrics.js';
 import { loadMathLevels, loadScoreRows, type ScoreRow, type ScoreSource } from '../scripts/scorer/score-data.js';
 import { jsonl, loadTaskCorpus, ROUTING_DEV, type TaskExample } from '../scripts/scorer/task-corpus.js';
-import { loadGsm8kSteps, loadWordProblems, spearman } from '../scripts/scorer/word-problems.js';
+import { GSM8K_STEPS_PATH, loadGsm8kSteps, loadWordProblems, spearman } from '../scripts/scorer/word-problems.js';
 import { table } from './support/stats.js';
 
 const { values } = parseArgs({ options: { 'word-problems': { type: 'string' } } });
@@ -58,7 +58,10 @@ const rows = loadScoreRows(classifier, languageOf);
  * `refit` rewrites every row's vector for a fold (MATH: the within-math demand model refitted without the
  * held-out subjects, so their levels never reach the score).
  */
-function outOfFold(source: ScoreSource, folds: number, repeats: number, refit?: (held: Set<string>) => (x: Float32Array) => Float32Array): { test: ScoreRow[]; scores: number[][] } {
+function outOfFold(
+  source: ScoreSource, folds: number, repeats: number, refit?: (held: Set<string>) => (x: Float32Array) => Float32Array,
+  onFold?: (held: boolean[], score: (x: Float32Array) => number) => void,
+): { test: ScoreRow[]; scores: number[][] } {
   const test = rows.filter((r) => r.source === source);
   const others = rows.filter((r) => r.source !== source);
   const scores: number[][] = [];
@@ -70,6 +73,7 @@ function outOfFold(source: ScoreSource, folds: number, repeats: number, refit?: 
       const train = [...others, ...test.filter((_, i) => foldOf[i] !== f)].map((r) => ({ ...r, x: rewrite(r.x) }));
       const model = trainScoreModel(train);
       test.forEach((r, i) => { if (foldOf[i] === f) out[i] = logit(model, rewrite(r.x)); });
+      onFold?.(foldOf.map((k) => k === f), (x) => logit(model, rewrite(x)));
     }
     scores.push(out);
   }
@@ -122,9 +126,24 @@ for (const dataset of ['arc-challenge', 'winogrande', 'mbpp']) {
     const demand = mathDemand(trainMathDemand(levels.filter((p) => !held.has(p.subject))));
     return (x: Float32Array) => withMathDemand(x, demand);
   };
-  const { test, scores } = outOfFold('math', 7, 1, withoutSubjects);
+  // Competition math against grade-school word problems: each fold's held-out MATH subjects (levels 3–5) against
+  // the counted GSM8K problems (never trained on), both scored by that fold's model.
+  const wordProblems = loadGsm8kSteps(GSM8K_STEPS_PATH, `${ROUTING_DEV}math-train.jsonl`).map((p) => vector(user(p.question)));
+  const mathRows = rows.filter((r) => r.source === 'math');
+  const versus: Record<'shipped' | 'length', number[]> = { shipped: [], length: [] };
+  const aboveWordProblems = (held: boolean[], score: (x: Float32Array) => number) => {
+    const competition = mathRows.filter((r, i) => held[i] && (r.level ?? 0) >= 3).map((r) => r.x);
+    versus.shipped.push(auc(competition.map(score), wordProblems.map(score)));
+    versus.length.push(auc(competition.map(lengthOnly), wordProblems.map(lengthOnly)));
+  };
+  const { test, scores } = outOfFold('math', 7, 1, withoutSubjects, aboveWordProblems);
   const hard = (s: number[]) => auc(s.filter((_, i) => (test[i]?.level ?? 0) === 5), s.filter((_, i) => (test[i]?.level ?? 0) <= 2));
   compare('MATH problems, unseen subjects', 'AUC level 5 vs 1–2', test.map((r) => r.x), hard, 'competition math by level; math model refitted per fold', scores[0]);
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  lines.push({
+    set: 'MATH (unseen subjects) vs GSM8K word problems', metric: 'AUC MATH level 3–5 vs GSM8K', shipped: mean(versus.shipped), length: mean(versus.length), random: 0.5,
+    note: `${wordProblems.length} counted GSM8K problems; mean over 7 folds`,
+  });
 }
 
 // ---- sets no model trained on: scored by the shipped model ----
@@ -209,7 +228,7 @@ for (const { name, note, items } of everyday) {
 {
   // Math word problems: GSM8K train problems ranked against their reference solution's number of calculations
   // (small models fail word problems mostly when many steps are needed).
-  const problems = loadGsm8kSteps(fromPackageRoot('test', 'fixtures', 'scoring', 'gsm8k-steps.jsonl'), `${ROUTING_DEV}math-train.jsonl`);
+  const problems = loadGsm8kSteps(GSM8K_STEPS_PATH, `${ROUTING_DEV}math-train.jsonl`);
   for (const split of ['tune', 'holdout'] as const) {
     const list = problems.filter((p) => p.split === split);
     const many = (s: number[]) => auc(s.filter((_, i) => (list[i]?.steps ?? 0) >= 5), s.filter((_, i) => (list[i]?.steps ?? 0) <= 2));

@@ -89,7 +89,7 @@ writeFileSync(`${outDir}/scorer.json`, JSON.stringify(card, null, 2) + '\n');
 
 console.log(`trained in ${Date.now() - started} ms → ${outDir}/{task-classifier.json,task-classifier.bin,scorer.onnx,scorer.json}`);
 console.log(`task classifier: ${taskCard.training.rows} prompts; accuracy on held-out prompts (Auto-J test split + hand-written holdout) ${accuracy.toFixed(3)}; temperature outside English ${foreignTemperature}`);
-console.log(`math demand (MATH levels): ${mathDemand.inputs.map((n, k) => `${n} ${mathDemand.weights[k]}`).join(', ')}; bias ${mathDemand.bias}`);
+console.log(`math demand (MATH levels, GSM8K at level 1): ${mathDemand.inputs.map((n, k) => `${n} ${mathDemand.weights[k]}`).join(', ')}; bias ${mathDemand.bias}`);
 console.log(`score model: ${rows.length} labelled prompts; chat categories hard-above-easy ${JSON.stringify(chat)}`);
 console.log('weights (per standard deviation of the feature; priors are fixed):');
 SCORE_FEATURES.forEach((f, j) => console.log(`  ${f.name.padEnd(20)} ${(model.weights[j] ?? 0).toFixed(3)}`));

@@ -97,6 +97,16 @@ describe('the scorer knows a hard request from an easy one', () => {
     expect(b.score).toBeGreaterThan(a.score + 0.2);
   });
 
+  it('ranks a competition problem above a grade-school word problem of about its length', async () => {
+    // Written for this test: a 1–2B model solves most grade-school word problems and fails most competition
+    // problems, whatever their length (this word problem is the longer of the two).
+    const easy = 'A farmer has 12 cows and buys 8 more. Each cow gives 6 liters of milk a day. How many liters of milk does he get in a week?';
+    const hard = 'Find the number of ordered pairs of positive integers (a, b) with a^2 + b^2 = 2025 and gcd(a, b) = 1.';
+    const [a, b] = await Promise.all([scorer.score(user(easy)), scorer.score(user(hard))]);
+    expect([a.task, b.task]).toEqual(['math', 'math']);
+    expect(b.score).toBeGreaterThan(a.score + 0.15);
+  });
+
   it('lets the default policy send hard requests to the cloud by its "complex" rule and keep easy ones local', async () => {
     const routed = await Promise.all(pairs.map(async (p) => ({ ...p, decision: decide(input({ prompt: p.prompt, score: await scorer.score(user(p.prompt)) }), defaultPolicy) })));
     const easy = routed.filter((r) => r.level === 'easy');

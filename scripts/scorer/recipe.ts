@@ -6,7 +6,7 @@ import { SCORE_FEATURES } from '../../src/scoring/task-features.js';
 import { hashFeatures, HASH_BITS } from '../../src/scoring/text-hash.js';
 import { TASKS } from '../../src/scoring/tasks.js';
 import { fitLogistic, type LogisticModel } from './logistic.js';
-import type { MathLevelRow, ScoreRow, ScoreSource } from './score-data.js';
+import { GRADE_SCHOOL, type MathLevelRow, type ScoreRow, type ScoreSource } from './score-data.js';
 import { quantise, trainSoftmax, type SoftmaxModel, type SparseRow } from './softmax.js';
 import type { TaskExample } from './task-corpus.js';
 
@@ -84,7 +84,7 @@ export const RECIPE: Recipe = {
       // model is not the length of the problem). Chosen by bench:routing on held-out MATH subjects and the
       // chat/obvious-pair sets: math_demand 0 → 0.6 moved MATH level AUC 0.735 → 0.77 (length 0.760) at no cost
       // to chat; coding_length 0 → 0.3 moved MBPP 0.525 → 0.538 and chat holdout 0.92 → 0.94.
-      math_demand: { weight: 0.6, why: 'a harder problem within math, per logit unit of the MATH-level model (longer, more formulas and powers)' },
+      math_demand: { weight: 0.6, why: 'a harder problem within math, per logit unit of the math-level model (longer; more formulas, powers and math vocabulary than a grade-school word problem)' },
       coding_length: { weight: 0.3, why: 'a longer programming task has more to get right (per log-char unit, times P(coding))' },
       fact_cues: { weight: 0.4, why: 'asks for long-tail specifics (lists of names, dates, records): small models lack the knowledge' },
       knowledge_demand: { weight: 0.5, why: 'a factual question naming rare words or names (not whole-word tokens of a 150k BPE vocabulary): long-tail knowledge a small model lacks (per log-count unit, times P(lookup))' },
@@ -110,22 +110,33 @@ export interface TrainedClassifier {
 }
 
 /**
- * Fits the within-math demand model: level (1–5 → 0..1) on the MATH problems given, non-negative weights, then
- * shifted so the average problem sits at 0.
+ * Fits the within-math demand model: a logistic model of MATH's level (1–5 → 0..1) over a prompt's surface
+ * features, non-negative weights, shifted so the average MATH problem sits at 0. Grade-school word problems
+ * (GSM8K rows among `problems`, subject GRADE_SCHOOL) join at level 1, so that the notation and vocabulary of
+ * competition math count as demand and an everyday sum does not. Length is first fitted on MATH alone and kept
+ * there: among word problems it counts steps, and the long GSM8K problems would otherwise teach that length
+ * makes a problem easier.
  */
 export function trainMathDemand(problems: readonly MathLevelRow[], recipe: Recipe = RECIPE): MathDemandModel {
   const at = MATH_DEMAND_INPUTS.map(featureIndex);
-  const xs = problems.map((p) => {
+  const rows = problems.map((p) => {
     const { features } = analysePrompt([{ role: 'user', content: p.prompt }]);
-    return Float32Array.from(at, (j) => features[j] ?? 0);
+    return { p, x: Float32Array.from(at, (j) => features[j] ?? 0) };
   });
-  const fit = fitLogistic(xs, problems.map((p) => (p.level - 1) / 4), {
-    l2: recipe.mathDemandL2,
-    nonNegative: new Set(at.map((_, k) => k)),
-  });
-  // Raw-unit weights, centred on the average problem (standardised logit minus its mean = w·(x − mean)).
-  const weights = fit.weights.map((w, k) => w / (fit.scale[k] ?? 1));
-  const bias = -weights.reduce((acc, w, k) => acc + w * (fit.mean[k] ?? 0), 0);
+  const fitLevels = (subset: typeof rows, fixed = new Map<number, number>()) => {
+    const model = fitLogistic(subset.map((r) => r.x), subset.map((r) => (r.p.level - 1) / 4), {
+      l2: recipe.mathDemandL2,
+      nonNegative: new Set(at.map((_, k) => k)),
+      fixed,
+    });
+    // Raw-unit weights (a fixed weight is raw already: its scale is 1).
+    return model.weights.map((w, k) => w / (model.scale[k] ?? 1));
+  };
+  const competition = rows.filter((r) => r.p.subject !== GRADE_SCHOOL);
+  const length = MATH_DEMAND_INPUTS.indexOf('length');
+  const weights = fitLevels(rows, new Map([[length, fitLevels(competition)[length] ?? 0]]));
+  const mean = (k: number) => competition.reduce((acc, r) => acc + (r.x[k] ?? 0), 0) / competition.length;
+  const bias = -weights.reduce((acc, w, k) => acc + w * mean(k), 0);
   const round = (v: number) => Math.round(v * 1e6) / 1e6;
   return { inputs: [...MATH_DEMAND_INPUTS], weights: weights.map(round), bias: round(bias) };
 }

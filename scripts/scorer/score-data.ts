@@ -3,6 +3,7 @@ import type { TaskClassifier } from '../../src/scoring/task-classifier.js';
 import type { LanguageOf } from '../../src/scoring/language.js';
 import { scoreVector } from '../../src/scoring/task-features.js';
 import { jsonl, ROUTING_DEV } from './task-corpus.js';
+import { gsm8kStepIds } from './word-problems.js';
 
 /**
  * The score model's labelled rows, pooled from every dev file that says how hard a prompt is for a small model
@@ -34,7 +35,7 @@ export interface ScoreRow {
 const Mmlu = z.object({ subject: z.string(), prompt: z.string(), weak_correct: z.boolean(), strong_correct: z.boolean() });
 const Bench = z.object({ dataset: z.string(), prompt: z.string(), weak_correct: z.boolean(), strong_correct: z.boolean() });
 const Flask = z.object({ task: z.string(), prompt: z.string(), difficulty: z.number().int().min(1).max(5), skills: z.array(z.string()) });
-const MathRow = z.object({ source: z.string(), subject: z.string(), prompt: z.string(), level: z.number().int().nullable() });
+const MathRow = z.object({ source: z.string(), id: z.string(), subject: z.string(), prompt: z.string(), level: z.number().int().nullable() });
 
 export interface MathLevelRow {
   prompt: string;
@@ -42,11 +43,28 @@ export interface MathLevelRow {
   level: number;
 }
 
-/** Every MATH train problem with a level: what the within-math demand model is fitted on. */
-export function loadMathLevels(dir: string = ROUTING_DEV): MathLevelRow[] {
+/** The subject of GSM8K's grade-school word problems in math-train.jsonl. */
+export const GRADE_SCHOOL = 'grade school math';
+
+/**
+ * GSM8K problems kept for the within-math demand model: every this-many-th (1,427 of the 7,135 not counted for
+ * the benchmark), about as many as each of MATH's five levels has.
+ */
+const GSM8K_STRIDE = 5;
+
+/**
+ * What the within-math demand model is fitted on: every MATH train problem with its level, and grade-school word
+ * problems (GSM8K; recipe.ts tells competition math from them). The GSM8K problems whose steps the benchmark
+ * counts (`excludeIds`) are left out.
+ */
+export function loadMathLevels(dir: string = ROUTING_DEV, excludeIds: ReadonlySet<string> = gsm8kStepIds()): MathLevelRow[] {
+  let gsm8k = 0;
   return jsonl(`${dir}math-train.jsonl`).flatMap((raw) => {
     const r = MathRow.parse(raw);
-    return r.source === 'math' && r.level !== null ? [{ prompt: r.prompt, subject: r.subject, level: r.level }] : [];
+    if (r.source === 'math') return r.level !== null ? [{ prompt: r.prompt, subject: r.subject, level: r.level }] : [];
+    if (r.source !== 'gsm8k' || excludeIds.has(r.id)) return [];
+    gsm8k += 1;
+    return gsm8k % GSM8K_STRIDE === 0 ? [{ prompt: r.prompt, subject: GRADE_SCHOOL, level: 1 }] : [];
   });
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { fromPackageRoot } from '../../src/paths.js';
 
 /**
  * A proxy check for math word problems, which the dev data lacks: GSM8K-format JSONL (`question`, `answer`
@@ -58,6 +59,14 @@ function ranks(values: readonly number[]): number[] {
  */
 const StepsRow = z.object({ id: z.string(), steps: z.number().int().min(0), lines: z.number().int().min(0), split: z.enum(['tune', 'holdout']) });
 const MathRow = z.object({ source: z.string(), id: z.string(), prompt: z.string() });
+
+/** The hand-counted GSM8K problems (ids and counts; the questions are read from ../shared). */
+export const GSM8K_STEPS_PATH = fromPackageRoot('test', 'fixtures', 'scoring', 'gsm8k-steps.jsonl');
+
+/** Ids of the counted problems, which nothing is trained on. */
+export function gsm8kStepIds(stepsPath: string = GSM8K_STEPS_PATH): Set<string> {
+  return new Set(readFileSync(stepsPath, 'utf8').split('\n').filter((l) => l.trim() !== '').map((line) => StepsRow.parse(JSON.parse(line)).id));
+}
 
 export interface CountedProblem extends WordProblem {
   split: 'tune' | 'holdout';

@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { featureIndex } from './features.js';
 
 /**
- * How demanding a math request is *within* math: a logistic model of competition-math difficulty (MATH's levels
- * 1–5, scaled to 0..1) over a few surface features. Longer problems, more math vocabulary, more typeset formulas
- * and powers mean more steps; on MATH problems of subjects it never saw, it separates level 5 from levels 1–2
- * better than length alone (bench:routing). Fitted by `npm run train:scorer`, stored in the task classifier's card;
- * the score reads it weighted by the probability that the request is math.
+ * How demanding a math request is *within* math: a logistic model of difficulty (MATH's levels 1–5, scaled to
+ * 0..1, with grade-school word problems at level 1) over a few surface features. Longer problems mean more steps;
+ * more math vocabulary, typeset formulas, powers and symbols mean competition math rather than an everyday sum.
+ * On MATH problems of subjects it never saw, it separates level 5 from levels 1–2 better than length alone, and
+ * competition problems from word problems where length gets it backwards (bench:routing). Fitted by `npm run
+ * train:scorer`, stored in the task classifier's card; the score reads it weighted by the probability that the
+ * request is math.
  */
-export const MATH_DEMAND_INPUTS = ['length', 'math_terms', 'formulas', 'powers'] as const;
+export const MATH_DEMAND_INPUTS = ['length', 'math_terms', 'formulas', 'powers', 'math_symbols'] as const;
 
 export const MathDemandSchema = z.object({
   inputs: z.array(z.string()),

@@ -170,6 +170,12 @@ describe('a site tier: named target pools', () => {
     const again = await t.client.chat.completions.create({ model: 'edge', messages, max_tokens: 8 }).withResponse();
     expect(again.response.headers.get('x-switchyard-fallback')).toBe('breaker-open');
     expect(again.data.choices[0]?.message.content).toBe('cloud-0');
+    // Each endpoint's last failure reads as the cloud link's does in /healthz: when, what kind, cause, detail.
+    type Health = { targets: { endpoints: { edge: Array<{ lastFailure: unknown }> } } };
+    const health = (await (await fetch(`${t.url}/healthz`)).json()) as Health;
+    for (const endpoint of health.targets.endpoints.edge) {
+      expect(endpoint.lastFailure).toMatchObject({ at: expect.any(Number), kind: expect.any(String), cause: expect.stringMatching(/^upstream-|^probe/), detail: expect.any(String) });
+    }
   });
 
   it('a rule with fallback: never whose pool is all down: 503 with Retry-After naming the pool, as for the cloud', async () => {

@@ -31,7 +31,8 @@ export interface EndpointStatus {
   inFlight: number;
   reachable: boolean | null;
   rttMs: number | null;
-  lastFailure: string | null;
+  /** The same shape as `connectivity.lastFailure`: when, what kind, the cause as a fallback names it, the detail. */
+  lastFailure: BreakerFailure | null;
 }
 
 /**
@@ -92,14 +93,13 @@ export class PoolEndpoint {
   }
 
   status(): EndpointStatus {
-    const last = this.breaker.lastFailure;
     return {
       url: this.url,
       breaker: this.breaker.state,
       inFlight: this.inFlight,
       reachable: this.link.reachable,
       rttMs: this.link.rttMs,
-      lastFailure: last === null ? null : `${last.cause}: ${last.detail}`,
+      lastFailure: this.breaker.lastFailure,
     };
   }
 

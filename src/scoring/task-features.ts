@@ -26,7 +26,7 @@ const STEPWISE: readonly Task[] = ['math', 'coding', 'reasoning', 'analysis', 'l
 const NUMERIC: readonly Task[] = ['math', 'reasoning'];
 export const DEMAND_FEATURES: readonly FeatureSpec[] = [
   { name: 'stepwise_length', more: 'a long problem in a step-by-step task', less: 'a short or not step-by-step problem' },
-  { name: 'math_numbers', more: 'many quantities (numbers or number words) in a math or logic problem', less: 'few quantities to track' },
+  { name: 'math_numbers', more: 'more quantities to track (numbers or number words) than a typical request', less: 'fewer quantities to track than a typical request' },
   { name: 'math_demand', more: 'a demanding math problem (long, formula-heavy)', less: 'no demanding math (a simple problem, or none)' },
   { name: 'coding_length', more: 'a long programming task', less: 'no long programming task' },
   { name: 'knowledge_demand', more: 'a factual question about little-known names or terms', less: 'no little-known names or terms' },

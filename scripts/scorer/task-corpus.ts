@@ -19,10 +19,10 @@ export const TASK_FIXTURES = {
    */
   everyday: new URL('../../test/fixtures/scoring/everyday-train.jsonl', import.meta.url).pathname,
   /**
-   * 913 requests in twelve other languages (zh, ja, ko, ru, ar, es, fr, de, pt, hi, it, tr; 3–7 per task and
-   * language), written natively by two helper sessions for this project on 2026-12-04; trained on for the task
-   * only. Duplicates, and 10 near-twins of a multilingual-holdout request (half its words shared), were dropped
-   * by script before any training.
+   * 1,730 requests in twelve other languages (zh, ja, ko, ru, ar, es, fr, de, pt, hi, it, tr; 3–13 per task and
+   * language), written natively by helper sessions for this project on 2026-12-04: 913 by two, then 817
+   * by three more (6 per task and language). Trained on for the task only. Duplicates, and 46 near-twins of a
+   * multilingual-holdout request (half its words shared), were dropped by script before any training.
    */
   multilingual: new URL('../../test/fixtures/scoring/multilingual-train.jsonl', import.meta.url).pathname,
 } as const;

@@ -42,6 +42,7 @@ const random = seededRandom(11);
 type Router = (x: Float32Array) => number;
 const lengthOnly: Router = (x) => x[0] ?? 0;
 /** Mean of a metric over RANDOM_DRAWS random orderings (its expectation is the chance level). */
+const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const randomMean = (metric: (scores: number[]) => number, n: number) =>
   Array.from({ length: RANDOM_DRAWS }, () => metric(Array.from({ length: n }, random))).reduce((a, b) => a + b, 0) / RANDOM_DRAWS;
 
@@ -96,7 +97,6 @@ const apgr = (test: ScoreRow[]) => (scores: number[]) => routingQuality(test.map
       vals.random.push(randomMean(apgr(held), held.length));
     }
   }
-  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   lines.push({ set: 'MMLU exam questions, unseen subjects', metric: 'APGR', shipped: mean(vals.shipped), length: mean(vals.length), random: mean(vals.random), note: 'Mixtral vs GPT-4; 5 subject folds × 3' });
 }
 for (const dataset of ['arc-challenge', 'winogrande', 'mbpp']) {
@@ -139,7 +139,6 @@ for (const dataset of ['arc-challenge', 'winogrande', 'mbpp']) {
   const { test, scores } = outOfFold('math', 7, 1, withoutSubjects, aboveWordProblems);
   const hard = (s: number[]) => auc(s.filter((_, i) => (test[i]?.level ?? 0) === 5), s.filter((_, i) => (test[i]?.level ?? 0) <= 2));
   compare('MATH problems, unseen subjects', 'AUC level 5 vs 1–2', test.map((r) => r.x), hard, 'competition math by level; math model refitted per fold', scores[0]);
-  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   lines.push({
     set: 'MATH (unseen subjects) vs GSM8K word problems', metric: 'AUC MATH level 3–5 vs GSM8K', shipped: mean(versus.shipped), length: mean(versus.length), random: 0.5,
     note: `${wordProblems.length} counted GSM8K problems; mean over 7 folds`,

@@ -78,8 +78,8 @@ export const CUE_LEXICON: Readonly<Record<CueGroup, readonly string[]>> = {
     can_we_determine in_what_order exactly_one seating`),
   // Requests for long-tail specifics (lists of names, dates, records): where a 1–2B model's world knowledge runs
   // out even though the question looks simple.
-  fact_cues: words(`list_all list_every list_the name_all name_every name_the which_teams played_for play_for plays_for discography
-    filmography bibliography lineup roster members winners winner champions championship standings census
+  fact_cues: words(`list_all list_every list_the name_all name_every name_the which_teams played_for play_for plays_for
+    discography filmography bibliography lineup roster members winners winner champions championship standings census
     population founded born died mayor governor minister chairman ceo premier season seasons album albums
     career timeline chronology biography endemic species hours tickets address award awarded medal medals
     elected tenure what_year which_year in_what_year`),

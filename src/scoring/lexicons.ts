@@ -35,7 +35,9 @@ export const CUE_LEXICON: Readonly<Record<CueGroup, readonly string[]>> = {
     limit series sequence converge diverge infinite finite group subgroup ring field homomorphism isomorphism
     permutation combination combinations binomial algebra algebraic calculus statistic statistics median mean
     hypothesis distribution random expected inequality inequalities integer integers rational irrational
-    solution solutions variable variables graph slope intercept parabola symmetric orthogonal determinant`),
+    solution solutions variable variables graph slope intercept parabola symmetric orthogonal determinant
+    digit divisor root vertex vertices coordinate midpoint equilateral axis interval inscribed congruent geometric
+    arithmetic satisfy expression`),
   compute_cues: words(`calculate compute solve evaluate simplify estimate determine find how_many how_much
     total percent percentage average rate speed distance cost costs price profit earn spend left remaining
     per each twice half double triple times`),

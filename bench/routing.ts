@@ -120,6 +120,8 @@ for (const dataset of ['arc-challenge', 'winogrande', 'mbpp']) {
     note: `${factual.length} instructions`,
   });
 }
+/** The hand-counted GSM8K problems (gsm8k-steps.jsonl), read and scored once: two rows below use them. */
+const counted = loadGsm8kSteps(GSM8K_STEPS_PATH, `${ROUTING_DEV}math-train.jsonl`).map((p) => ({ ...p, x: vector(user(p.question)) }));
 {
   const levels = loadMathLevels();
   const withoutSubjects = (held: Set<string>) => {
@@ -128,7 +130,7 @@ for (const dataset of ['arc-challenge', 'winogrande', 'mbpp']) {
   };
   // Competition math against grade-school word problems: each fold's held-out MATH subjects (levels 3–5) against
   // the counted GSM8K problems (never trained on), both scored by that fold's model.
-  const wordProblems = loadGsm8kSteps(GSM8K_STEPS_PATH, `${ROUTING_DEV}math-train.jsonl`).map((p) => vector(user(p.question)));
+  const wordProblems = counted.map((p) => p.x);
   const mathRows = rows.filter((r) => r.source === 'math');
   const versus: Record<'shipped' | 'length', number[]> = { shipped: [], length: [] };
   const aboveWordProblems = (held: boolean[], score: (x: Float32Array) => number) => {
@@ -227,12 +229,11 @@ for (const { name, note, items } of everyday) {
 {
   // Math word problems: GSM8K train problems ranked against their reference solution's number of calculations
   // (small models fail word problems mostly when many steps are needed).
-  const problems = loadGsm8kSteps(GSM8K_STEPS_PATH, `${ROUTING_DEV}math-train.jsonl`);
   for (const split of ['tune', 'holdout'] as const) {
-    const list = problems.filter((p) => p.split === split);
+    const list = counted.filter((p) => p.split === split);
     const many = (s: number[]) => auc(s.filter((_, i) => (list[i]?.steps ?? 0) >= 5), s.filter((_, i) => (list[i]?.steps ?? 0) <= 2));
     const note = split === 'tune' ? 'math_numbers prior chosen on these' : 'never tuned on';
-    compare(`GSM8K word problems, ${split} half`, 'AUC ≥5 calculations vs ≤2', list.map((p) => vector(user(p.question))), many, `${list.length} problems; ${note}`);
+    compare(`GSM8K word problems, ${split} half`, 'AUC ≥5 calculations vs ≤2', list.map((p) => p.x), many, `${list.length} problems; ${note}`);
   }
 }
 

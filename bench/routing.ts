@@ -226,15 +226,13 @@ for (const { name, note, items } of everyday) {
   compare(`everyday requests ${name} (hand-written)`, 'AUC hard vs easy', xs, split, `${items.length} prompts; ${note}`);
 }
 
-{
-  // Math word problems: GSM8K train problems ranked against their reference solution's number of calculations
-  // (small models fail word problems mostly when many steps are needed).
-  for (const split of ['tune', 'holdout'] as const) {
-    const list = counted.filter((p) => p.split === split);
-    const many = (s: number[]) => auc(s.filter((_, i) => (list[i]?.steps ?? 0) >= 5), s.filter((_, i) => (list[i]?.steps ?? 0) <= 2));
-    const note = split === 'tune' ? 'math_numbers prior chosen on these' : 'never tuned on';
-    compare(`GSM8K word problems, ${split} half`, 'AUC ≥5 calculations vs ≤2', list.map((p) => p.x), many, `${list.length} problems; ${note}`);
-  }
+// Math word problems: GSM8K train problems ranked against their reference solution's number of calculations
+// (small models fail word problems mostly when many steps are needed).
+for (const split of ['tune', 'holdout'] as const) {
+  const list = counted.filter((p) => p.split === split);
+  const many = (s: number[]) => auc(s.filter((_, i) => (list[i]?.steps ?? 0) >= 5), s.filter((_, i) => (list[i]?.steps ?? 0) <= 2));
+  const note = split === 'tune' ? 'math_numbers prior chosen on these' : 'never tuned on';
+  compare(`GSM8K word problems, ${split} half`, 'AUC ≥5 calculations vs ≤2', list.map((p) => p.x), many, `${list.length} problems; ${note}`);
 }
 
 /**

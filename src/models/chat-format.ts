@@ -30,7 +30,7 @@ export function createPromptFormatter(model: ModelFolder): PromptFormatter {
   const source = chatTemplateSource(model);
   // Compiled once at load: parsing a template per request costs more than tokenizing the prompt.
   const template = source === undefined ? undefined : new Template(source);
-  const toolSupport = source !== undefined && source.includes('tools') && source.includes(TOOL_CALL_TRIGGER) ? 'native' : 'fallback';
+  const toolSupport = source?.includes('tools') && source.includes(TOOL_CALL_TRIGGER) ? 'native' : 'fallback';
   const bos = specialTokenText(model.tokenizerConfig.bos_token) ?? '';
   const eos = specialTokenText(model.tokenizerConfig.eos_token) ?? '';
   const render = (messages: ChatMessage[], assistantPrefix = '', tools: readonly ToolDefinition[] = []): string => {

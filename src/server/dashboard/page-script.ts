@@ -2,6 +2,7 @@
  * The dashboard's browser code (plain ES5-ish JS, no build step). Kept free of backticks and `${` so it
  * can live in this string. It reads one SSE stream: `state` once, then `decision` and `sample` events.
  */
+// biome-ignore lint/complexity/noUselessStringRaw: kept so a backslash added to the browser code (a regex, a "\n") reaches the browser as written
 export const DASHBOARD_SCRIPT = String.raw`(function () {
   'use strict';
   var MAX_POINTS = 600, MAX_ROWS = 60;

@@ -103,6 +103,16 @@ describe('reactive fallback before any output', () => {
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
     expect((err as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after')).toMatch(/^\d+$/);
   });
+
+  it("with no fallback, an upstream 503's own Retry-After reaches the client (not a default of ours)", async () => {
+    const t = await start();
+    t.fake.next({ kind: 'status', status: 503, retryAfter: 30 });
+    const err = await t.client.chat.completions
+      .create({ model: 'cloud', messages }, { headers: { 'x-switchyard-fallback': 'never' } })
+      .catch((e: unknown) => e);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    expect((err as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after')).toBe('30');
+  });
 });
 
 describe('the breaker', () => {

@@ -3,7 +3,10 @@ import type { Target } from '../decision.js';
 import { causeOfError, renderCause } from '../fallback-cause.js';
 import type { CircuitBreaker } from '../upstream-health/circuit-breaker.js';
 
-/** Retry-After given to clients when an upstream is down and nothing else may answer, in ms. */
+/**
+ * Retry-After given to clients when an upstream is down and nothing else may answer and the upstream named no
+ * wait of its own, in ms.
+ */
 const UNAVAILABLE_RETRY_AFTER_MS = 5_000;
 
 /** Failures that say the target (not the request) is broken: they count toward its breaker. */
@@ -52,7 +55,10 @@ export class UpstreamGate {
     if (isOutage(error)) this.recordOutage(target, error);
   }
 
-  /** When nothing else may answer: an unreachable upstream (the cloud, or a site's pool such as edge) is a clear 503 with Retry-After. */
+  /**
+   * When nothing else may answer: an unreachable upstream (the cloud, or a site's pool such as edge) is a clear 503
+   * with Retry-After: the upstream's own wait when it named one (a 503 asking for 30 s is not retried in 5), else 5 s.
+   */
   finalError(target: Target, error: SwitchyardError, fallbackAllowed: boolean): SwitchyardError {
     if (target === 'local' || !(isOutage(error) || error.code === 'breaker_open')) return error;
     const what = this.breakers.has(target) ? 'The upstream' : `Target "${target}"`;
@@ -61,7 +67,7 @@ export class UpstreamGate {
     return new SwitchyardError('unavailable', `${what} is unavailable and ${why}: ${error.message}`, {
       status: 503,
       code: 'upstream_unavailable',
-      retryAfterMs: UNAVAILABLE_RETRY_AFTER_MS,
+      retryAfterMs: error.retryAfterMs ?? UNAVAILABLE_RETRY_AFTER_MS,
       cause: error,
     });
   }

@@ -93,6 +93,19 @@ describe('RequestPipeline', () => {
     await t.queue.close();
   });
 
+  it('a request that cannot be kept for later (the journal fails: a full disk) gets a clear 503 and a record', async () => {
+    const t = rig(decisionFor('cloud'), [{ answer: 'now' }], [], false);
+    t.queue.enqueue = async () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
+    const { r, said } = responder();
+    const record = await t.pipeline.handle(turn({ deferrable: { model: 'auto', messages: [] } }), r);
+    expect(said).toEqual(['fail 503 cloud started=false']);
+    expect(record).toMatchObject({ status: 503, errorKind: 'unavailable', servedBy: null });
+    expect(t.records).toEqual([record]);
+    await t.queue.close();
+  });
+
   it('a privacy decision (local, no fallback) is answered locally, never deferred to the cloud', async () => {
     const t = rig(decisionFor('local', { allowFallback: false }), [], [{ answer: 'here' }], false);
     const { r, said } = responder();

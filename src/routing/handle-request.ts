@@ -81,13 +81,13 @@ export class RequestPipeline {
       usage: NO_USAGE,
       output: turn.captureContent ? [] : null,
     };
-    const job = await this.deferIfAsked(turn, decision);
-    if (job !== null) {
-      responder.deferred(job, decision);
-      return this.record(turn, decision, progress, 202);
-    }
     const call = capTokens(turn.call, decision.maxTokensCap);
     try {
+      const job = await this.deferIfAsked(turn, decision);
+      if (job !== null) {
+        responder.deferred(job, decision);
+        return this.record(turn, decision, progress, 202);
+      }
       const kept = await this.keepIfLinkFails(turn, decision, call, responder, progress);
       if (kept !== null) {
         responder.deferred(kept, decision);
@@ -97,7 +97,8 @@ export class RequestPipeline {
       if (turn.stream) await this.streamed(turn, decision, call, responder, progress);
       else await this.whole(decision, call, responder, progress);
     } catch (err) {
-      // A responder that threw (a socket gone mid-write): the request still ends in a record.
+      // A responder that threw (a socket gone mid-write), a journal that could not keep the request: the request
+      // still ends in a record.
       progress.error = classifyError(err);
       responder.fail(progress.error, decision, progress.served ?? initialServed(decision), progress.started);
     }
@@ -113,7 +114,7 @@ export class RequestPipeline {
     if (turn.deferrable === null || deferred === null || deferred.upstreamReachable()) return null;
     if (!decision.allowFallback && decision.target !== 'cloud') return null;
     if (decision.target === 'local' && decision.rule.startsWith('pinned:')) return null;
-    return deferred.queue.enqueue(turn.deferrable, turn.route.tags);
+    return keep(deferred.queue, turn.deferrable, turn.route.tags);
   }
 
   /**
@@ -130,7 +131,7 @@ export class RequestPipeline {
     if (!dispatched.ok) {
       // Without fallback an outage comes back as `unavailable`, the upstream's own error as its cause.
       const error = dispatched.error.cause instanceof SwitchyardError ? dispatched.error.cause : dispatched.error;
-      if (error.kind === 'connection' || error.kind === 'timeout') return deferred.queue.enqueue(turn.deferrable, turn.route.tags);
+      if (error.kind === 'connection' || error.kind === 'timeout') return keep(deferred.queue, turn.deferrable, turn.route.tags);
     }
     this.settle(dispatched, decision, responder, progress);
     return null;
@@ -204,6 +205,19 @@ export class RequestPipeline {
     }
     for (const observer of this.deps.observers) observer.onRequest(record);
     return record;
+  }
+}
+
+/** Keeps a request for later; a store that fails (a full disk, Redis gone) is a 503 that says so. */
+async function keep(queue: DeferredStore, body: Record<string, unknown>, tags: string[]): Promise<DeferredJob> {
+  try {
+    return await queue.enqueue(body, tags);
+  } catch (err) {
+    throw new SwitchyardError('unavailable', `The upstream is out of reach and the request could not be kept for later: ${classifyError(err).message}`, {
+      status: 503,
+      code: 'defer_failed',
+      cause: err,
+    });
   }
 }
 

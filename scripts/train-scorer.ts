@@ -62,7 +62,9 @@ const card: ModelCard = {
   scale: model.scale.map((v) => round(v)),
   weights: model.weights.map((v) => round(v)),
   bias: round(model.bias),
-  priors: Object.fromEntries(Object.entries(RECIPE.score.priors).map(([name, p]) => [name, `${p.weight} per unit: ${p.why}`])),
+  priors: Object.fromEntries(
+    [...Object.entries(RECIPE.score.priors), ...Object.entries(RECIPE.score.afterFit)].map(([name, p]) => [name, `${p.weight} per unit: ${p.why}`]),
+  ),
   referenceQuantiles: reference.map((v) => round(v)),
   // low = the easiest 40% of typical requests, medium = the next 30%, high = the hardest 30%: in real chat
   // traffic roughly a third is code, math, analysis or reasoning, where a small model falls short.

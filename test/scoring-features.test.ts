@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractFeatures, featureIndex, FEATURE_COUNT, stripMultipleChoice } from '../src/scoring/index.js';
+import { isMultipleChoice } from '../src/scoring/prompt-text.js';
 
 const user = (content: string) => [{ role: 'user' as const, content }];
 const feature = (content: string, name: string) => extractFeatures(user(content))[featureIndex(name)];
@@ -18,6 +19,15 @@ describe('scorer features', () => {
     const exam = `${stem}\nA. Oxygen\nB. Nitrogen\nC. Argon\nD. Carbon dioxide\nAnswer:`;
     expect(stripMultipleChoice(exam)).toBe(stem);
     expect(Array.from(extractFeatures(user(exam)))).toEqual(Array.from(extractFeatures(user(stem))));
+  });
+
+  it('knows a multiple-choice question in the common exam layouts, and an outline or a Q/A transcript is not one', () => {
+    expect(isMultipleChoice('Find the degree of Q(sqrt(2)) over Q.\nA. 0\nB. 4\nC. 2\nD. 6\nAnswer:')).toBe(true);
+    expect(isMultipleChoice('The drink was rich in caffeine because the _ was not enough.\nA) caffeine\nB) sugar\nPrint only a single choice from "A" or "B". Answer:')).toBe(true);
+    expect(isMultipleChoice('Which planet is largest?\n(A) Mars\n(B) Jupiter\n(C) Venus')).toBe(true);
+    expect(isMultipleChoice('Plan:\nA. Intro\nB. Body\nC. End')).toBe(false);
+    expect(isMultipleChoice('Which is better for me?\nA. Rent\nB. Buy')).toBe(false);
+    expect(isMultipleChoice('Q: What is 2+2?\nA: 4\nQ: and 3+3?')).toBe(false);
   });
 
   it('sees proofs, math, code and creative requests', () => {

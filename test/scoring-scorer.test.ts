@@ -54,6 +54,21 @@ describe('bundled complexity scorer', () => {
     expect(check.meanPercentile.math).toBeGreaterThan(check.meanPercentile.humanities);
   });
 
+  it('ranks exam questions by how much there is to read: a long multiple-choice question above a short one', async () => {
+    const short = await scorer.score(user('Which organ makes insulin?\nA. Liver\nB. Pancreas\nC. Kidney\nD. Spleen\nAnswer:'));
+    const long = await scorer.score(
+      user(
+        'A 45-year-old man presents with fatigue, polyuria and weight loss over three months. His fasting glucose is 180 mg/dL on two occasions, HbA1c is 8.1%, and C-peptide is low-normal; GAD antibodies are positive. His BMI is 23 and he has no family history of diabetes. Which of the following is the most appropriate next step in management?\nA. Start metformin and lifestyle changes, and recheck HbA1c in three months\nB. Start basal insulin, since the antibodies suggest latent autoimmune diabetes of adults\nC. Start a sulfonylurea to stimulate the remaining beta-cell function\nD. Order an oral glucose tolerance test before any treatment\nAnswer:',
+      ),
+    );
+    expect(long.score).toBeGreaterThan(short.score + 0.3);
+    expect(short.tier).toBe('low');
+    expect(short.reasons[0]).toMatchObject({ feature: 'exam_length', detail: 'a short multiple-choice question' });
+    // A request that is not multiple-choice is scored as if the exam term did not exist.
+    const plain = await scorer.score(user('Which organ makes insulin?'));
+    expect(plain.reasons.map((r) => r.feature)).not.toContain('exam_length');
+  });
+
   it('explains a score with the features that pushed it, strongest first', async () => {
     const result = await scorer.score(user('Write a short poem about autumn leaves.'));
     expect(result.reasons.length).toBeGreaterThan(0);

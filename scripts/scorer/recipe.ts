@@ -89,6 +89,15 @@ export const RECIPE: Recipe = {
       fact_cues: { weight: 0.4, why: 'asks for long-tail specifics (lists of names, dates, records): small models lack the knowledge' },
       knowledge_demand: { weight: 0.5, why: 'a factual question naming rare words or names (not whole-word tokens of a 150k BPE vocabulary): long-tail knowledge a small model lacks (per log-count unit, times P(lookup))' },
     },
+    /**
+     * Set after the pool's fit, which holds them at 0. `exam_length` is non-zero only for multiple-choice
+     * questions, and the pool's 9,500 exam rows would bend every other weight around it: as a prior inside the
+     * fit, 2 cost FLASK 0.025 and the knowledge holdout 0.20. Outside it, requests that are not multiple-choice
+     * score exactly as without it. Chosen by bench:routing on MMLU's unseen subjects (per-fold APGR, see README).
+     */
+    afterFit: {
+      exam_length: { weight: 4, why: 'a longer multiple-choice question (with its options) is harder for a small model: the one signal that carries across exam subjects (per log-char unit from the median exam question)' },
+    },
   },
 };
 
@@ -100,6 +109,7 @@ export interface Recipe {
     sourceWeight: Readonly<Record<ScoreSource, number>>;
     nonNegative: readonly string[];
     priors: Readonly<Record<string, { weight: number; why: string }>>;
+    afterFit: Readonly<Record<string, { weight: number; why: string }>>;
   };
 }
 
@@ -210,12 +220,15 @@ export function trainScoreModel(rows: readonly ScoreRow[], recipe: Recipe = RECI
   const perSource = new Map<ScoreSource, number>();
   for (const r of rows) perSource.set(r.source, (perSource.get(r.source) ?? 0) + 1);
   const weights = rows.map((r) => recipe.score.sourceWeight[r.source] / (perSource.get(r.source) ?? 1));
-  return fitLogistic(rows.map((r) => r.x), rows.map((r) => r.y), {
+  const after = Object.entries(recipe.score.afterFit).map(([name, p]) => [index(name), p.weight] as const);
+  const model = fitLogistic(rows.map((r) => r.x), rows.map((r) => r.y), {
     l2: recipe.score.l2,
     rowWeights: weights,
-    fixed: new Map(Object.entries(recipe.score.priors).map(([name, p]) => [index(name), p.weight] as const)),
+    fixed: new Map([...Object.entries(recipe.score.priors).map(([name, p]) => [index(name), p.weight] as const), ...after.map(([j]) => [j, 0] as const)]),
     nonNegative: new Set(recipe.score.nonNegative.map(index)),
   });
+  for (const [j, w] of after) model.weights[j] = w; // a fixed weight is raw (mean 0, scale 1)
+  return model;
 }
 
 /** The mean of linear models is one linear model: averaging costs nothing at run time. */

@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../backends/backend.js';
 import { countCues, CUE_GROUPS } from './cue-matcher.js';
 import type { CueGroup } from './lexicons.js';
-import { promptText } from './prompt-text.js';
+import { isMultipleChoice, promptText } from './prompt-text.js';
 import type { TextFlags } from './text-hash.js';
 import { isRare, isWordLetter } from './word-rarity.js';
 import { isLetterOfAnyScript, isUnspacedScript } from './scripts.js';
@@ -9,7 +9,8 @@ import { isLetterOfAnyScript, isUnspacedScript } from './scripts.js';
 /**
  * The feature vector the scorer's model reads. Every feature is something any chat prompt has (length,
  * vocabulary, numbers, math/code/reasoning cues, domain terms, conversation depth); none looks at exam
- * formatting. Counts are log1p-compressed so one very long prompt cannot dominate.
+ * formatting (the one score input that does, `exam_length`, is weighted outside the fit: see task-features.ts
+ * and recipe.ts). Counts are log1p-compressed so one very long prompt cannot dominate.
  */
 export interface FeatureSpec {
   name: string;
@@ -93,6 +94,11 @@ export interface PromptAnalysis {
   words: string[];
   /** What the word list loses (code, formulas, numbers, follow-up turns), for the task classifier. */
   flags: TextFlags;
+  /**
+   * When the latest user turn is a multiple-choice question (prompt-text.ts, isMultipleChoice): its length with
+   * the options, log-chars; null otherwise. The features above read the question without its options.
+   */
+  examLength: number | null;
 }
 
 /** Features and words of a chat request in one pass over its text. Pure. */
@@ -105,7 +111,16 @@ export function analysePrompt(messages: readonly ChatMessage[], out?: Float32Arr
   const flags: TextFlags = {
     code: (x[F.codeSyntax] ?? 0) > 0, math: (x[F.mathSymbols] ?? 0) > 0, numbers: (x[F.numbers] ?? 0) > 0, followUp: priorUserTurns > 0,
   };
-  return { features: x, words, flags };
+  return { features: x, words, flags, examLength: examLength(messages) };
+}
+
+function examLength(messages: readonly ChatMessage[]): number | null {
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    const message = messages[i];
+    if (message?.role !== 'user') continue;
+    return isMultipleChoice(message.content) ? Math.log(message.content.length) : null;
+  }
+  return null;
 }
 
 /**

@@ -43,3 +43,30 @@ export function stripMultipleChoice(text: string): string {
   if (a < 0) return trimmed.slice(0, trimmed.length - ANSWER_CUE.length).trimEnd();
   return trimmed.slice(0, a).trimEnd();
 }
+
+/** Option labels an exam question lists its answers under, one per line: "A. …", "A) …", "(A) …", "A: …". */
+const OPTION_LINE = /^[ \t]*\(?([A-H])[.):][ \t]+\S/gm;
+const ANSWER_ENDING = /answer\s*:?\s*$/i;
+
+/**
+ * Whether a user turn is a multiple-choice question: options labelled A, B, C … in order at the start of
+ * lines, and either the turn ends asking for the answer ("…\nAnswer:", two options are enough then) or it
+ * asks a question and lists at least three. An outline ("A. Introduction\nB. Methods\nC. Results") asks
+ * nothing, so it is not one.
+ */
+export function isMultipleChoice(text: string): boolean {
+  let expected = 65; // 'A'
+  let options = 0;
+  for (const match of text.matchAll(OPTION_LINE)) {
+    const label = match[1]?.charCodeAt(0) ?? 0;
+    if (label === expected) {
+      options += 1;
+      expected += 1;
+    } else if (label === 65) {
+      options = 1; // a new list starts over
+      expected = 66;
+    }
+  }
+  if (options < 2) return false;
+  return ANSWER_ENDING.test(text) || (options >= 3 && text.includes('?'));
+}

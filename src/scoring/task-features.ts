@@ -30,7 +30,14 @@ export const DEMAND_FEATURES: readonly FeatureSpec[] = [
   { name: 'math_demand', more: 'a demanding math problem (long, formula-heavy)', less: 'no demanding math (a simple problem, or none)' },
   { name: 'coding_length', more: 'a long programming task', less: 'no long programming task' },
   { name: 'knowledge_demand', more: 'a factual question about little-known names or terms', less: 'no little-known names or terms' },
+  { name: 'exam_length', more: 'a long multiple-choice question: more to read and weigh', less: 'a short multiple-choice question' },
 ];
+
+/**
+ * `exam_length` is centred here, log-chars: the median exam question of the labelled pool (289 characters with
+ * its options), so a multiple-choice question of typical length keeps the score it had without it.
+ */
+const EXAM_CENTRE = Math.log(289);
 
 /**
  * The request's language (language.ts): 1–2B models trail large ones further outside English. No labelled
@@ -64,7 +71,7 @@ export interface ScoreVector {
  * `languageOf`: the labelled pools are English). Pure.
  */
 export function scoreVector(messages: readonly ChatMessage[], classifier: TaskClassifier, languageOf?: LanguageOf): ScoreVector {
-  const { features, words, flags } = analysePrompt(messages);
+  const { features, words, flags, examLength } = analysePrompt(messages);
   const language = languageOf === undefined ? UNDETERMINED : requestLanguage(messages, languageOf);
   const guess = classifier.classify(words, { ...flags, language: language.language });
   const x = new Float32Array(SCORE_FEATURES.length);
@@ -78,6 +85,7 @@ export function scoreVector(messages: readonly ChatMessage[], classifier: TaskCl
   x[DEMAND + 2] = (p[MATH] ?? 0) * classifier.mathDemand(features);
   x[DEMAND + 3] = (features[LENGTH] ?? 0) * (p[CODING] ?? 0);
   x[DEMAND + 4] = ((features[RARE_NAMES] ?? 0) + (features[RARE_WORDS] ?? 0)) * (p[LOOKUP] ?? 0);
+  x[DEMAND + 5] = examLength === null ? 0 : examLength - EXAM_CENTRE;
   x[NON_ENGLISH] = isOtherThanEnglish(language.language) ? 1 : 0;
   return { x, guess, language };
 }

@@ -25,7 +25,9 @@ describe('scorer features', () => {
     expect(isMultipleChoice('Find the degree of Q(sqrt(2)) over Q.\nA. 0\nB. 4\nC. 2\nD. 6\nAnswer:')).toBe(true);
     expect(isMultipleChoice('The drink was rich in caffeine because the _ was not enough.\nA) caffeine\nB) sugar\nPrint only a single choice from "A" or "B". Answer:')).toBe(true);
     expect(isMultipleChoice('Which planet is largest?\n(A) Mars\n(B) Jupiter\n(C) Venus')).toBe(true);
+    expect(isMultipleChoice('A train covers 120 km in 2 hours. What is its speed? Answer Choices: (A) 40 km/h (B) 60 km/h (C) 80 km/h (D) 240 km/h')).toBe(true);
     expect(isMultipleChoice('Plan:\nA. Intro\nB. Body\nC. End')).toBe(false);
+    expect(isMultipleChoice('Outline:\n(A) Intro\n(B) Body\n(C) End')).toBe(false);
     expect(isMultipleChoice('Which is better for me?\nA. Rent\nB. Buy')).toBe(false);
     expect(isMultipleChoice('Q: What is 2+2?\nA: 4\nQ: and 3+3?')).toBe(false);
   });

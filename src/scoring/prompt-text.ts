@@ -47,17 +47,27 @@ export function stripMultipleChoice(text: string): string {
 /** Option labels an exam question lists its answers under, one per line: "A. …", "A) …", "(A) …", "A: …". */
 const OPTION_LINE = /^[ \t]*\(?([A-H])[.):][ \t]+\S/gm;
 const ANSWER_ENDING = /answer\s*:?\s*$/i;
+/** Options written inline, each label in parentheses, none opening a line: "Answer Choices: (A) 5 (B) 10 (C) 15". */
+const INLINE_OPTION = /(?<=[^\n])\(([A-H])\)[ \t]*\S/g;
 
 /**
  * Whether a user turn is a multiple-choice question: options labelled A, B, C … in order at the start of
  * lines, and either the turn ends asking for the answer ("…\nAnswer:", two options are enough then) or it
- * asks a question and lists at least three. An outline ("A. Introduction\nB. Methods\nC. Results") asks
- * nothing, so it is not one.
+ * asks a question and lists at least three; or at least three options inline with parenthesised labels
+ * ("(A) 5 (B) 10 (C) 15"). An outline ("A. Introduction\nB. Methods\nC. Results") asks nothing, so it is
+ * not one.
  */
 export function isMultipleChoice(text: string): boolean {
+  const lines = optionsInOrder(text.matchAll(OPTION_LINE));
+  if (lines >= 2 && (ANSWER_ENDING.test(text) || (lines >= 3 && text.includes('?')))) return true;
+  return optionsInOrder(text.matchAll(INLINE_OPTION)) >= 3;
+}
+
+/** The length of the last run of labels A, B, C … in order (a new "A" starts a new run). */
+function optionsInOrder(matches: Iterable<RegExpMatchArray>): number {
   let expected = 65; // 'A'
   let options = 0;
-  for (const match of text.matchAll(OPTION_LINE)) {
+  for (const match of matches) {
     const label = match[1]?.charCodeAt(0) ?? 0;
     if (label === expected) {
       options += 1;
@@ -67,6 +77,5 @@ export function isMultipleChoice(text: string): boolean {
       expected = 66;
     }
   }
-  if (options < 2) return false;
-  return ANSWER_ENDING.test(text) || (options >= 3 && text.includes('?'));
+  return options;
 }

@@ -119,6 +119,39 @@ describe('cascade: answer locally, escalate when the local answer is unsure', ()
     }
   });
 
+  it('escalates to a site pool when the rule names one (escalateTo: edge), and the cloud is never asked', async () => {
+    const gpu = await new FakeUpstream({ reply: () => 'from the edge server' }).start();
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-cascade-'));
+    const targetsFile = join(dir, 'targets.yaml');
+    writeFileSync(targetsFile, `targets:\n  edge:\n    endpoints: [ { url: ${gpu.url} } ]\n    model: edge-7b\n`);
+    const toEdge = join(dir, 'policy.yaml');
+    writeFileSync(toEdge, 'version: 1\nrules: []\ndefault:\n  name: cascade-to-edge\n  route: cascade\n  escalateTo: edge\n');
+    const t = await startTestService({ local: shared(), policyFile: toEdge, targetsFile });
+    try {
+      const { data, response } = await t.client.chat.completions.create({ model: 'auto', messages, max_tokens: 8 }).withResponse();
+      expect(response.headers.get('x-switchyard-target')).toBe('edge');
+      expect(response.headers.get('x-switchyard-model')).toBe('edge-7b');
+      expect(response.headers.get('x-switchyard-fallback')).toBe('low-confidence');
+      expect(data.choices[0]?.message.content).toBe('from the edge server');
+      expect((data as unknown as { switchyard: Info }).switchyard).toMatchObject({ decided: 'local', target: 'edge', fallback: { from: 'local', to: 'edge' } });
+      expect(t.fake.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(0);
+
+      const dry = await fetch(`${t.url}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'auto', messages }) });
+      const decision = (await dry.json()) as { cascade: boolean; cascadeTo: string; reasons: string[] };
+      expect(decision).toMatchObject({ cascade: true, cascadeTo: 'edge' });
+      expect(decision.reasons).toContain('cascade: answer locally, escalate to "edge" if confidence is low');
+
+      // The edge server gone: the local answer is kept, and says why.
+      await gpu.close();
+      const kept = await t.client.chat.completions.create({ model: 'auto', messages, max_tokens: 8 }).withResponse();
+      expect(kept.response.headers.get('x-switchyard-target')).toBe('local');
+      expect(t.fake.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(0);
+    } finally {
+      await t.close();
+      await gpu.close();
+    }
+  });
+
   it('an escalated stream whose client hung up is no longer counted in flight at the cloud pool', async () => {
     const gpu = await new FakeUpstream({ reply: () => 'one two three four five six seven eight', chunkDelayMs: 200 }).start();
     const targetsFile = join(mkdtempSync(join(tmpdir(), 'switchyard-cascade-')), 'targets.yaml');

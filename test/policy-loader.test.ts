@@ -105,6 +105,22 @@ describe('policy loader diagnostics', () => {
     expect(policy.rules[0]?.minConfidence).toBe(0.7);
   });
 
+  it('lets a cascade escalate to a pool of the targets file, never to the device, and only on cascades', () => {
+    const cascade = (extra: string) => wrap(`  - name: a\n    when: { online: true }\n    route: cascade\n${extra}`);
+    const site = { targets: ['local', 'cloud', 'edge'] };
+    expect(compilePolicy(cascade('    escalateTo: edge'), 'p.yaml', site).rules[0]?.escalateTo).toBe('edge');
+    expect(compilePolicy(cascade(''), 'p.yaml', site).rules[0]?.escalateTo).toBe('cloud');
+    expect(errors(cascade('    escalateTo: local'), 'policies/x.yaml', site)[0]).toContain('rules[0].escalateTo: expected one of "cloud", "edge", got "local"');
+    expect(errors(wrap('  - name: a\n    when: { online: true }\n    route: local\n    escalateTo: edge'), 'policies/x.yaml', site)).toEqual([
+      'policies/x.yaml:6:17 rules[0].escalateTo: "escalateTo" only applies to "route: cascade" (this rule routes local)',
+    ]);
+    expect(errors(cascade('    escalateTo: edge\n    fallback: never'), 'policies/x.yaml', site)).toContain(
+      'policies/x.yaml:7:15 rules[0].fallback: a cascade escalates to "edge", so "fallback: never" contradicts "route: cascade"',
+    );
+    // Without the targets file, the pool's name says where such names come from.
+    expect(errors(cascade('    escalateTo: edge')).at(-1)).toContain('"edge": a site\'s pools are named in its targets file');
+  });
+
   it('rejects unknown personal-data kinds, bad regexes and empty comparisons', () => {
     expect(errors(wrap('  - name: a\n    when: { content: { pii: [emial] } }\n    route: local'))[0]).toContain(
       'rules[0].when.content.pii[0]: unknown personal data kind "emial" (did you mean "email"?)',

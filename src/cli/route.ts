@@ -120,7 +120,7 @@ async function routeOnce(prompt: string, opts: RouteOptions): Promise<void> {
     return;
   }
   const lines = [
-    `→ ${decision.target}${decision.cascade ? ' (cascade: escalates to the cloud if the local answer is unsure)' : ''} · model ${decision.model} · rule "${decision.rule}"`,
+    `→ ${decision.target}${decision.cascade ? ` (cascade: escalates to ${decision.cascadeTo === undefined ? 'the cloud' : decision.cascadeTo} if the local answer is unsure)` : ''} · model ${decision.model} · rule "${decision.rule}"`,
     ...decision.reasons.map((r) => `  why: ${r}`),
     `  task: ${input.score.task === null ? 'unknown' : `${input.score.task} (${TASK_DESCRIPTIONS[input.score.task]})`}`,
     `  language: ${languageName(input.score.language)}`,

@@ -34,6 +34,8 @@ export interface CompiledAction {
   allowFallback: boolean;
   /** Cascade threshold stated by the rule; null = the server's. */
   minConfidence: number | null;
+  /** Where a cascade escalates (`cloud` unless the rule names a pool). */
+  escalateTo: string;
 }
 
 export interface CompiledRule extends CompiledAction {
@@ -105,20 +107,22 @@ export function compilePolicy(text: string, fileName: string, options: CompileOp
   };
 }
 
-type ActionFields = Pick<PolicyFile['default'], 'route' | 'model' | 'maxTokens' | 'fallback' | 'minConfidence'>;
+type ActionFields = Pick<PolicyFile['default'], 'route' | 'model' | 'maxTokens' | 'fallback' | 'minConfidence' | 'escalateTo'>;
 
 function action(a: ActionFields, name: string): CompiledAction {
   return {
     name, route: a.route, model: a.model ?? null, maxTokens: a.maxTokens ?? null, allowFallback: a.fallback !== 'never',
-    minConfidence: a.minConfidence ?? null,
+    minConfidence: a.minConfidence ?? null, escalateTo: a.escalateTo ?? 'cloud',
   };
 }
 
 function checkAction(a: ActionFields, path: PropertyKey[], report: CompileEnv['report']): void {
   if (a.route === 'cascade' && a.fallback === 'never')
-    report([...path, 'fallback'], 'a cascade escalates to the cloud, so "fallback: never" contradicts "route: cascade"');
+    report([...path, 'fallback'], `a cascade escalates to ${a.escalateTo === undefined || a.escalateTo === 'cloud' ? 'the cloud' : `"${a.escalateTo}"`}, so "fallback: never" contradicts "route: cascade"`);
   if (a.minConfidence !== undefined && a.route !== 'cascade')
     report([...path, 'minConfidence'], `"minConfidence" only applies to "route: cascade" (this rule routes ${a.route})`);
+  if (a.escalateTo !== undefined && a.route !== 'cascade')
+    report([...path, 'escalateTo'], `"escalateTo" only applies to "route: cascade" (this rule routes ${a.route})`);
 }
 
 function buildDetectors(file: PolicyFile, fromCode: readonly PiiDetector[], report: CompileEnv['report']): PiiDetector[] {

@@ -13,9 +13,15 @@ const routeSchema = (targets: readonly string[]) => {
 };
 export const RouteSchema = routeSchema(DEFAULT_TARGETS);
 
+/** Where a cascade may escalate: any target but the device itself (`cloud`, or a pool such as `edge`). */
+const escalateSchema = (targets: readonly string[]) => {
+  const [first = 'cloud', ...rest] = targets.filter((t) => t !== 'local');
+  return z.enum([first, ...rest]);
+};
+
 /** What a matching rule (or the default) does. */
 const actionFields = (targets: readonly string[]) => ({
-  /** A target name, or `cascade`: answer locally, escalate to the cloud when the local answer's confidence is low. */
+  /** A target name, or `cascade`: answer locally, escalate when the local answer's confidence is low. */
   route: routeSchema(targets),
   /** Concrete model id on the chosen side; otherwise the policy's or the server's default for that side. */
   model: z.string().min(1).optional(),
@@ -28,6 +34,8 @@ const actionFields = (targets: readonly string[]) => ({
    * is below this; otherwise the server's threshold (0.5) applies.
    */
   minConfidence: z.number().gt(0).lt(1).optional(),
+  /** `route: cascade` only: the target an unsure local answer escalates to (default `cloud`; a site's pool such as `edge`). */
+  escalateTo: escalateSchema(targets).optional(),
 });
 
 const ruleSchema = (targets: readonly string[]) =>

@@ -16,7 +16,7 @@ export function siteRouteHint(source: YamlSource): Diagnostic[] {
   const known = [...DEFAULT_TARGETS, 'cascade'];
   const pools = new Set(
     actions
-      .map((action) => (typeof action === 'object' && action !== null ? (action as { route?: unknown }).route : undefined))
+      .flatMap((action) => (typeof action === 'object' && action !== null ? [(action as { route?: unknown }).route, (action as { escalateTo?: unknown }).escalateTo] : []))
       // A near miss of a known name (`clod`) is a typo, and its error already says "did you mean".
       .filter((route): route is string => typeof route === 'string' && POOL_NAME.test(route) && !known.includes(route) && didYouMean(route, known) === ''),
   );

@@ -32,7 +32,8 @@ function toDecision(action: CompiledAction, reasons: string[], input: DecisionIn
   const model = action.model ?? policyModel(policy, target) ?? input.models[target] ?? target;
   if (action.route === 'cascade') {
     const below = action.minConfidence === null ? 'is low' : `< ${action.minConfidence}`;
-    reasons.push(`cascade: answer locally, escalate to the cloud if confidence ${below}`);
+    const to = action.escalateTo === 'cloud' ? 'the cloud' : `"${action.escalateTo}"`;
+    reasons.push(`cascade: answer locally, escalate to ${to} if confidence ${below}`);
   }
   if (!action.allowFallback) reasons.push(`never falls back to ${target === 'local' ? 'the cloud' : target === 'cloud' ? 'the device' : 'another target'}`);
   const decision: Decision = {
@@ -49,6 +50,7 @@ function toDecision(action: CompiledAction, reasons: string[], input: DecisionIn
     signals: input.signals,
   };
   if (action.route === 'cascade' && action.minConfidence !== null) decision.cascadeMinConfidence = action.minConfidence;
+  if (action.route === 'cascade' && action.escalateTo !== 'cloud') decision.cascadeTo = action.escalateTo;
   return decision;
 }
 

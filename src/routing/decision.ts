@@ -32,6 +32,8 @@ export interface Decision {
   cascade: boolean;
   /** Cascade only: the rule's confidence threshold; absent = the router's (0.5 unless configured). */
   cascadeMinConfidence?: number;
+  /** Cascade only: where an unsure local answer escalates when not the cloud (a site's pool, e.g. `edge`). */
+  cascadeTo?: Target;
   /** Upper bound on completion tokens imposed by the rule, if any. */
   maxTokensCap: number | null;
   /** The signal snapshot the decision was made on. */

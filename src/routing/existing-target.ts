@@ -38,8 +38,8 @@ function nextExisting(target: Target, targets: ConfiguredTargets, fallback: read
 
 /**
  * A decision only names a target that exists: one for a missing target moves to the next existing one in the
- * fallback order (`[local, cloud]` unless a targets file says otherwise), saying why, and a cascade without an
- * upstream to escalate to is a plain local answer. A rule that forbids fallback (`fallback: never`) keeps its
+ * fallback order (`[local, cloud]` unless a targets file says otherwise), saying why, and a cascade without the
+ * target it escalates to (no upstream, or no such pool) is a plain local answer. A rule that forbids fallback (`fallback: never`) keeps its
  * target, and the request then fails saying that target is missing.
  */
 export function toExistingTarget(
@@ -55,6 +55,11 @@ export function toExistingTarget(
       return { ...decision, target: next, model: models[next] ?? next, cascade: false, reasons: [...decision.reasons, reason] };
     }
   }
-  if (decision.cascade && targets.cloud !== true) return { ...decision, cascade: false, reasons: [...decision.reasons, 'no upstream is configured to escalate to'] };
+  const escalateTo = decision.cascadeTo ?? 'cloud';
+  if (decision.cascade && targets[escalateTo] !== true) {
+    const why = escalateTo === 'cloud' ? 'no upstream is configured to escalate to' : `no target "${escalateTo}" is configured to escalate to`;
+    const { cascadeTo: _, ...rest } = decision;
+    return { ...rest, cascade: false, reasons: [...decision.reasons, why] };
+  }
   return decision;
 }

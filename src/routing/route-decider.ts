@@ -96,6 +96,7 @@ export class RouteDecider {
       maxTokensCap: null,
     };
     delete pinned.cascadeMinConfidence;
+    delete pinned.cascadeTo;
     return pinned;
   }
 }

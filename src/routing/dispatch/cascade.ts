@@ -10,7 +10,8 @@ import type { UpstreamGate } from './upstream-gate.js';
 const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 /**
- * Cascade: answer on the device, judge the answer's confidence, and escalate to the cloud when it is low.
+ * Cascade: answer on the device, judge the answer's confidence, and escalate when it is low: to the cloud, or
+ * to the site's pool the rule names (`escalateTo: edge`).
  * A streamed cascade holds the local answer until it is judged (streamed text cannot be taken back). When the
  * escalation fails, the local answer is kept, and says so in its warnings.
  */
@@ -35,7 +36,7 @@ export class Cascade {
       return { result, served: this.escalated(decision, local.served, to, confidence) };
     } catch (err) {
       return {
-        result: { ...local.result, warnings: [...local.result.warnings, escalationFailed(err)] },
+        result: { ...local.result, warnings: [...local.result.warnings, escalationFailed(to.target, err)] },
         served: local.served,
       };
     }
@@ -55,7 +56,7 @@ export class Cascade {
         return { iterator, first: await iterator.next() };
       });
     } catch (err) {
-      const finish = last.part.type === 'finish' ? { ...last.part, warnings: [...last.part.warnings, escalationFailed(err)] } : last.part;
+      const finish = last.part.type === 'finish' ? { ...last.part, warnings: [...last.part.warnings, escalationFailed(to.target, err)] } : last.part;
       return yield* [...held.slice(0, -1), { part: finish, served: last.served }];
     }
     const served = this.escalated(decision, last.served, to, confidence);
@@ -78,7 +79,7 @@ export class Cascade {
   /** Where a local answer of this confidence escalates to, or null to keep it. */
   private escalation(decision: Decision, served: Served, confidence: number | undefined, signal: AbortSignal): ReadyTarget | null {
     if (!decision.cascade || served.target !== 'local' || confidence === undefined || confidence >= this.threshold(decision) || signal.aborted) return null;
-    return this.targets.ready('cloud');
+    return this.targets.ready(decision.cascadeTo ?? 'cloud');
   }
 
   private escalated(decision: Decision, local: Served, to: ReadyTarget, confidence: number): Served {
@@ -98,7 +99,8 @@ export class Cascade {
   }
 }
 
-function escalationFailed(err: unknown): string {
+function escalationFailed(target: string, err: unknown): string {
   const error = classifyError(err);
-  return `the cascade could not escalate to the cloud (${error.kind}: ${error.message}); this is the local answer`;
+  const to = target === 'cloud' ? 'the cloud' : `"${target}"`;
+  return `the cascade could not escalate to ${to} (${error.kind}: ${error.message}); this is the local answer`;
 }

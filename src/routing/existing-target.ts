@@ -39,8 +39,8 @@ function nextExisting(target: Target, targets: ConfiguredTargets, fallback: read
 /**
  * A decision only names a target that exists: one for a missing target moves to the next existing one in the
  * fallback order (`[local, cloud]` unless a targets file says otherwise), saying why, and a cascade without the
- * target it escalates to (no upstream, or no such pool) is a plain local answer. A rule that forbids fallback (`fallback: never`) keeps its
- * target, and the request then fails saying that target is missing.
+ * target it escalates to (no upstream, or no such pool) is a plain local answer. A rule that forbids fallback
+ * (`fallback: never`) keeps its target, and the request then fails saying that target is missing.
  */
 export function toExistingTarget(
   decision: Decision,
@@ -52,14 +52,19 @@ export function toExistingTarget(
     const next = nextExisting(decision.target, targets, fallback);
     if (next !== null) {
       const reason = `${missingSubject(decision.target)}, so ${answerer(next)} answers`;
-      return { ...decision, target: next, model: models[next] ?? next, cascade: false, reasons: [...decision.reasons, reason] };
+      return { ...withoutCascade(decision), target: next, model: models[next] ?? next, reasons: [...decision.reasons, reason] };
     }
   }
   const escalateTo = decision.cascadeTo ?? 'cloud';
   if (decision.cascade && targets[escalateTo] !== true) {
     const why = escalateTo === 'cloud' ? 'no upstream is configured to escalate to' : `no target "${escalateTo}" is configured to escalate to`;
-    const { cascadeTo: _, ...rest } = decision;
-    return { ...rest, cascade: false, reasons: [...decision.reasons, why] };
+    return { ...withoutCascade(decision), reasons: [...decision.reasons, why] };
   }
   return decision;
+}
+
+/** The decision as a plain one: no cascade, and nowhere to escalate. */
+function withoutCascade(decision: Decision): Decision {
+  const { cascadeTo: _, ...rest } = decision;
+  return { ...rest, cascade: false };
 }

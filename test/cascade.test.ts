@@ -141,7 +141,7 @@ describe('cascade: answer locally, escalate when the local answer is unsure', ()
       expect(decision).toMatchObject({ cascade: true, cascadeTo: 'edge' });
       expect(decision.reasons).toContain('cascade: answer locally, escalate to "edge" if confidence is low');
 
-      // The edge server gone: the local answer is kept, and says why.
+      // The edge server gone: the local answer is kept (with a warning when the escalation was tried and failed).
       await gpu.close();
       const kept = await t.client.chat.completions.create({ model: 'auto', messages, max_tokens: 8 }).withResponse();
       expect(kept.response.headers.get('x-switchyard-target')).toBe('local');

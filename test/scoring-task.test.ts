@@ -37,6 +37,12 @@ describe('the scorer knows a hard request from an easy one', () => {
       ['What is 9+6?', 'utility'],
       ['What is 40% of 250?', 'utility'],
       ['A 72-year-old on digoxin develops nausea and visual changes after starting amiodarone; discuss the likely cause and management', 'analysis'],
+      // A trial found an error message to fix read as a rewrite (score 0.05) and a request for a whole list of
+      // names read as a summary or a utility; none of these is a training request.
+      ["Fix this: TypeError: cannot read property 'length' of undefined at line 12", 'coding'],
+      ["Why am I getting 'ZeroDivisionError: division by zero' in my average function?", 'coding'],
+      ["Fix the grammar: 'she dont like apples'", 'rewrite'],
+      ['Name every UK prime minister since 1900 with their party', 'lookup'],
     ];
     for (const [prompt, task] of cases) expect((await scorer.score(user(prompt))).task, prompt).toBe(task);
     expect((await scorer.score(user('What is 9+6?'))).tier).toBe('low');

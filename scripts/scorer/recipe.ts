@@ -192,7 +192,7 @@ const TEMPERATURES = [1, 1.25, 1.5, 1.75, 2, 2.5, 3];
  * The temperature that makes the classifier's probabilities outside English honest: three folds of the
  * multilingual training requests are each held out of a retrained classifier, and the temperature with the
  * lowest log-loss on them is chosen. (On the 913 requests of 2026-12-04: 1.5, mean top probability 0.51 → 0.41
- * against 0.47 of tasks right; still 1.5 with all 1,730.)
+ * against 0.47 of tasks right; still 1.5 with all 1,730; 1.25 once English debugging and list requests joined.)
  */
 export function fitForeignTemperature(corpus: readonly TaskExample[], mathDemand: MathDemandModel, languageOf: LanguageOf, recipe: Recipe = RECIPE): number {
   const foreign = corpus.filter((e) => e.source === 'multilingual' && e.split === 'train');

@@ -94,10 +94,11 @@ const apgr = (test: ScoreRow[]) => (scores: number[]) => routingQuality(test.map
     const others = rows.filter((r) => r.source !== 'mmlu');
     const out = new Array<number>(test.length).fill(0);
     for (let f = 0; f < 5; f += 1) {
-      const held = test.filter((_, i) => foldOf[i] === f);
+      const inFold = (_: unknown, i: number) => foldOf[i] === f;
+      const held = test.filter(inFold);
       const model = trainScoreModel([...others, ...test.filter((_, i) => foldOf[i] !== f)]);
       test.forEach((r, i) => { if (foldOf[i] === f) out[i] = logit(model, r.x); });
-      vals.shipped.push(apgr(held)(held.map((r) => logit(model, r.x))));
+      vals.shipped.push(apgr(held)(out.filter(inFold)));
       vals.length.push(apgr(held)(held.map((r) => lengthOnly(r.x))));
       vals.random.push(randomMean(apgr(held), held.length));
     }

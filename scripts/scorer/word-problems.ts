@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { fromPackageRoot } from '../../src/paths.js';
+import { jsonl } from './task-corpus.js';
 
 /**
  * A proxy check for math word problems, which the dev data lacks: GSM8K-format JSONL (`question`, `answer`
@@ -16,8 +16,8 @@ export interface WordProblem {
 }
 
 export function loadWordProblems(path: string): WordProblem[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((line, i) => {
-    const parsed = Row.safeParse(JSON.parse(line));
+  return jsonl(path).map((raw, i) => {
+    const parsed = Row.safeParse(raw);
     if (!parsed.success) throw new Error(`${path}:${i + 1}: expected {"question", "answer"}: ${parsed.error.message}`);
     const lines = parsed.data.answer.split('\n');
     return { question: parsed.data.question, steps: lines.filter((l) => !l.startsWith('####')).length };
@@ -63,9 +63,11 @@ const MathRow = z.object({ source: z.string(), id: z.string(), prompt: z.string(
 /** The hand-counted GSM8K problems (ids and counts; the questions are read from ../shared). */
 export const GSM8K_STEPS_PATH = fromPackageRoot('test', 'fixtures', 'scoring', 'gsm8k-steps.jsonl');
 
+const stepsRows = (stepsPath: string) => jsonl(stepsPath).map((raw) => StepsRow.parse(raw));
+
 /** Ids of the counted problems, which nothing is trained on. */
 export function gsm8kStepIds(stepsPath: string = GSM8K_STEPS_PATH): Set<string> {
-  return new Set(readFileSync(stepsPath, 'utf8').split('\n').filter((l) => l.trim() !== '').map((line) => StepsRow.parse(JSON.parse(line)).id));
+  return new Set(stepsRows(stepsPath).map((row) => row.id));
 }
 
 export interface CountedProblem extends WordProblem {
@@ -74,13 +76,11 @@ export interface CountedProblem extends WordProblem {
 
 export function loadGsm8kSteps(stepsPath: string, mathTrainPath: string): CountedProblem[] {
   const questions = new Map<string, string>();
-  for (const line of readFileSync(mathTrainPath, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const row = MathRow.parse(JSON.parse(line));
+  for (const raw of jsonl(mathTrainPath)) {
+    const row = MathRow.parse(raw);
     if (row.source === 'gsm8k') questions.set(row.id, row.prompt);
   }
-  return readFileSync(stepsPath, 'utf8').split('\n').filter((l) => l.trim() !== '').map((line, i) => {
-    const row = StepsRow.parse(JSON.parse(line));
+  return stepsRows(stepsPath).map((row, i) => {
     const question = questions.get(row.id);
     if (question === undefined) throw new Error(`${stepsPath}:${i + 1}: GSM8K ${row.id} is not in ${mathTrainPath}`);
     return { question, steps: row.steps, split: row.split };

@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../backends/backend.js';
+import { escalationTarget } from '../routing/decision.js';
 import type { CompileEnv } from './compile-env.js';
 import { compileCondition, isAlways } from './compile-condition.js';
 import type { CompiledCondition } from './decision-input.js';
@@ -118,7 +119,7 @@ function action(a: ActionFields, name: string): CompiledAction {
 
 function checkAction(a: ActionFields, path: PropertyKey[], report: CompileEnv['report']): void {
   if (a.route === 'cascade' && a.fallback === 'never')
-    report([...path, 'fallback'], `a cascade escalates to ${a.escalateTo === undefined || a.escalateTo === 'cloud' ? 'the cloud' : `"${a.escalateTo}"`}, so "fallback: never" contradicts "route: cascade"`);
+    report([...path, 'fallback'], `a cascade escalates to ${escalationTarget(a.escalateTo ?? 'cloud')}, so "fallback: never" contradicts "route: cascade"`);
   if (a.minConfidence !== undefined && a.route !== 'cascade')
     report([...path, 'minConfidence'], `"minConfidence" only applies to "route: cascade" (this rule routes ${a.route})`);
   if (a.escalateTo !== undefined && a.route !== 'cascade')

@@ -1,6 +1,6 @@
 import type { CompiledAction, CompiledPolicy } from '../policy/compile.js';
 import type { DecisionInput, EvalContext } from '../policy/decision-input.js';
-import type { Decision, Target } from './decision.js';
+import { type Decision, escalationTarget, type Target } from './decision.js';
 
 const NO_PII: ReadonlySet<string> = new Set();
 
@@ -32,8 +32,7 @@ function toDecision(action: CompiledAction, reasons: string[], input: DecisionIn
   const model = action.model ?? policyModel(policy, target) ?? input.models[target] ?? target;
   if (action.route === 'cascade') {
     const below = action.minConfidence === null ? 'is low' : `< ${action.minConfidence}`;
-    const to = action.escalateTo === 'cloud' ? 'the cloud' : `"${action.escalateTo}"`;
-    reasons.push(`cascade: answer locally, escalate to ${to} if confidence ${below}`);
+    reasons.push(`cascade: answer locally, escalate to ${escalationTarget(action.escalateTo)} if confidence ${below}`);
   }
   if (!action.allowFallback) reasons.push(`never falls back to ${target === 'local' ? 'the cloud' : target === 'cloud' ? 'the device' : 'another target'}`);
   const decision: Decision = {

@@ -40,6 +40,11 @@ export interface Decision {
   signals: SignalSnapshot | null;
 }
 
+/** A cascade's escalation target in a sentence: "the cloud", or a pool by its quoted name ("\"edge\""). */
+export function escalationTarget(target: Target): string {
+  return target === 'cloud' ? 'the cloud' : `"${target}"`;
+}
+
 /** Why an answer came from somewhere other than the decision's target (→ `x-switchyard-fallback`). */
 export interface Fallback {
   /** The cause as rendered once by `renderCause` (fallback-cause.ts), e.g. `upstream-connection`, `low-confidence`. */

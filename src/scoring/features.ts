@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../backends/backend.js';
 import { countCues, CUE_GROUPS } from './cue-matcher.js';
 import type { CueGroup } from './lexicons.js';
-import { isMultipleChoice, promptText } from './prompt-text.js';
+import { isMultipleChoice, promptText, userTurnsLatestFirst } from './prompt-text.js';
 import type { TextFlags } from './text-hash.js';
 import { isRare, isWordLetter } from './word-rarity.js';
 import { isLetterOfAnyScript, isUnspacedScript } from './scripts.js';
@@ -115,12 +115,8 @@ export function analysePrompt(messages: readonly ChatMessage[], out?: Float32Arr
 }
 
 function examLength(messages: readonly ChatMessage[]): number | null {
-  for (let i = messages.length - 1; i >= 0; i -= 1) {
-    const message = messages[i];
-    if (message?.role !== 'user') continue;
-    return isMultipleChoice(message.content) ? Math.log(message.content.length) : null;
-  }
-  return null;
+  const latest = userTurnsLatestFirst(messages)[0];
+  return latest !== undefined && isMultipleChoice(latest) ? Math.log(latest.length) : null;
 }
 
 /**

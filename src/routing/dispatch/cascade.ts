@@ -1,6 +1,6 @@
 import type { CallOptions, GenerateResult, StreamPart } from '../../backends/backend.js';
 import { classifyError } from '../../backends/errors.js';
-import type { Decision, Served } from '../decision.js';
+import { type Decision, escalationTarget, type Served } from '../decision.js';
 import { renderCause } from '../fallback-cause.js';
 import type { ReadyTarget, Targets } from '../targets.js';
 import { type DispatchedPart, nextPart } from './served.js';
@@ -101,6 +101,5 @@ export class Cascade {
 
 function escalationFailed(target: string, err: unknown): string {
   const error = classifyError(err);
-  const to = target === 'cloud' ? 'the cloud' : `"${target}"`;
-  return `the cascade could not escalate to ${to} (${error.kind}: ${error.message}); this is the local answer`;
+  return `the cascade could not escalate to ${escalationTarget(target)} (${error.kind}: ${error.message}); this is the local answer`;
 }
